@@ -62,6 +62,9 @@ let package = Package(
             ]
         ),
 
+        // `make bench`: catalogue search latency over a full NUVA import.
+        .executableTarget(name: "carnet-catalogue-bench", dependencies: ["CarnetCatalogue"], path: "Benchmarks/CatalogueBench"),
+
         .testTarget(name: "CarnetJSONTests", dependencies: ["CarnetJSON"]),
         .testTarget(name: "CarnetCatalogueTests", dependencies: ["CarnetCatalogue", "CarnetJSON"]),
         .testTarget(name: "CarnetCoreTests", dependencies: ["CarnetCore", "CarnetJSON"]),

@@ -1,0 +1,49 @@
+public import CCarnet
+internal import CarnetCore
+
+/// `carnet_client *` is an unmanaged, retained `CarnetClient`: open retains,
+/// close releases. Calls in between borrow it for their duration.
+enum ClientHandle {
+    static func make(_ client: CarnetClient) -> OpaquePointer {
+        OpaquePointer(Unmanaged.passRetained(client).toOpaque())
+    }
+
+    static func borrow(_ handle: OpaquePointer?) throws(CarnetFailure) -> CarnetClient {
+        guard let handle else { throw .invalidArgument(.missingArgument("client")) }
+        return Unmanaged<CarnetClient>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
+    }
+
+    static func release(_ handle: OpaquePointer) {
+        Unmanaged<CarnetClient>.fromOpaque(UnsafeRawPointer(handle)).release()
+    }
+}
+
+@c @implementation
+public func carnet_client_open(
+    _ options: UnsafePointer<carnet_options>?,
+    _ out_client: UnsafeMutablePointer<OpaquePointer?>?,
+    _ error: UnsafeMutablePointer<carnet_error>?
+) -> carnet_status {
+    out_client?.pointee = nil
+    let locale = OptionsReader.locale(options)
+    return ErrorReporting.boundary(locale: locale, error) { () throws(CarnetFailure) in
+        let out = try Arguments.requiredPointer(out_client, name: "out_client")
+        let configuration = try OptionsReader.configuration(options)
+        let client = try CarnetClient(configuration: configuration)
+        out.pointee = ClientHandle.make(client)
+    }
+}
+
+@c @implementation
+public func carnet_client_close(_ client: OpaquePointer?) {
+    guard let client else { return }
+    if let borrowed = try? ClientHandle.borrow(client) { borrowed.cancel() }
+    ClientHandle.release(client)
+}
+
+@c @implementation
+public func carnet_client_cancel(_ client: OpaquePointer?) -> carnet_status {
+    guard let borrowed = try? ClientHandle.borrow(client) else { return CARNET_E_INVALID_ARGUMENT }
+    borrowed.cancel()
+    return CARNET_OK
+}

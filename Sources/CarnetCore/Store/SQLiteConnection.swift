@@ -1,0 +1,129 @@
+internal import CSQLite
+
+/// One SQLite connection. All SQLite C calls of the project live in this file;
+/// everything above it speaks Swift values and `CarnetFailure`.
+///
+/// Sendable because `LocalStore` only touches it under its mutex (and SQLite
+/// itself is opened in serialized mode as a second line of defence).
+final class SQLiteConnection: @unchecked Sendable {
+    private var handle: OpaquePointer?
+
+    /// Opens (creating if needed) the database file. The caller has already
+    /// created the file with restrictive permissions; SQLite gives its -wal and
+    /// -shm files the same permissions as the database.
+    init(path: String) throws(CarnetFailure) {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let code = db.map { sqlite3_extended_errcode($0) } ?? rc
+            sqlite3_close_v2(db)
+            throw SQLiteConnection.failure(code: code)
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        // Another process (a second EHR window) may hold the write lock briefly.
+        sqlite3_busy_timeout(db, 5_000)
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements without results (schema, pragmas).
+    func execute(_ sql: String) throws(CarnetFailure) {
+        guard let handle else { throw .internal("database closed") }
+        let rc = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard rc == SQLITE_OK else { throw SQLiteConnection.failure(code: sqlite3_extended_errcode(handle)) }
+    }
+
+    /// Runs a statement with bound values, returning every row.
+    @discardableResult
+    func query(_ sql: String, _ values: [SQLiteValue] = []) throws(CarnetFailure) -> [[SQLiteValue]] {
+        guard let handle else { throw .internal("database closed") }
+        var statement: OpaquePointer?
+        var rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard rc == SQLITE_OK, let statement else {
+            throw SQLiteConnection.failure(code: sqlite3_extended_errcode(handle))
+        }
+        defer { sqlite3_finalize(statement) }
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            switch value {
+            case .null: rc = sqlite3_bind_null(statement, index)
+            case .integer(let i): rc = sqlite3_bind_int64(statement, index, i)
+            case .text(let s):
+                rc = s.withCString { csqlite_bind_text_transient(statement, index, $0, -1) }
+            case .blob(let bytes):
+                rc = bytes.withUnsafeBytes { buffer in
+                    csqlite_bind_blob_transient(statement, index, buffer.baseAddress, Int32(clamping: buffer.count))
+                }
+            }
+            guard rc == SQLITE_OK else { throw SQLiteConnection.failure(code: sqlite3_extended_errcode(handle)) }
+        }
+        var rows: [[SQLiteValue]] = []
+        while true {
+            rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { return rows }
+            guard rc == SQLITE_ROW else { throw SQLiteConnection.failure(code: sqlite3_extended_errcode(handle)) }
+            let columns = sqlite3_column_count(statement)
+            var row: [SQLiteValue] = []
+            row.reserveCapacity(Int(columns))
+            for column in 0..<columns {
+                switch sqlite3_column_type(statement, column) {
+                case SQLITE_INTEGER: row.append(.integer(sqlite3_column_int64(statement, column)))
+                case SQLITE_TEXT:
+                    if let text = sqlite3_column_text(statement, column) {
+                        let count = Int(sqlite3_column_bytes(statement, column))
+                        row.append(.text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)))
+                    } else {
+                        row.append(.null)
+                    }
+                case SQLITE_BLOB:
+                    let count = Int(sqlite3_column_bytes(statement, column))
+                    if let bytes = sqlite3_column_blob(statement, column), count > 0 {
+                        row.append(.blob(Array(UnsafeRawBufferPointer(start: bytes, count: count))))
+                    } else {
+                        row.append(.blob([]))
+                    }
+                default: row.append(.null)
+                }
+            }
+            rows.append(row)
+        }
+    }
+
+    /// Runs `body` in one IMMEDIATE transaction: all of it is durable, or none.
+    func transaction<T>(_ body: () throws(CarnetFailure) -> T) throws(CarnetFailure) -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Maps an SQLite result code to the failure the doctor sees.
+    static func failure(code: Int32) -> CarnetFailure {
+        switch code & 0xFF {
+        case SQLITE_FULL: return .storage(code: code, .storageFull)
+        case SQLITE_BUSY, SQLITE_LOCKED: return .storage(code: code, .storeLocked)
+        case SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_READONLY: return .storage(code: code, .storeDirectoryUnusable)
+        default: return .storage(code: code)
+        }
+    }
+}
+
+/// A value bound to or read from SQLite.
+enum SQLiteValue: Sendable, Equatable {
+    case null
+    case integer(Int64)
+    case text(String)
+    case blob([UInt8])
+
+    var integer: Int64? { if case .integer(let i) = self { return i } else { return nil } }
+    var text: String? { if case .text(let s) = self { return s } else { return nil } }
+}

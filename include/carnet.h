@@ -1,0 +1,332 @@
+/**
+ * @file carnet.h
+ * @brief Carnet: connect a host EHR to a shared electronic vaccination record
+ *        ("carnet de vaccination électronique", CVE).
+ *
+ * This header is the whole contract of libcarnet.so.1. It is C99 and C++ clean
+ * and depends only on <stddef.h> and <stdint.h>.
+ *
+ * @section conventions Conventions (see docs/abi.md)
+ *
+ * - **Names**: functions `carnet_<object>_<verb>`, types `carnet_*`, macros and
+ *   enum constants `CARNET_*`.
+ * - **Results**: every fallible function returns a ::carnet_status; ::CARNET_OK
+ *   (0) is success. Its last parameter is an optional, caller-owned
+ *   ::carnet_error that receives the details; pass NULL if you only want the
+ *   status. On success the error is reset (status ::CARNET_OK, empty message).
+ * - **Outputs** are named `out_*`. They are set to NULL (or 0) first and are only
+ *   filled on success. Strings the library returns are owned by the caller and
+ *   freed with carnet_string_free(), never with free().
+ * - **Inputs** are UTF-8, NUL-terminated, and copied before the function
+ *   returns: the caller may free or reuse them at once. A NULL, empty, non-UTF-8
+ *   or oversized (> 1 MiB, unless stated) argument is refused with
+ *   ::CARNET_E_INVALID_ARGUMENT; it never crashes the host. Paths are UTF-8 on
+ *   every platform.
+ * - **Threads**: every function may be called from any thread. A client handle
+ *   is thread-safe; calls on one handle are serialised internally, except
+ *   carnet_client_cancel(), which never waits.
+ * - **Messages**: ::carnet_error.message is written for the doctor, in French by
+ *   default (English with ::CARNET_LOCALE_EN). It never contains patient data
+ *   (names, birth dates, INS, share codes) nor secrets.
+ */
+#ifndef CARNET_H
+#define CARNET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** @name Export and calling convention
+ *  Windows hosts (most French EHRs) build against the DLL with the default
+ *  `CARNET_API` (dllimport) and the `__cdecl` convention; define
+ *  `CARNET_STATIC` when linking a static build.
+ *  @{ */
+#if defined(_WIN32) || defined(__CYGWIN__)
+#  if defined(CARNET_BUILDING)
+#    define CARNET_API __declspec(dllexport)
+#  elif defined(CARNET_STATIC)
+#    define CARNET_API
+#  else
+#    define CARNET_API __declspec(dllimport)
+#  endif
+#  define CARNET_CALL __cdecl
+#else
+#  define CARNET_API __attribute__((visibility("default")))
+#  define CARNET_CALL
+#endif
+/** @} */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @name Version
+ *  The header's version; compare with carnet_version_number() at run time to
+ *  detect a library older than the header you compiled against.
+ *  @{ */
+#define CARNET_VERSION_MAJOR 0
+#define CARNET_VERSION_MINOR 1
+#define CARNET_VERSION_PATCH 0
+/** MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define CARNET_VERSION_NUMBER (CARNET_VERSION_MAJOR * 10000 + CARNET_VERSION_MINOR * 100 + CARNET_VERSION_PATCH)
+#define CARNET_VERSION_STRING "0.1.0"
+
+/**
+ * The library's version as text, e.g. "0.1.0".
+ * @return a static string owned by the library; never NULL; do not free.
+ * @note Thread-safe, never fails.
+ */
+CARNET_API const char *CARNET_CALL carnet_version_string(void);
+
+/**
+ * The library's version as MAJOR * 10000 + MINOR * 100 + PATCH.
+ * @note Thread-safe, never fails.
+ */
+CARNET_API uint32_t CARNET_CALL carnet_version_number(void);
+/** @} */
+
+/** @name Status codes
+ *  Values are explicit and append-only: a value is never renumbered or reused.
+ *  Treat an unknown value as a failure.
+ *  @{ */
+typedef enum carnet_status {
+    /** Success. */
+    CARNET_OK = 0,
+    /** Accepted and durably recorded, but not yet delivered to the service; it
+     *  will be retried. Not a failure: nothing is lost. */
+    CARNET_PENDING = 1,
+    /** An argument is NULL, empty, not UTF-8, too large or malformed; the
+     *  message names which. */
+    CARNET_E_INVALID_ARGUMENT = 2,
+    /** The thing asked for does not exist (no linked carnet, unknown id). */
+    CARNET_E_NOT_FOUND = 3,
+    /** The local store could not be read or written (disk full, I/O error,
+     *  permissions, database from a newer version). */
+    CARNET_E_STORAGE = 4,
+    /** The service could not be reached (DNS, connection refused or reset). */
+    CARNET_E_NETWORK = 5,
+    /** The secure connection was refused (certificate invalid, expired, wrong
+     *  host, weak protocol or cipher, pin mismatch). */
+    CARNET_E_TLS = 6,
+    /** The service answered with an HTTP error not covered by a more precise status. */
+    CARNET_E_HTTP = 7,
+    /** The professional's credentials are missing or refused (no certificate,
+     *  certificate refused or revoked, wrong password). */
+    CARNET_E_CREDENTIALS = 8,
+    /** The service refused access to this carnet (wrong birth date, access revoked). */
+    CARNET_E_ACCESS_DENIED = 9,
+    /** Too many failed attempts: locked for a while. */
+    CARNET_E_LOCKED = 10,
+    /** The record changed elsewhere in the meantime. */
+    CARNET_E_CONFLICT = 11,
+    /** Stopped by carnet_client_cancel(). */
+    CARNET_E_CANCELLED = 12,
+    /** The service did not answer in time. */
+    CARNET_E_TIMEOUT = 13,
+    /** A versioned structure has a version this library does not know. */
+    CARNET_E_UNSUPPORTED_VERSION = 14,
+    /** Memory could not be allocated. */
+    CARNET_E_OUT_OF_MEMORY = 15,
+    /** The service answered something that is not valid for the protocol
+     *  (malformed JSON, wrong resource type, oversized answer). */
+    CARNET_E_PROTOCOL = 16,
+    /** The professional's certificate has expired: it must be renewed. */
+    CARNET_E_CERTIFICATE_EXPIRED = 17,
+    /** A bug in Carnet. Please report it with the log. */
+    CARNET_E_INTERNAL = 18
+} carnet_status;
+
+/**
+ * A short, stable English name of a status, for logs ("CARNET_E_NETWORK").
+ * @return a static string; never NULL ("CARNET_E_UNKNOWN" for an unknown value); do not free.
+ * @note For the doctor, show ::carnet_error.message instead.
+ */
+CARNET_API const char *CARNET_CALL carnet_status_string(carnet_status status);
+/** @} */
+
+/** @name Errors
+ *  @{ */
+
+/** Where an error comes from, to read ::carnet_error.code. */
+typedef enum carnet_error_domain {
+    CARNET_DOMAIN_NONE = 0,
+    /** An argument given by the host. code: 0. */
+    CARNET_DOMAIN_VALIDATION = 1,
+    /** The local SQLite store. code: SQLite extended result code. */
+    CARNET_DOMAIN_STORAGE = 2,
+    /** The network. code: libcurl CURLcode. */
+    CARNET_DOMAIN_NETWORK = 3,
+    /** TLS. code: libcurl CURLcode (or X509 verify result when known). */
+    CARNET_DOMAIN_TLS = 4,
+    /** The service's HTTP answer. code: HTTP status. */
+    CARNET_DOMAIN_HTTP = 5,
+    /** The professional's certificate or key. code: 0 or an OpenSSL reason. */
+    CARNET_DOMAIN_CREDENTIALS = 6,
+    /** Inside Carnet. code: 0. */
+    CARNET_DOMAIN_INTERNAL = 7
+} carnet_error_domain;
+
+/** Size of ::carnet_error.message, including the terminating NUL. */
+#define CARNET_ERROR_MESSAGE_SIZE 512
+
+/**
+ * Details of a failure, filled by the library into memory the caller owns
+ * (typically on the stack). The layout is frozen for SONAME libcarnet.so.1.
+ */
+typedef struct carnet_error {
+    /** Same value as the function's result. */
+    carnet_status status;
+    /** Where the error comes from. */
+    carnet_error_domain domain;
+    /** Domain-specific number (see ::carnet_error_domain); 0 when none. */
+    int32_t code;
+    /** A sentence for the doctor, UTF-8, NUL-terminated, truncated on a
+     *  character boundary; French by default. Empty on success. */
+    char message[CARNET_ERROR_MESSAGE_SIZE];
+} carnet_error;
+/** @} */
+
+/** @name Options
+ *  @{ */
+
+/** Language of the messages the library writes. */
+typedef enum carnet_locale {
+    CARNET_LOCALE_FR = 0, /**< French (default). */
+    CARNET_LOCALE_EN = 1  /**< English. */
+} carnet_locale;
+
+/** Log levels, from quietest to most verbose. */
+typedef enum carnet_log_level {
+    CARNET_LOG_OFF = 0,
+    CARNET_LOG_ERROR = 1,
+    CARNET_LOG_WARNING = 2,
+    CARNET_LOG_INFO = 3,
+    CARNET_LOG_DEBUG = 4
+} carnet_log_level;
+
+/**
+ * Receives the library's log lines. Called on the thread that runs the logging
+ * operation (the caller's thread, or the background sync thread), possibly
+ * from several threads at once; must not call back into the same client.
+ * @param payload the ::carnet_options.log_payload given at open.
+ * @param level   the line's level (never ::CARNET_LOG_OFF).
+ * @param message UTF-8 text, valid only during the call; English; never
+ *                contains patient data or secrets.
+ */
+typedef void(CARNET_CALL *carnet_log_callback)(void *payload, carnet_log_level level, const char *message);
+
+/** The version of ::carnet_options this header describes. */
+#define CARNET_OPTIONS_VERSION 1
+
+/**
+ * How to open a client. Initialise with ::CARNET_OPTIONS_INIT or
+ * carnet_options_init(), then set the fields you need. Strings are copied by
+ * carnet_client_open(); NULL means "not set".
+ */
+typedef struct carnet_options {
+    /** Must be ::CARNET_OPTIONS_VERSION (the initialisers set it). */
+    uint32_t version;
+    /** Base URL of the CVE service's FHIR API, https only, e.g.
+     *  "https://cve.example.fr/fhir". Optional at open; required by network calls. */
+    const char *service_url;
+    /** Directory of the local store (created 0700 if missing). Required. */
+    const char *store_directory;
+    /** The professional's account email. Optional. */
+    const char *account_email;
+    /** The professional's account password; kept in memory only. Optional. */
+    const char *account_password;
+    /** PEM file of the certification authorities trusted for the service;
+     *  NULL uses the system's store. */
+    const char *ca_bundle_path;
+    /** PEM file of certificate revocation lists (every CA level); NULL: none. */
+    const char *crl_path;
+    /** Public-key pin in libcurl's form "sha256//BASE64[;sha256//...]"; NULL: none. */
+    const char *pinned_public_key;
+    /** The host's secret that protects the professional's private key at rest
+     *  (see docs/security.md). Kept in memory only. Optional until a
+     *  certificate is installed. */
+    const char *identity_secret;
+    /** Connection timeout in milliseconds; 0 means the default (10 000). */
+    uint32_t connect_timeout_ms;
+    /** Whole-request timeout in milliseconds; 0 means the default (30 000). */
+    uint32_t request_timeout_ms;
+    /** Language of error messages; default ::CARNET_LOCALE_FR. */
+    carnet_locale locale;
+    /** Optional log sink; NULL disables logging. */
+    carnet_log_callback log_callback;
+    /** Passed back to @ref log_callback unchanged. */
+    void *log_payload;
+    /** Most verbose level delivered; default ::CARNET_LOG_WARNING. */
+    carnet_log_level log_level;
+} carnet_options;
+
+/** Static initialiser: `carnet_options o = CARNET_OPTIONS_INIT;` */
+#define CARNET_OPTIONS_INIT \
+    { CARNET_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, CARNET_LOCALE_FR, NULL, NULL, CARNET_LOG_WARNING }
+
+/**
+ * Initialises @p options to the defaults of @p version (same as ::CARNET_OPTIONS_INIT).
+ * @param options the structure to fill; must not be NULL.
+ * @param version ::CARNET_OPTIONS_VERSION.
+ * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT if @p options is NULL;
+ *         ::CARNET_E_UNSUPPORTED_VERSION if this library does not know @p version.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_options_init(carnet_options *options, uint32_t version);
+/** @} */
+
+/** @name Client
+ *  @{ */
+
+/** An open connection to the local store and the service. Opaque. */
+typedef struct carnet_client carnet_client;
+
+/**
+ * Opens a client: validates @p options, creates or opens the local store in
+ * ::carnet_options.store_directory (migrating it if needed) and initialises
+ * the network layer. Does not contact the service.
+ *
+ * @param options     must not be NULL; read and copied during the call.
+ * @param out_client  receives the new client, or NULL on failure; must not be NULL.
+ *                    Close it with carnet_client_close().
+ * @param error       optional details.
+ * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT (a field is malformed: the
+ *         message names it); ::CARNET_E_UNSUPPORTED_VERSION (options version);
+ *         ::CARNET_E_STORAGE (directory or database unusable, or written by a
+ *         newer Carnet).
+ * @note Several clients may use different store directories at once. Two
+ *       clients on the same directory are allowed; SQLite serialises them.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_client_open(const carnet_options *options, carnet_client **out_client,
+                                                        carnet_error *error);
+
+/**
+ * Closes a client: cancels what it is doing, waits for it to stop, and frees it.
+ * NULL is accepted and does nothing. The handle must not be used afterwards,
+ * and no other thread may be using it when close starts (except to cancel).
+ */
+CARNET_API void CARNET_CALL carnet_client_close(carnet_client *client);
+
+/**
+ * Asks the operations running on @p client to stop as soon as possible; they
+ * return ::CARNET_E_CANCELLED. Operations started afterwards run normally.
+ * Never blocks; callable from any thread, including a log callback.
+ * Recorded vaccinations are never lost by cancelling: they stay pending.
+ * @return ::CARNET_OK, or ::CARNET_E_INVALID_ARGUMENT if @p client is NULL.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_client_cancel(carnet_client *client);
+/** @} */
+
+/** @name Memory
+ *  @{ */
+
+/**
+ * Frees a string returned by the library in an `out_*` parameter.
+ * NULL is accepted and does nothing.
+ */
+CARNET_API void CARNET_CALL carnet_string_free(char *string);
+/** @} */
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* CARNET_H */
