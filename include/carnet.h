@@ -315,6 +315,45 @@ CARNET_API void CARNET_CALL carnet_client_close(carnet_client *client);
 CARNET_API carnet_status CARNET_CALL carnet_client_cancel(carnet_client *client);
 /** @} */
 
+/** @name Links between host patients and carnets
+ *  The host's patient id is its own identifier (any UTF-8 text up to 256
+ *  bytes, no control characters). It stays on the workstation: it is never
+ *  sent to the service nor written to a log. A carnet id is the service's
+ *  UUID of the carnet (8-4-4-4-12 hexadecimal; returned in lowercase).
+ *  @{ */
+
+/**
+ * Is a carnet already linked to this patient? ("AlmaPro recherche dans sa base
+ * de données si un CVE a déjà été associé.")
+ * @param client        an open client.
+ * @param patient_id    the host's patient id.
+ * @param out_carnet_id receives the carnet's UUID (free with carnet_string_free()),
+ *                      or NULL on failure; must not be NULL.
+ * @return ::CARNET_OK; ::CARNET_E_NOT_FOUND when no carnet is linked;
+ *         ::CARNET_E_INVALID_ARGUMENT; ::CARNET_E_STORAGE.
+ * @note Reads the local store only; never contacts the service.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_link_get(carnet_client *client, const char *patient_id,
+                                                     char **out_carnet_id, carnet_error *error);
+
+/**
+ * Records that this patient's carnet is @p carnet_id, replacing any previous
+ * link. For hosts that already store carnet UUIDs. Durable when it returns.
+ * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT (e.g. @p carnet_id is not a
+ *         UUID); ::CARNET_E_STORAGE.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_link_set(carnet_client *client, const char *patient_id,
+                                                     const char *carnet_id, carnet_error *error);
+
+/**
+ * Forgets this patient's link ("choisir un autre CVE"). The carnet itself is
+ * untouched on the service. Removing a link that does not exist succeeds.
+ * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT; ::CARNET_E_STORAGE.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_link_remove(carnet_client *client, const char *patient_id,
+                                                        carnet_error *error);
+/** @} */
+
 /** @name Memory
  *  @{ */
 

@@ -18,6 +18,26 @@ enum ClientHandle {
     }
 }
 
+/// Runs the body of an entry point that takes a client: borrows the handle,
+/// reports failures in the client's locale.
+enum ClientCall {
+    static func run(
+        _ handle: OpaquePointer?,
+        _ error: UnsafeMutablePointer<carnet_error>?,
+        _ body: (CarnetClient) throws(CarnetFailure) -> Void
+    ) -> carnet_status {
+        let client: CarnetClient
+        do {
+            client = try ClientHandle.borrow(handle)
+        } catch let failure {
+            return ErrorReporting.report(failure, locale: .french, into: error)
+        }
+        return ErrorReporting.boundary(locale: client.configuration.locale, error) { () throws(CarnetFailure) in
+            try body(client)
+        }
+    }
+}
+
 @c @implementation
 public func carnet_client_open(
     _ options: UnsafePointer<carnet_options>?,

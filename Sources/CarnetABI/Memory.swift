@@ -1,4 +1,5 @@
 internal import CCarnet
+internal import CarnetCore
 #if canImport(Glibc)
 internal import Glibc
 #endif
@@ -15,6 +16,15 @@ enum OwnedCString {
             if let source = bytes.baseAddress { memory.copyMemory(from: source, byteCount: bytes.count) }
         }
         return memory.assumingMemoryBound(to: CChar.self)
+    }
+}
+
+extension OwnedCString {
+    static func makeOrFail(_ text: String) throws(CarnetFailure) -> UnsafeMutablePointer<CChar> {
+        guard let copy = make(text) else {
+            throw CarnetFailure(.outOfMemory, domain: .internalError, message: .internalError("malloc failed"))
+        }
+        return copy
     }
 }
 

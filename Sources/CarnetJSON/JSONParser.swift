@@ -36,6 +36,11 @@ public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
     public var kind: Kind
     public var offset: Int
 
+    public init(kind: Kind, offset: Int) {
+        self.kind = kind
+        self.offset = offset
+    }
+
     public var description: String { "\(kind.rawValue) at byte \(offset)" }
 }
 

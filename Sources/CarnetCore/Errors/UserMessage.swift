@@ -16,10 +16,12 @@ public enum UserMessage: Sendable, Equatable {
     case storageFull
     case storeLocked
     case cancelled
+    case noLinkedCarnet
     case internalError(String)
 
     public enum FieldProblem: Sendable, Equatable {
         case notHTTPSURL
+        case notUUID
         case outOfRange
         case unknownValue
     }
@@ -44,6 +46,8 @@ public enum UserMessage: Sendable, Equatable {
             return "Le paramètre « \(name) » est trop long (\(max) octets au maximum)."
         case .invalidField(let name, .notHTTPSURL):
             return "Le paramètre « \(name) » doit être une adresse https:// valide."
+        case .invalidField(let name, .notUUID):
+            return "Le paramètre « \(name) » doit être un identifiant de carnet (UUID)."
         case .invalidField(let name, .outOfRange):
             return "La valeur du paramètre « \(name) » est hors des limites admises."
         case .invalidField(let name, .unknownValue):
@@ -62,6 +66,8 @@ public enum UserMessage: Sendable, Equatable {
             return "Les données locales de Carnet sont utilisées par un autre programme. Réessayez dans un instant."
         case .cancelled:
             return "L'opération a été annulée."
+        case .noLinkedCarnet:
+            return "Aucun carnet de vaccination électronique n'est associé à ce patient."
         case .internalError:
             return "Erreur interne de Carnet. Merci de la signaler à votre éditeur avec le journal."
         }
@@ -74,6 +80,7 @@ public enum UserMessage: Sendable, Equatable {
         case .notUTF8(let name): return "Argument \"\(name)\" is not valid UTF-8 text."
         case .argumentTooLong(let name, let max): return "Argument \"\(name)\" is too long (at most \(max) bytes)."
         case .invalidField(let name, .notHTTPSURL): return "Argument \"\(name)\" must be a valid https:// URL."
+        case .invalidField(let name, .notUUID): return "Argument \"\(name)\" must be a carnet id (UUID)."
         case .invalidField(let name, .outOfRange): return "Argument \"\(name)\" is out of range."
         case .invalidField(let name, .unknownValue): return "Argument \"\(name)\" has an unknown value."
         case .unsupportedOptionsVersion(let v):
@@ -86,6 +93,7 @@ public enum UserMessage: Sendable, Equatable {
         case .storageFull: return "The disk is full: Carnet cannot save anything. Free some space and try again."
         case .storeLocked: return "Carnet's local data is in use by another program. Try again in a moment."
         case .cancelled: return "The operation was cancelled."
+        case .noLinkedCarnet: return "No electronic vaccination record is linked to this patient."
         case .internalError: return "Internal Carnet error. Please report it to your software vendor with the log."
         }
     }

@@ -30,6 +30,7 @@ public final class LocalStore: Sendable {
         try withConnection { db throws(CarnetFailure) in try LocalStore.readVersion(db) }
     }
 
+    @discardableResult
     func withConnection<T>(_ body: (SQLiteConnection) throws(CarnetFailure) -> T) throws(CarnetFailure) -> T {
         // Mutex.withLock is generic over the error type, so the typed error passes through.
         try lock.withLock { (_: inout sending Void) throws(CarnetFailure) -> T in

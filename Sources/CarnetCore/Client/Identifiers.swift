@@ -1,0 +1,41 @@
+/// The host's own identifier of a patient: opaque to Carnet, never sent to
+/// the service, never logged. Any non-empty UTF-8 text up to 256 bytes without
+/// control characters.
+public struct HostPatientID: Sendable, Hashable {
+    public static let maxBytes = 256
+    public let value: String
+
+    public init(_ value: String, argumentName: String = "patient_id") throws(CarnetFailure) {
+        guard !value.isEmpty else { throw .invalidArgument(.emptyArgument(argumentName)) }
+        guard value.utf8.count <= Self.maxBytes else {
+            throw .invalidArgument(.argumentTooLong(argumentName, maxBytes: Self.maxBytes))
+        }
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .invalidArgument(.invalidField(argumentName, reason: .unknownValue))
+        }
+        self.value = value
+    }
+}
+
+/// A carnet's id on the service: the FHIR Patient id, a UUID, kept in its
+/// canonical lowercase 8-4-4-4-12 form.
+public struct CarnetID: Sendable, Hashable {
+    public let value: String
+
+    /// nil unless `text` is a UUID (any case).
+    public init?(_ text: String) {
+        let lower = text.lowercased()
+        let groups = lower.split(separator: "-", omittingEmptySubsequences: false)
+        guard groups.map(\.count) == [8, 4, 4, 4, 12],
+              groups.allSatisfy({ $0.allSatisfy { $0.isHexDigit && $0.isASCII } })
+        else { return nil }
+        value = lower
+    }
+
+    public init(validating text: String, argumentName: String = "carnet_id") throws(CarnetFailure) {
+        guard let id = CarnetID(text) else {
+            throw .invalidArgument(.invalidField(argumentName, reason: .notUUID))
+        }
+        self = id
+    }
+}

@@ -1,0 +1,184 @@
+"""ctypes binding of include/carnet.h, for the tests (and as a model for a
+Python host). It mirrors the header one to one: every function has its
+argtypes and restype, every struct its exact layout.
+
+The library is loaded from $CARNET_LIB (set by the Makefile to the release
+build), so the tests exercise exactly what a host would ship.
+"""
+import ctypes
+import os
+import re
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+HEADER = os.path.join(REPO, "include", "carnet.h")
+
+
+def library_path():
+    return os.environ.get("CARNET_LIB") or os.path.join(REPO, "build", "lib", "libcarnet.so.1")
+
+
+def _header_constants():
+    """Enum constants and integer/string macros read from the header, so the
+    binding cannot drift from it."""
+    text = open(HEADER, encoding="utf-8").read()
+    constants = {}
+    for name, value in re.findall(r"\b(CARNET_[A-Z0-9_]+)\s*=\s*(\d+)", text):
+        constants[name] = int(value)
+    for name, value in re.findall(r"#define\s+(CARNET_[A-Z0-9_]+)\s+(\d+)\s*$", text, flags=re.M):
+        constants[name] = int(value)
+    for name, value in re.findall(r'#define\s+(CARNET_[A-Z0-9_]+)\s+"([^"]*)"', text):
+        constants[name] = value
+    return constants
+
+
+C = _header_constants()
+globals().update(C)
+
+# Statuses by value, for readable assertion messages.
+STATUS_NAMES = {v: k for k, v in C.items()
+                if isinstance(v, int) and (k == "CARNET_OK" or k == "CARNET_PENDING" or k.startswith("CARNET_E_"))}
+
+carnet_status = ctypes.c_int
+carnet_log_callback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p)
+
+
+class Error(ctypes.Structure):
+    _fields_ = [
+        ("status", ctypes.c_int),
+        ("domain", ctypes.c_int),
+        ("code", ctypes.c_int32),
+        ("message", ctypes.c_char * C["CARNET_ERROR_MESSAGE_SIZE"]),
+    ]
+
+    @property
+    def text(self):
+        return self.message.decode("utf-8")
+
+
+class Options(ctypes.Structure):
+    _fields_ = [
+        ("version", ctypes.c_uint32),
+        ("service_url", ctypes.c_char_p),
+        ("store_directory", ctypes.c_char_p),
+        ("account_email", ctypes.c_char_p),
+        ("account_password", ctypes.c_char_p),
+        ("ca_bundle_path", ctypes.c_char_p),
+        ("crl_path", ctypes.c_char_p),
+        ("pinned_public_key", ctypes.c_char_p),
+        ("identity_secret", ctypes.c_char_p),
+        ("connect_timeout_ms", ctypes.c_uint32),
+        ("request_timeout_ms", ctypes.c_uint32),
+        ("locale", ctypes.c_int),
+        ("log_callback", carnet_log_callback),
+        ("log_payload", ctypes.c_void_p),
+        ("log_level", ctypes.c_int),
+    ]
+
+
+ClientPtr = ctypes.c_void_p
+ErrorPtr = ctypes.POINTER(Error)
+OutString = ctypes.POINTER(ctypes.c_void_p)  # char ** whose result we free ourselves
+
+# name: (restype, argtypes) — one entry per function of carnet.h.
+SIGNATURES = {
+    "carnet_version_string": (ctypes.c_char_p, []),
+    "carnet_version_number": (ctypes.c_uint32, []),
+    "carnet_status_string": (ctypes.c_char_p, [carnet_status]),
+    "carnet_options_init": (carnet_status, [ctypes.POINTER(Options), ctypes.c_uint32]),
+    "carnet_client_open": (carnet_status, [ctypes.POINTER(Options), ctypes.POINTER(ClientPtr), ErrorPtr]),
+    "carnet_client_close": (None, [ClientPtr]),
+    "carnet_client_cancel": (carnet_status, [ClientPtr]),
+    "carnet_link_get": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_link_set": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ErrorPtr]),
+    "carnet_link_remove": (carnet_status, [ClientPtr, ctypes.c_char_p, ErrorPtr]),
+    "carnet_string_free": (None, [ctypes.c_void_p]),
+}
+
+
+def load(path=None):
+    lib = ctypes.CDLL(path or library_path())
+    for name, (restype, argtypes) in SIGNATURES.items():
+        fn = getattr(lib, name)
+        fn.restype = restype
+        fn.argtypes = argtypes
+    return lib
+
+
+class CarnetFailure(Exception):
+    def __init__(self, status, error):
+        self.status = status
+        self.domain = error.domain
+        self.code = error.code
+        self.message = error.text
+        super().__init__(f"{STATUS_NAMES.get(status, status)}: {self.message}")
+
+
+def take_string(lib, pointer):
+    """Copies a library-owned char* and frees it with carnet_string_free."""
+    if not pointer:
+        return None
+    try:
+        return ctypes.string_at(pointer).decode("utf-8")
+    finally:
+        lib.carnet_string_free(pointer)
+
+
+class Client:
+    """A thin, Pythonic wrapper used by the end-to-end tests."""
+
+    def __init__(self, lib, store_directory, **fields):
+        self.lib = lib
+        self.options = Options()
+        assert lib.carnet_options_init(ctypes.byref(self.options), C["CARNET_OPTIONS_VERSION"]) == C["CARNET_OK"]
+        self._keep = []  # keeps encoded strings and callbacks alive
+        self._set("store_directory", store_directory)
+        for name, value in fields.items():
+            self._set(name, value)
+        self.handle = ClientPtr()
+        error = Error()
+        status = lib.carnet_client_open(ctypes.byref(self.options), ctypes.byref(self.handle), ctypes.byref(error))
+        if status != C["CARNET_OK"]:
+            raise CarnetFailure(status, error)
+
+    def _set(self, name, value):
+        if isinstance(value, str):
+            value = value.encode("utf-8")
+        if isinstance(value, (bytes, carnet_log_callback)):
+            self._keep.append(value)
+        setattr(self.options, name, value)
+
+    def call(self, name, *args):
+        error = Error()
+        status = getattr(self.lib, name)(self.handle, *args, ctypes.byref(error))
+        if status != C["CARNET_OK"]:
+            raise CarnetFailure(status, error)
+        return status
+
+    def call_out_string(self, name, *args):
+        out = ctypes.c_void_p()
+        self.call(name, *args, ctypes.byref(out))
+        return take_string(self.lib, out)
+
+    def link_get(self, patient_id):
+        return self.call_out_string("carnet_link_get", patient_id.encode())
+
+    def link_set(self, patient_id, carnet_id):
+        self.call("carnet_link_set", patient_id.encode(), carnet_id.encode())
+
+    def link_remove(self, patient_id):
+        self.call("carnet_link_remove", patient_id.encode())
+
+    def cancel(self):
+        return self.lib.carnet_client_cancel(self.handle)
+
+    def close(self):
+        if self.handle:
+            self.lib.carnet_client_close(self.handle)
+            self.handle = ClientPtr()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
