@@ -14,10 +14,19 @@ public final class VaccineCatalogue: Sendable {
 
     public let products: [VaccineProduct]
     private let index: SearchIndex
+    /// NUVA valence code → NUVA disease code, for doses recorded by valence.
+    let valenceIndex: [String: String]
 
     public init(products: [VaccineProduct]) {
         self.products = products
         self.index = SearchIndex(products)
+        var valences: [String: String] = [:]
+        for product in products {
+            for valence in product.valences where valences[valence.code] == nil {
+                valences[valence.code] = valence.disease.code
+            }
+        }
+        self.valenceIndex = valences
     }
 
     public var count: Int { products.count }
