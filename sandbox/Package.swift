@@ -1,0 +1,48 @@
+// swift-tools-version:6.1
+//
+// carnet-sandbox: a complete reference CVE (shared electronic vaccination record) service
+// speaking FHIR R4 JSON over mutual TLS. See ../docs/protocol.md for the wire protocol.
+//
+// Its own package so that the library's build never pulls a server stack.
+import PackageDescription
+
+let package = Package(
+    name: "carnet-sandbox",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "carnet-sandbox", targets: ["CarnetSandbox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // System SQLite 3 (Debian: libsqlite3-dev).
+        .systemLibrary(name: "CSandboxSQLite", path: "Sources/CSandboxSQLite"),
+        .executableTarget(
+            name: "CarnetSandbox",
+            dependencies: [
+                "CSandboxSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,61 @@
+// The CapabilityStatement served at /fhir/metadata.
+
+enum Capability {
+    static func statement() -> JSONValue {
+        func operation(_ name: String, _ doc: String) -> JSONValue {
+            ["name": .string(name), "definition": .string("https://carnet-sandbox.invalid/fhir/OperationDefinition/\(name)"),
+             "documentation": .string(doc)]
+        }
+        let immunization: JSONValue = [
+            "type": "Immunization",
+            "interaction": [["code": "read"], ["code": "vread"], ["code": "update"], ["code": "delete"],
+                            ["code": "create"], ["code": "search-type"], ["code": "history-instance"], ["code": "history-type"]],
+            "versioning": "versioned-update",
+            "readHistory": true,
+            "updateCreate": false,
+            "conditionalCreate": true,
+            "conditionalUpdate": false,
+            "conditionalDelete": "not-supported",
+            "searchParam": [["name": "patient", "type": "reference", "documentation": "required: the carnet (Patient/<id> or <id>)"],
+                            ["name": "_count", "type": "number"]],
+        ]
+        let patient: JSONValue = [
+            "type": "Patient",
+            "interaction": [["code": "read"], ["code": "vread"], ["code": "create"], ["code": "search-type"], ["code": "history-instance"]],
+            "versioning": "versioned",
+            "readHistory": true,
+            "searchParam": [["name": "_count", "type": "number"]],
+            "operation": [operation("immds-forecast", "GET/POST Patient/{id}/$immds-forecast: recommendations (Parameters)"),
+                          operation("resend-share-code", "POST Patient/{id}/$resend-share-code: re-email the share code")],
+        ]
+        let valueSet: JSONValue = [
+            "type": "ValueSet", "interaction": [],
+            "operation": [operation("expand", "GET ValueSet/$expand?filter=: vaccine search by name, disease or code")],
+        ]
+        return [
+            "resourceType": "CapabilityStatement",
+            "status": "active",
+            "date": "2026-11-30",
+            "publisher": "Carnet",
+            "kind": "instance",
+            "software": ["name": "carnet-sandbox", "version": "1.0.0"],
+            "implementation": ["description": "Carnet sandbox: reference shared electronic vaccination record (CVE) service"],
+            "fhirVersion": "4.0.1",
+            "format": ["application/fhir+json"],
+            "rest": [[
+                "mode": "server",
+                "security": [
+                    "cors": false,
+                    "description": "Mutual TLS with a certificate issued by this service's CA (EST enrollment with a withdrawal code); optional RFC 8705 certificate-bound bearer tokens from /oauth/token.",
+                ],
+                "resource": [patient, immunization, valueSet],
+                "interaction": [["code": "history-system", "documentation": "see $changes"]],
+                "operation": [
+                    operation("changes", "GET $changes?_cursor=&_count=: every change in every carnet this professional can access, in commit order"),
+                    operation("share-code-lookup", "POST $share-code-lookup: the carnets a share code opens (pseudonyms, candidate ids)"),
+                    operation("share-code-claim", "POST $share-code-claim: code + candidate + holder's birth date → access"),
+                ],
+            ]],
+        ]
+    }
+}
