@@ -13,6 +13,9 @@ let package = Package(
         .executable(name: "carnet-sandbox", targets: ["CarnetSandbox"]),
     ],
     dependencies: [
+        // The root package (libcarnet): vaccine catalogue + recommendation engine. Named, so the
+        // identity does not depend on the clone's directory name.
+        .package(name: "carnet", path: ".."),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
@@ -30,6 +33,8 @@ let package = Package(
             name: "CarnetSandbox",
             dependencies: [
                 "CSandboxSQLite",
+                .product(name: "CarnetCatalogue", package: "carnet"),
+                .product(name: "CarnetJSON", package: "carnet"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -136,7 +136,7 @@ final class CertificateAuthority: @unchecked Sendable {
         } catch let error as PKIError {
             throw error
         } catch {
-            throw PKIError("the certificate request is not a valid PKCS#10 request")
+            throw PKIError("the certificate request is not a valid PKCS#10 request with a supported key (ECDSA P-256/P-384 or RSA >= 2048 bits)")
         }
         guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
             throw PKIError("the certificate request's signature does not verify")

@@ -8,6 +8,8 @@ protocol VaccineLookup: Sendable {
     /// Products matching `filter` (name, disease, code), as ValueSet.expansion.contains items.
     func expand(filter: String, count: Int) -> [JSONValue]
     var isAvailable: Bool { get }
+    /// ImmDS-style forecast for a carnet (Parameters).
+    func forecast(patient: JSONValue, immunizations: [JSONValue], assessmentDate: String) -> JSONValue
 }
 
 /// Used until the catalogue is linked in: accepts every well-formed code, expands nothing.
@@ -34,5 +36,8 @@ extension VaccineLookup {
 }
 
 enum Catalogue {
-    static func load() -> any VaccineLookup { NoCatalogue() }
+    /// The root package's catalogue (built-in list, extended by the NUVA release in $CARNET_NUVA_DIR).
+    static func load() -> any VaccineLookup {
+        CatalogueLookup(nuvaDirectory: ProcessInfo.processInfo.environment["CARNET_NUVA_DIR"])
+    }
 }
