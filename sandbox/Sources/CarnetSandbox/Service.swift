@@ -162,7 +162,7 @@ final class CarnetService: @unchecked Sendable {
 
     func sendShareCode(citizenEmail: String, code: String, reason: String) throws {
         let pseudonyms = try db.query(
-            "SELECT c.pseudonym FROM carnets c JOIN citizens z ON z.id = c.citizen_id WHERE z.share_code = ? ORDER BY c.created_at, c.id",
+            "SELECT c.pseudonym FROM carnets c JOIN citizens z ON z.id = c.citizen_id WHERE z.share_code = ? ORDER BY c.rowid",
             [code]).compactMap { $0.string("pseudonym") }
         let file = try mailer.sendShareCode(to: citizenEmail, code: code, pseudonyms: pseudonyms, reason: reason)
         log.log(.info, "email.sent", [("kind", "share-code"), ("file", .string(file))])

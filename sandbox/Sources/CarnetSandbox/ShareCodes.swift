@@ -56,7 +56,7 @@ extension CarnetService {
         let key = attemptKey(code)
         try checkLock(key)
         let rows = try db.query(
-            "SELECT c.id, c.pseudonym FROM carnets c JOIN citizens z ON z.id = c.citizen_id WHERE z.share_code = ? ORDER BY c.created_at, c.id",
+            "SELECT c.id, c.pseudonym FROM carnets c JOIN citizens z ON z.id = c.citizen_id WHERE z.share_code = ? ORDER BY c.rowid",
             [code])
         guard !rows.isEmpty else { throw Self.shareCodeRejected }
         return rows.compactMap { row in
