@@ -68,7 +68,9 @@ struct Serve: AsyncParsableCommand {
         (options.enrollmentHost, options.enrollmentPort) = try parseAddress(enrollmentAddress)
         options.requestsPerMinute = max(rateLimit, 1)
         options.shareCodePolicy.resendIntervalSeconds = max(resendInterval, 0)
-        let level: Logger.Level = data.logLevel == "debug" ? .debug : .warning
+        let level: Logger.Level = data.logLevel == "debug" ? .debug : .info
+        let sink = sandbox.log
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, sink: sink, logLevel: level) }
         try await Server.run(sandbox: sandbox, options: options, logLevel: level)
     }
 }

@@ -28,3 +28,35 @@ final class EventLog: @unchecked Sendable {
         FileHandle.standardError.write(Data(line.utf8))
     }
 }
+
+import Logging
+
+/// swift-log handler for the libraries (Hummingbird, ServiceLifecycle): the same JSON lines.
+struct JSONLogHandler: LogHandler {
+    let label: String
+    let sink: EventLog
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?,
+             source: String, file: String, function: String, line: UInt) {
+        let mapped: EventLog.Level
+        switch level {
+        case .trace, .debug: mapped = .debug
+        case .info, .notice: mapped = .info
+        case .warning: mapped = .warning
+        case .error, .critical: mapped = .error
+        }
+        var fields: [(String, JSONValue)] = [("label", .string(label)), ("message", .string(message.description))]
+        let merged = metadata.merging(extra ?? [:]) { $1 }
+        for key in merged.keys.sorted() {
+            if let value = merged[key] { fields.append((key, .string(value.description))) }
+        }
+        sink.log(mapped, "library", fields)
+    }
+}
