@@ -62,6 +62,8 @@ def test_logs_hold_no_patient_data_and_no_secrets(fresh_sandbox):
 
     log = sb.read_log()
     assert '"event":"access"' in log and '"event":"email.sent"' in log   # the log is not simply empty
+    events = sb.log_events()
+    assert any(e.get("event") == "access" and e.get("professional") == professional.id for e in events)
     secrets = ["Zéphyrine", "Quintessence", "1977-07-07", "zephyrine.q@example.org", "277077507700712",
                "LOT-SECRET-42", share_code, share_code.replace("-", ""), family.share_code, "Orphée", "Petit Orphée",
                "2013-03-13", "famille.quintessence@example.org", "dr.secret-mail@example.org", "Pa55word-Very-Secret",

@@ -6,7 +6,7 @@ import time
 import uuid
 
 from fhir_checks import validate
-from sandbox_process import immunization_resource, patient_resource
+from sandbox_process import TEN_CARNETS, immunization_resource, patient_resource
 
 AGRIPPAL = "61921204"
 
@@ -69,20 +69,12 @@ def test_changes_feed_pages_in_commit_order_without_gaps(sandbox):
 def test_changes_made_elsewhere_appear_while_the_server_runs(sandbox):
     pro, identity = sandbox.professional_identity()
     other, other_identity = sandbox.professional_identity()
-    family = sandbox.create_citizen(f"fam-{uuid.uuid4().hex[:6]}@example.org",
-                                    [c for c in __import__("sandbox_process").TEN_CARNETS[:2]])
+    family = sandbox.create_citizen(f"fam-{uuid.uuid4().hex[:6]}@example.org", TEN_CARNETS[:2])
     carnet = family.carnets[0]
     # both professionals get access by claiming with the share code
     for ident in (identity, other_identity):
-        lookup = sandbox.request("POST", "$share-code-lookup",
-                                 {"resourceType": "Parameters", "parameter": [{"name": "code", "valueString": family.share_code}]},
-                                 identity=ident).json()
-        candidate = next(p["part"][0]["valueString"] for p in lookup["parameter"]
-                         if p["part"][1]["valueString"] == carnet["pseudonym"])
-        claimed = sandbox.request("POST", "$share-code-claim", {"resourceType": "Parameters", "parameter": [
-            {"name": "code", "valueString": family.share_code}, {"name": "candidate", "valueString": candidate},
-            {"name": "birthDate", "valueString": carnet["birth_date"]}]}, identity=ident)
-        assert claimed.status == 200
+        claimed = sandbox.claim_carnet(ident, family.share_code, carnet["pseudonym"], carnet["birth_date"])
+        assert claimed["id"] == carnet["id"]
     _, cursor = read_feed(sandbox, identity)
     by_other = sandbox.add_vaccination(carnet["id"], cis=AGRIPPAL, date="2024-11-02", professional_email=other.email)
     by_citizen = sandbox.add_vaccination(carnet["id"], cis=AGRIPPAL, date="2024-12-01")

@@ -55,6 +55,20 @@ def test_fhir_listener_refuses_a_foreign_ca_certificate(sandbox, tmp_path):
         sandbox.request("GET", "metadata", identity=foreign_identity(tmp_path))
 
 
+def test_fhir_listener_refuses_expired_and_not_yet_valid_certificates(sandbox):
+    now = datetime.datetime.now(datetime.timezone.utc)
+    expired = sandbox.forge_client_certificate(not_before=now - datetime.timedelta(days=400),
+                                               not_after=now - datetime.timedelta(days=1))
+    early = sandbox.forge_client_certificate(not_before=now + datetime.timedelta(days=2),
+                                             not_after=now + datetime.timedelta(days=30))
+    for identity in (expired, early):
+        with pytest.raises(REFUSED):
+            sandbox.request("GET", "metadata", identity=identity)
+    # the same CA, valid dates, but never issued to an account: past TLS, refused by the service
+    unknown = sandbox.forge_client_certificate()
+    outcome(sandbox.request("GET", "metadata", identity=unknown), 401, "security", "certificate-unknown")
+
+
 def test_enrollment_listener_serves_only_enrollment_and_ca(sandbox):
     cacerts = sandbox.raw_request("GET", "/.well-known/est/cacerts", enrollment=True)
     assert cacerts.status == 200

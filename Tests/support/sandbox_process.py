@@ -469,6 +469,47 @@ class Sandbox:
             f.write(response.body)
         return Identity(cert_path, key_path)
 
+    def forge_client_certificate(self, not_before=None, not_after=None, common_name: str = "Dr Forged",
+                                 key_type: str = "ec") -> Identity:
+        """Test helper: a clientAuth certificate signed directly with the sandbox CA key
+        (``<data dir>/ca/ca.key.pem``), with any validity window (``datetime``s, UTC), e.g. already
+        expired or not yet valid. It is NOT registered to any account (the service answers 401
+        ``certificate-unknown`` if the handshake succeeds). Needs the ``cryptography`` package.
+        """
+        import datetime
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec, rsa
+        from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+        now = datetime.datetime.now(datetime.timezone.utc)
+        not_before = not_before or now - datetime.timedelta(days=1)
+        not_after = not_after or now + datetime.timedelta(days=30)
+        with open(os.path.join(self.data_dir, "ca", "ca.key.pem"), "rb") as f:
+            ca_key = serialization.load_pem_private_key(f.read(), password=None)
+        with open(self.ca_cert, "rb") as f:
+            ca = x509.load_pem_x509_certificate(f.read())
+        key = ec.generate_private_key(ec.SECP256R1()) if key_type == "ec" else \
+            rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        cert = (x509.CertificateBuilder()
+                .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]))
+                .issuer_name(ca.subject).public_key(key.public_key())
+                .serial_number(x509.random_serial_number())
+                .not_valid_before(not_before).not_valid_after(not_after)
+                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+                .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+                .sign(ca_key, hashes.SHA256()))
+        os.makedirs(self._identities, exist_ok=True)
+        base = os.path.join(self._identities, "forged-" + uuid.uuid4().hex)
+        with open(base + ".key.pem", "wb") as f:
+            f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption()))
+        os.chmod(base + ".key.pem", 0o600)
+        with open(base + ".cert.pem", "wb") as f:
+            f.write(cert.public_bytes(serialization.Encoding.PEM))
+        return Identity(base + ".cert.pem", base + ".key.pem")
+
     def professional_identity(self, **kwargs) -> tuple:
         """Creates a professional and enrolls a certificate: returns ``(Professional, Identity)``."""
         professional = self.create_professional(**kwargs)
@@ -504,6 +545,29 @@ class Sandbox:
             all_headers["Content-Type"] = "application/fhir+json"
         all_headers.update(headers or {})
         return self.raw_request(method, path, body=body, headers=all_headers, identity=identity)
+
+
+    # ----------------------------------------------------------------- share codes over HTTP
+
+    def lookup_share_code(self, identity: Identity, code: str) -> dict:
+        """``$share-code-lookup`` as ``identity``: {pseudonym: candidate id}; raises on failure."""
+        response = self.request("POST", "$share-code-lookup", parameters(code=code), identity=identity)
+        if response.status != 200:
+            raise SandboxError(f"share-code lookup failed: {response.status} {response.body[:300]!r}")
+        result = {}
+        for parameter in response.json().get("parameter", []):
+            parts = {p["name"]: p["valueString"] for p in parameter["part"]}
+            result[parts["pseudonym"]] = parts["id"]
+        return result
+
+    def claim_carnet(self, identity: Identity, code: str, pseudonym: str, birth_date: str) -> dict:
+        """Lookup + ``$share-code-claim``: gives ``identity``'s professional access; returns the Patient."""
+        candidate = self.lookup_share_code(identity, code)[pseudonym]
+        response = self.request("POST", "$share-code-claim",
+                                parameters(code=code, candidate=candidate, birthDate=birth_date), identity=identity)
+        if response.status != 200:
+            raise SandboxError(f"claim failed: {response.status} {response.body[:300]!r}")
+        return response.json()
 
 
 # ----------------------------------------------------------------------- FHIR documents

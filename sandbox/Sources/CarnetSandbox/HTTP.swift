@@ -15,12 +15,23 @@ extension HTTPField.Name {
     static let carnetCursor = HTTPField.Name("X-Carnet-Cursor") ?? .via
 }
 
+/// Facts the access log needs from inner middlewares (a reference, so they flow outwards).
+final class RequestFacts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _professional: String?
+    var professional: String? {
+        get { lock.lock(); defer { lock.unlock() }; return _professional }
+        set { lock.lock(); _professional = newValue; lock.unlock() }
+    }
+}
+
 struct SandboxContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     let channel: any Channel
     var requestID = ""
     var professionalID: String? = nil
     var thumbprint: String? = nil
+    var facts = RequestFacts()
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -150,7 +161,7 @@ struct OutcomeMiddleware: RouterMiddleware {
             ("status", .int(Int(response.status.code))),
             ("ms", .number(String(format: "%.1f", elapsed))),
         ]
-        if let professional = context.professionalID { fields.append(("professional", .string(professional))) }
+        if let professional = context.facts.professional { fields.append(("professional", .string(professional))) }
         log.log(.info, "access", fields)
         return response
     }
@@ -190,6 +201,7 @@ struct ClientCertificateMiddleware: RouterMiddleware {
         }
         context.professionalID = professional
         context.thumbprint = thumbprint
+        context.facts.professional = professional
         if let wait = throttle.hit("rate:" + professional, limit: requestsPerMinute, seconds: 60) {
             throw FHIRError(status: 429, code: "throttled", message: "too many requests", detail: "rate-limited", retryAfter: wait)
         }
