@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "CarnetCatalogue", dependencies: ["CarnetJSON"], swiftSettings: strictSwift),
         .target(
             name: "CarnetCore",
-            dependencies: ["CarnetJSON", "CCurl", "COpenSSL", "CSQLite"],
+            dependencies: ["CarnetJSON", "CarnetCatalogue", "CCurl", "COpenSSL", "CSQLite"],
             swiftSettings: strictSwift
         ),
         .target(

@@ -132,7 +132,24 @@ typedef enum carnet_status {
     /** The professional's certificate has expired: it must be renewed. */
     CARNET_E_CERTIFICATE_EXPIRED = 17,
     /** A bug in Carnet. Please report it with the log. */
-    CARNET_E_INTERNAL = 18
+    CARNET_E_INTERNAL = 18,
+    /** The withdrawal code ("code de retrait") was refused: wrong, already
+     *  used or expired (the message says which when the service tells). */
+    CARNET_E_WITHDRAWAL_CODE = 19,
+    /** The PKCS#12 file's password is wrong. */
+    CARNET_E_PKCS12_PASSWORD = 20,
+    /** The PKCS#12 file uses legacy encryption (RC2-40, 3DES) that Carnet
+     *  refuses; ask for a modern (AES-256) export. */
+    CARNET_E_PKCS12_UNSUPPORTED = 21,
+    /** The host's identity secret (::carnet_options.identity_secret) is
+     *  missing or does not unlock the stored private key. */
+    CARNET_E_IDENTITY_SECRET = 22,
+    /** No professional certificate is installed yet: enroll or import one. */
+    CARNET_E_NO_CERTIFICATE = 23,
+    /** The service refused the record itself (a business rule: date in the
+     *  future or before birth, unknown vaccine, missing element). Retrying
+     *  will not help; the host must correct it. */
+    CARNET_E_REJECTED = 24
 } carnet_status;
 
 /**
@@ -228,6 +245,10 @@ typedef struct carnet_options {
     /** Base URL of the CVE service's FHIR API, https only, e.g.
      *  "https://cve.example.fr/fhir". Optional at open; required by network calls. */
     const char *service_url;
+    /** Base URL of the service's certificate enrollment endpoint (EST, RFC 7030),
+     *  reachable without a client certificate, e.g. "https://cve.example.fr:8444".
+     *  NULL: the origin of @ref service_url. */
+    const char *enrollment_url;
     /** Directory of the local store (created 0700 if missing). Required. */
     const char *store_directory;
     /** The professional's account email. Optional. */
@@ -261,7 +282,7 @@ typedef struct carnet_options {
 
 /** Static initialiser: `carnet_options o = CARNET_OPTIONS_INIT;` */
 #define CARNET_OPTIONS_INIT \
-    { CARNET_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, CARNET_LOCALE_FR, NULL, NULL, CARNET_LOG_WARNING }
+    { CARNET_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, CARNET_LOCALE_FR, NULL, NULL, CARNET_LOG_WARNING }
 
 /**
  * Initialises @p options to the defaults of @p version (same as ::CARNET_OPTIONS_INIT).
@@ -352,6 +373,250 @@ CARNET_API carnet_status CARNET_CALL carnet_link_set(carnet_client *client, cons
  */
 CARNET_API carnet_status CARNET_CALL carnet_link_remove(carnet_client *client, const char *patient_id,
                                                         carnet_error *error);
+/** @} */
+
+/** @name The professional's certificate ("Récupérer le certificat")
+ *  Every call to the service is mutual TLS with the professional's client
+ *  certificate. Its private key is generated on this workstation (or imported
+ *  from a PKCS#12 file) and stored only encrypted: AES-256-GCM under a key
+ *  derived (PBKDF2-SHA256, 600 000 iterations) from
+ *  ::carnet_options.identity_secret, which must be set for these calls and for
+ *  every call that reaches the service.
+ *
+ *  Certificate JSON (`out_json` of the three functions):
+ *  @code
+ *  { "subject": "/CN=...", "commonName": "...", "issuer": "/CN=...",
+ *    "serialNumber": "0A1B...", "notBefore": "2026-11-30T08:00:00Z",
+ *    "notAfter": "2027-11-30T08:00:00Z", "daysLeft": 364, "expired": false,
+ *    "sha256": "hex of the certificate's SHA-256" }
+ *  @endcode
+ *  @{ */
+
+/**
+ * Enrolls the professional with the withdrawal code ("code de retrait") the
+ * service gave: generates a key pair here, sends a certificate request (EST
+ * simpleenroll at ::carnet_options.enrollment_url, authenticated by
+ * ::carnet_options.account_email and the code), stores the certificate and the
+ * sealed key, replacing any previous identity.
+ * @param withdrawal_code the code, as typed by the doctor (at most 256 bytes).
+ * @param out_json        receives the certificate JSON above.
+ * @return ::CARNET_OK; ::CARNET_E_WITHDRAWAL_CODE (wrong, used or expired code:
+ *         the message says which); ::CARNET_E_LOCKED (too many attempts);
+ *         ::CARNET_E_IDENTITY_SECRET (no secret to seal the key);
+ *         ::CARNET_E_NETWORK, ::CARNET_E_TLS, ::CARNET_E_TIMEOUT; ::CARNET_E_STORAGE.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_certificate_enroll(carnet_client *client, const char *withdrawal_code,
+                                                               char **out_json, carnet_error *error);
+
+/**
+ * Imports the professional's certificate and key from a PKCS#12 file
+ * protected by a password (the guide's import wizard). Modern files
+ * (AES-256/PBKDF2) are accepted; legacy RC2-40/3DES files are refused.
+ * @param path     UTF-8 path of the .p12/.pfx file (at most 1 MiB).
+ * @param password its password; "" for none; must not be NULL.
+ * @param out_json receives the certificate JSON above.
+ * @return ::CARNET_OK; ::CARNET_E_PKCS12_PASSWORD; ::CARNET_E_PKCS12_UNSUPPORTED;
+ *         ::CARNET_E_INVALID_ARGUMENT (not a PKCS#12 file, unreadable);
+ *         ::CARNET_E_CREDENTIALS (no key or certificate inside);
+ *         ::CARNET_E_CERTIFICATE_EXPIRED; ::CARNET_E_IDENTITY_SECRET; ::CARNET_E_STORAGE.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_certificate_import_p12(carnet_client *client, const char *path,
+                                                                   const char *password, char **out_json,
+                                                                   carnet_error *error);
+
+/**
+ * The installed certificate: subject, issuer, validity, days left. Reads the
+ * store only; does not need the identity secret.
+ * @return ::CARNET_OK; ::CARNET_E_NO_CERTIFICATE; ::CARNET_E_STORAGE.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_certificate_info(carnet_client *client, char **out_json,
+                                                             carnet_error *error);
+/** @} */
+
+/** @name Carnets: create, attach by share code, resend the code
+ *  A carnet is a FHIR R4 Patient on the service (its id is the carnet UUID).
+ *  @{ */
+
+/**
+ * Creates the patient's carnet ("Créer le carnet de vaccination électronique"),
+ * links it to @p patient_id and returns the service's Patient. The service
+ * emails the patient their share code.
+ * @param patient_json a FHIR R4 Patient with at least `name[0].family`,
+ *        `name[0].given[0]`, `birthDate` (YYYY-MM-DD, not in the future),
+ *        `gender` (male, female, other, unknown) and a `telecom` of system
+ *        `email`; optional `identifier` (INS: system urn:oid:1.2.250.1.213.1.4.8)
+ *        and the pseudonym extension (docs/protocol.md). `id` and `meta` are ignored.
+ * @param out_json receives the created Patient (with its `id`).
+ * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT naming the missing or wrong
+ *         field ("name.family", "name.given", "birthDate", "gender",
+ *         "telecom(email)") so the host can ask for it; ::CARNET_E_CONFLICT
+ *         (a carnet is already linked to this patient); ::CARNET_E_REJECTED;
+ *         network, TLS and credentials statuses.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_record_create(carnet_client *client, const char *patient_id,
+                                                          const char *patient_json, char **out_json,
+                                                          carnet_error *error);
+
+/**
+ * The carnets a patient's share code opens ("code de partage"), by pseudonym
+ * only. `out_json` is a FHIR Parameters resource:
+ * @code
+ * { "resourceType": "Parameters", "parameter": [
+ *     { "name": "candidate", "part": [ { "name": "id", "valueString": "opaque id" },
+ *                                      { "name": "pseudonym", "valueString": "Ambroise" } ] }, ... ] }
+ * @endcode
+ * @return ::CARNET_OK; ::CARNET_E_ACCESS_DENIED (unknown code: the service does
+ *         not say more); ::CARNET_E_LOCKED (too many attempts); network statuses.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_share_code_lookup(carnet_client *client, const char *share_code,
+                                                              char **out_json, carnet_error *error);
+
+/**
+ * Claims one carnet of a share code with the holder's birth date, links it to
+ * @p patient_id and returns its Patient.
+ * @param candidate_id an `id` from carnet_share_code_lookup().
+ * @param birth_date   the holder's birth date, YYYY-MM-DD.
+ * @return ::CARNET_OK; ::CARNET_E_ACCESS_DENIED (code, carnet or date wrong:
+ *         the service never says which); ::CARNET_E_LOCKED (five failures lock
+ *         the code for a while); ::CARNET_E_INVALID_ARGUMENT (date malformed).
+ */
+CARNET_API carnet_status CARNET_CALL carnet_record_claim(carnet_client *client, const char *patient_id,
+                                                         const char *share_code, const char *candidate_id,
+                                                         const char *birth_date, char **out_json,
+                                                         carnet_error *error);
+
+/**
+ * Asks the service to email the share code to the patient again.
+ * @return ::CARNET_OK; ::CARNET_E_NOT_FOUND (no linked carnet); ::CARNET_E_LOCKED
+ *         (resent too recently); network statuses.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_share_code_resend(carnet_client *client, const char *patient_id,
+                                                              carnet_error *error);
+/** @} */
+
+/** @name Vaccinations: import, add, remove, sync
+ *  The host identifies each of its vaccinations with its own id (any text up
+ *  to 128 bytes), given as `identifier[0].value` of the Immunization it adds.
+ *  An add or a remove is written to the local store (with the outbox entry
+ *  that delivers it) before the call returns, then pushed at once. If the
+ *  service cannot be reached the call returns ::CARNET_PENDING: nothing is
+ *  lost, it is pushed by the next carnet_sync() (or background sync).
+ *  @{ */
+
+/**
+ * The carnet's vaccinations as a FHIR searchset Bundle (all pages). Entries
+ * the host already has carry an extension
+ * `https://carnet.invalid/fhir/StructureDefinition/host-vaccination-id`
+ * with the host's id.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_vaccinations_list(carnet_client *client, const char *patient_id,
+                                                              char **out_json, carnet_error *error);
+
+/**
+ * Records which of the carnet's vaccinations the host imported, and under
+ * which host ids ("Exporter les vaccins cochés"), and which it chose to
+ * ignore, so sync neither proposes them again nor pushes them back:
+ * @code
+ * { "imported": [ { "immunization_id": "...", "host_vaccination_id": "..." } ],
+ *   "ignored": [ "immunization_id", ... ] }
+ * @endcode
+ * Accepting the same pair twice changes nothing.
+ * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT; ::CARNET_E_CONFLICT (that
+ *         host id already names another vaccination).
+ */
+CARNET_API carnet_status CARNET_CALL carnet_vaccinations_accept(carnet_client *client, const char *patient_id,
+                                                                const char *mapping_json, carnet_error *error);
+
+/**
+ * Adds a vaccination the doctor recorded to the patient's carnet.
+ * @param immunization_json a FHIR R4 Immunization with `identifier[0].value` =
+ *        the host's vaccination id, `vaccineCode.coding` (the CIS code, system
+ *        https://smt.esante.gouv.fr/terminologie-bdpm, plus any NUVA/CIP13/ATC
+ *        codings) and `occurrenceDateTime`; `status` defaults to "completed";
+ *        `patient` is set by the library.
+ * @param out_json receives the vaccination's state (filled for ::CARNET_OK and ::CARNET_PENDING):
+ * @code
+ * { "host_vaccination_id": "...", "state": "synced" | "pending" | "failed",
+ *   "immunization_id": "...", "version": 1,
+ *   "status": "CARNET_E_NETWORK", "message": "..."   (when not delivered) }
+ * @endcode
+ * @return ::CARNET_OK (on the service); ::CARNET_PENDING (recorded, will be
+ *         sent); ::CARNET_E_REJECTED (the service refused it: kept as failed
+ *         for the host to correct or remove); ::CARNET_E_NOT_FOUND (no linked
+ *         carnet); ::CARNET_E_INVALID_ARGUMENT. Adding the same host id twice
+ *         records nothing new.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_vaccination_add(carnet_client *client, const char *patient_id,
+                                                            const char *immunization_json, char **out_json,
+                                                            carnet_error *error);
+
+/**
+ * Removes a vaccination from the carnet. A vaccination not yet sent is simply
+ * cancelled (nothing is sent); one already deleted on the service is a success.
+ * Also the way to confirm a deletion made elsewhere (carnet_sync() `removed`).
+ * @return ::CARNET_OK; ::CARNET_PENDING; ::CARNET_E_NOT_FOUND (unknown host id).
+ */
+CARNET_API carnet_status CARNET_CALL carnet_vaccination_remove(carnet_client *client, const char *patient_id,
+                                                               const char *host_vaccination_id,
+                                                               carnet_error *error);
+
+/**
+ * "Synchroniser avec les vaccins partagés": pushes what is pending, pulls what
+ * changed elsewhere (one changes feed for all carnets), and reports:
+ * @code
+ * { "pushed": 2,
+ *   "added":   [ { "patient_id": "...", "carnet_id": "...", "immunization": { Immunization } } ],
+ *   "removed": [ { "patient_id": "...", "carnet_id": "...", "immunization_id": "...",
+ *                  "host_vaccination_id": "..." } ],
+ *   "pending": [ { "patient_id": "...", "host_vaccination_id": "...", "operation": "add" | "remove",
+ *                  "since": "2026-11-30T08:00:00Z", "pending_seconds": 12, "attempts": 1,
+ *                  "blocked": false, "status": "CARNET_E_NETWORK", "message": "..." } ],
+ *   "offline": true, "status": "...", "message": "..."   (only when the service was unreachable) }
+ * @endcode
+ * `added` are vaccinations recorded elsewhere, to import (then
+ * carnet_vaccinations_accept()); `removed` were deleted elsewhere, to confirm
+ * (carnet_vaccination_remove()). They stay proposed until handled.
+ * @param patient_id a patient, or NULL for every linked patient.
+ * @return ::CARNET_OK (also when the service is unreachable: see `offline`);
+ *         credentials and TLS statuses; ::CARNET_E_STORAGE.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_sync(carnet_client *client, const char *patient_id, char **out_json,
+                                                 carnet_error *error);
+
+/**
+ * What waits in the outbox: `{ "pending": [ ...as in carnet_sync()... ] }`.
+ * Reads the store only.
+ * @param patient_id a patient, or NULL for all.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_outbox_status(carnet_client *client, const char *patient_id,
+                                                          char **out_json, carnet_error *error);
+/** @} */
+
+/** @name Recommendations and vaccine search
+ *  @{ */
+
+/**
+ * "Recommandation CVE": the recommendations for the patient as a FHIR R4
+ * ImmunizationRecommendation (one `recommendation` per vaccine group with
+ * `forecastStatus`, `dateCriterion` (LOINC 30981-5 earliest, 30980-7 due,
+ * 59777-3 latest), `doseNumberPositiveInt` and `supportingImmunization`).
+ * The service's answer is used when it has one; otherwise Carnet computes it
+ * with its own engine (French 2025 calendar) and tags `meta.tag` with
+ * `computed-locally`. Not medical advice: see docs/recommendations.md.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_recommendations_get(carnet_client *client, const char *patient_id,
+                                                                char **out_json, carnet_error *error);
+
+/**
+ * "Saisir le nom du vaccin ou d'une maladie": searches Carnet's vaccine
+ * catalogue (offline) by product name, disease (French) or code (CIS, CIP13,
+ * NUVA, ATC), case- and accent-insensitive, best matches first (at most 20).
+ * `out_json` is a FHIR ValueSet whose `expansion.contains[]` hold `system`
+ * (CIS), `code`, `display` and one `designation` per target disease.
+ * @param query at most 256 bytes.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_vaccines_search(carnet_client *client, const char *query,
+                                                            char **out_json, carnet_error *error);
 /** @} */
 
 /** @name Memory

@@ -1,5 +1,6 @@
 internal import CCarnet
 internal import CarnetCore
+internal import CarnetJSON
 #if canImport(Glibc)
 internal import Glibc
 #endif
@@ -38,6 +39,21 @@ enum Arguments {
             throw .invalidArgument(.notUTF8(name))
         }
         return text
+    }
+
+    /// A JSON document argument: a string within 1 MiB, parsed strictly
+    /// (no duplicate keys, bounded depth).
+    static func requiredJSON(_ pointer: UnsafePointer<CChar>?, name: String) throws(CarnetFailure) -> JSONValue {
+        let text = try requiredString(pointer, name: name)
+        do {
+            return try JSONValue.parse(text, limits: JSONLimits(maxBytes: defaultMaxBytes, maxDepth: 32))
+        } catch {
+            throw .invalidArgument(.invalidJSON(name))
+        }
+    }
+
+    static func patientID(_ pointer: UnsafePointer<CChar>?) throws(CarnetFailure) -> HostPatientID {
+        try HostPatientID(requiredString(pointer, name: "patient_id", maxBytes: HostPatientID.maxBytes))
     }
 
     static func requiredPointer<T>(_ pointer: UnsafeMutablePointer<T>?, name: String) throws(CarnetFailure)

@@ -1,5 +1,6 @@
 public import CCarnet
 internal import CarnetCore
+internal import CarnetJSON
 
 /// `carnet_client *` is an unmanaged, retained `CarnetClient`: open retains,
 /// close releases. Calls in between borrow it for their duration.
@@ -35,6 +36,34 @@ enum ClientCall {
         return ErrorReporting.boundary(locale: client.configuration.locale, error) { () throws(CarnetFailure) in
             try body(client)
         }
+    }
+}
+
+extension ClientCall {
+    /// For entry points that can succeed with CARNET_PENDING: the body returns
+    /// nil for OK or the failure that explains a PENDING result; the error
+    /// struct then carries status PENDING and the reason.
+    static func runAllowingPending(
+        _ handle: OpaquePointer?,
+        _ error: UnsafeMutablePointer<carnet_error>?,
+        _ body: (CarnetClient) throws(CarnetFailure) -> CarnetFailure?
+    ) -> carnet_status {
+        var pendingReason: CarnetFailure?
+        var locale = UserMessage.Locale.french
+        let status = run(handle, error) { client throws(CarnetFailure) in
+            locale = client.configuration.locale
+            pendingReason = try body(client)
+        }
+        guard status == CARNET_OK, let reason = pendingReason else { return status }
+        var pending = reason
+        pending.kind = .pending
+        return ErrorReporting.report(pending, locale: locale, into: error)
+    }
+
+    /// Serialises a JSON result into a malloc'd string for an out_json parameter.
+    static func output(_ value: JSONValue, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) throws(CarnetFailure) {
+        let target = try Arguments.requiredPointer(out, name: "out_json")
+        target.pointee = try OwnedCString.makeOrFail(value.serialized())
     }
 }
 

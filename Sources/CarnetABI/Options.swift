@@ -8,7 +8,7 @@ public func carnet_options_init(_ options: UnsafeMutablePointer<carnet_options>?
     guard let options else { return CARNET_E_INVALID_ARGUMENT }
     guard knownOptionsVersions.contains(version) else { return CARNET_E_UNSUPPORTED_VERSION }
     options.pointee = carnet_options(
-        version: version, service_url: nil, store_directory: nil, account_email: nil, account_password: nil,
+        version: version, service_url: nil, enrollment_url: nil, store_directory: nil, account_email: nil, account_password: nil,
         ca_bundle_path: nil, crl_path: nil, pinned_public_key: nil, identity_secret: nil,
         connect_timeout_ms: 0, request_timeout_ms: 0, locale: CARNET_LOCALE_FR,
         log_callback: nil, log_payload: nil, log_level: CARNET_LOG_WARNING)
@@ -68,6 +68,7 @@ enum OptionsReader {
         let pathLimit = 4096
         return try ClientConfiguration(
             serviceURL: Arguments.optionalString(o.service_url, name: "service_url", maxBytes: 2048),
+            enrollmentURL: Arguments.optionalString(o.enrollment_url, name: "enrollment_url", maxBytes: 2048),
             storeDirectory: Arguments.requiredString(o.store_directory, name: "store_directory", maxBytes: pathLimit),
             accountEmail: Arguments.optionalString(o.account_email, name: "account_email", maxBytes: 320),
             accountPassword: Arguments.optionalString(o.account_password, name: "account_password", maxBytes: 1024),

@@ -23,6 +23,12 @@ public func carnet_status_string(_ status: carnet_status) -> UnsafePointer<CChar
     case CARNET_E_PROTOCOL: name = "CARNET_E_PROTOCOL"
     case CARNET_E_CERTIFICATE_EXPIRED: name = "CARNET_E_CERTIFICATE_EXPIRED"
     case CARNET_E_INTERNAL: name = "CARNET_E_INTERNAL"
+    case CARNET_E_WITHDRAWAL_CODE: name = "CARNET_E_WITHDRAWAL_CODE"
+    case CARNET_E_PKCS12_PASSWORD: name = "CARNET_E_PKCS12_PASSWORD"
+    case CARNET_E_PKCS12_UNSUPPORTED: name = "CARNET_E_PKCS12_UNSUPPORTED"
+    case CARNET_E_IDENTITY_SECRET: name = "CARNET_E_IDENTITY_SECRET"
+    case CARNET_E_NO_CERTIFICATE: name = "CARNET_E_NO_CERTIFICATE"
+    case CARNET_E_REJECTED: name = "CARNET_E_REJECTED"
     default: name = "CARNET_E_UNKNOWN"
     }
     return UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)

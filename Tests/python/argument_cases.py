@@ -39,7 +39,7 @@ def cases():
     """name -> (function(lib, store) -> (status, message), expected status, word the message must name)."""
     table = {}
 
-    for field in ("store_directory", "service_url", "account_email", "account_password", "ca_bundle_path",
+    for field in ("store_directory", "service_url", "enrollment_url", "account_email", "account_password", "ca_bundle_path",
                   "crl_path", "pinned_public_key", "identity_secret"):
         for label, value in STRING_ABUSE:
             if value is None and field != "store_directory":
@@ -126,11 +126,37 @@ def cases():
     table["carnet_client_close+carnet_string_free.null"] = (close_and_free_null, "CARNET_OK", "")
 
     # Functions on a client: (name, argument names, valid values)
+    patient_json = json.dumps({"resourceType": "Patient", "name": [{"family": "X", "given": ["Y"]}],
+                               "birthDate": "2000-01-01", "gender": "female",
+                               "telecom": [{"system": "email", "value": "x@example.org"}]}).encode()
+    immunization_json = json.dumps({"resourceType": "Immunization", "identifier": [{"value": "v1"}],
+                                    "vaccineCode": {"coding": [{"system": "s", "code": "c"}]},
+                                    "occurrenceDateTime": "2024-01-01"}).encode()
     client_functions = [
         ("carnet_link_get", ["patient_id", "out_carnet_id"], [b"p1", "OUT"]),
         ("carnet_link_set", ["patient_id", "carnet_id"], [b"p1", UUID]),
         ("carnet_link_remove", ["patient_id"], [b"p1"]),
+        ("carnet_certificate_enroll", ["withdrawal_code", "out_json"], [b"ABCD-EFGH", "OUT"]),
+        ("carnet_certificate_import_p12", ["path", "password", "out_json"], [b"/tmp/x.p12", b"pw", "OUT"]),
+        ("carnet_certificate_info", ["out_json"], ["OUT"]),
+        ("carnet_record_create", ["patient_id", "patient_json", "out_json"], [b"p1", patient_json, "OUT"]),
+        ("carnet_share_code_lookup", ["share_code", "out_json"], [b"ABCD-EFGH-JKL", "OUT"]),
+        ("carnet_record_claim", ["patient_id", "share_code", "candidate_id", "birth_date", "out_json"],
+         [b"p1", b"ABCD-EFGH-JKL", b"c1", b"2000-01-01", "OUT"]),
+        ("carnet_share_code_resend", ["patient_id"], [b"p1"]),
+        ("carnet_vaccinations_list", ["patient_id", "out_json"], [b"p1", "OUT"]),
+        ("carnet_vaccinations_accept", ["patient_id", "mapping_json"], [b"p1", b'{"ignored": ["x"]}']),
+        ("carnet_vaccination_add", ["patient_id", "immunization_json", "out_json"], [b"p1", immunization_json, "OUT"]),
+        ("carnet_vaccination_remove", ["patient_id", "host_vaccination_id"], [b"p1", b"v1"]),
+        ("carnet_sync", ["patient_id", "out_json"], [b"p1", "OUT"]),
+        ("carnet_outbox_status", ["patient_id", "out_json"], [b"p1", "OUT"]),
+        ("carnet_recommendations_get", ["patient_id", "out_json"], [b"p1", "OUT"]),
+        ("carnet_vaccines_search", ["query", "out_json"], [b"grippe", "OUT"]),
     ]
+    # NULL is meaningful for these arguments (documented in carnet.h), so it is not abuse.
+    null_allowed = {("carnet_sync", "patient_id"), ("carnet_outbox_status", "patient_id")}
+    empty_allowed = {("carnet_certificate_import_p12", "password")}
+    json_arguments = {"patient_json", "immunization_json", "mapping_json"}
     for function, names, valid in client_functions:
         def null_client(lib, store, function=function, valid=valid):
             error = carnet.Error()
@@ -138,9 +164,20 @@ def cases():
             return getattr(lib, function)(None, *args, ctypes.byref(error)), error.text, False
         table[f"{function}.client.null"] = (null_client, "CARNET_E_INVALID_ARGUMENT", "client")
         for index, name in enumerate(names):
-            abuse = [("null", None)] if valid[index] == "OUT" else STRING_ABUSE + [("control-chars", b"p\x01\x02")]
+            if valid[index] == "OUT":
+                abuse = [("null", None)]
+            elif name in json_arguments:
+                abuse = STRING_ABUSE + [("malformed-json", b'{"a": '), ("duplicate-keys", b'{"a": 1, "a": 2}'),
+                                        ("deep-json", b"[" * 10000 + b"]" * 10000),
+                                        ("json-array", b"[1, 2]")]
+            elif name == "patient_id":
+                abuse = STRING_ABUSE + [("control-chars", b"p\x01\x02")]
+            else:
+                abuse = STRING_ABUSE
             for label, value in abuse:
-                if name == "carnet_id" and label == "control-chars":
+                if (function, name) in null_allowed and label == "null":
+                    continue
+                if (function, name) in empty_allowed and label == "empty":
                     continue
                 def run(lib, store, function=function, index=index, value=value, valid=valid):
                     status, error, handle = open_client(lib, store)

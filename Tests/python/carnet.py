@@ -6,6 +6,7 @@ The library is loaded from $CARNET_LIB (set by the Makefile to the release
 build), so the tests exercise exactly what a host would ship.
 """
 import ctypes
+import json
 import os
 import re
 
@@ -60,6 +61,7 @@ class Options(ctypes.Structure):
     _fields_ = [
         ("version", ctypes.c_uint32),
         ("service_url", ctypes.c_char_p),
+        ("enrollment_url", ctypes.c_char_p),
         ("store_directory", ctypes.c_char_p),
         ("account_email", ctypes.c_char_p),
         ("account_password", ctypes.c_char_p),
@@ -92,6 +94,23 @@ SIGNATURES = {
     "carnet_link_get": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_link_set": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ErrorPtr]),
     "carnet_link_remove": (carnet_status, [ClientPtr, ctypes.c_char_p, ErrorPtr]),
+    "carnet_certificate_enroll": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_certificate_import_p12": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString,
+                                                      ErrorPtr]),
+    "carnet_certificate_info": (carnet_status, [ClientPtr, OutString, ErrorPtr]),
+    "carnet_record_create": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_share_code_lookup": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_record_claim": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
+                                            ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_share_code_resend": (carnet_status, [ClientPtr, ctypes.c_char_p, ErrorPtr]),
+    "carnet_vaccinations_list": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_vaccinations_accept": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ErrorPtr]),
+    "carnet_vaccination_add": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_vaccination_remove": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ErrorPtr]),
+    "carnet_sync": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_outbox_status": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_recommendations_get": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_vaccines_search": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_string_free": (None, [ctypes.c_void_p]),
 }
 
@@ -103,6 +122,10 @@ def load(path=None):
         fn.restype = restype
         fn.argtypes = argtypes
     return lib
+
+
+def _b(value):
+    return value.encode("utf-8") if isinstance(value, str) else value
 
 
 class CarnetFailure(Exception):
@@ -148,10 +171,11 @@ class Client:
             self._keep.append(value)
         setattr(self.options, name, value)
 
-    def call(self, name, *args):
+    def call(self, name, *args, allow_pending=False):
         error = Error()
         status = getattr(self.lib, name)(self.handle, *args, ctypes.byref(error))
-        if status != C["CARNET_OK"]:
+        self.last_error = error
+        if status != C["CARNET_OK"] and not (allow_pending and status == C["CARNET_PENDING"]):
             raise CarnetFailure(status, error)
         return status
 
@@ -159,6 +183,62 @@ class Client:
         out = ctypes.c_void_p()
         self.call(name, *args, ctypes.byref(out))
         return take_string(self.lib, out)
+
+    def call_out_json(self, name, *args, allow_pending=False):
+        out = ctypes.c_void_p()
+        status = self.call(name, *args, ctypes.byref(out), allow_pending=allow_pending)
+        text = take_string(self.lib, out)
+        return status, (json.loads(text) if text is not None else None)
+
+    # --- the flows, one method per C function ---
+
+    def certificate_enroll(self, withdrawal_code):
+        return self.call_out_json("carnet_certificate_enroll", _b(withdrawal_code))[1]
+
+    def certificate_import_p12(self, path, password):
+        return self.call_out_json("carnet_certificate_import_p12", _b(path), _b(password))[1]
+
+    def certificate_info(self):
+        return self.call_out_json("carnet_certificate_info")[1]
+
+    def record_create(self, patient_id, patient):
+        return self.call_out_json("carnet_record_create", _b(patient_id), _b(json.dumps(patient)))[1]
+
+    def share_code_lookup(self, code):
+        return self.call_out_json("carnet_share_code_lookup", _b(code))[1]
+
+    def record_claim(self, patient_id, code, candidate_id, birth_date):
+        return self.call_out_json("carnet_record_claim", _b(patient_id), _b(code), _b(candidate_id),
+                                  _b(birth_date))[1]
+
+    def share_code_resend(self, patient_id):
+        self.call("carnet_share_code_resend", _b(patient_id))
+
+    def vaccinations_list(self, patient_id):
+        return self.call_out_json("carnet_vaccinations_list", _b(patient_id))[1]
+
+    def vaccinations_accept(self, patient_id, mapping):
+        self.call("carnet_vaccinations_accept", _b(patient_id), _b(json.dumps(mapping)))
+
+    def vaccination_add(self, patient_id, immunization):
+        """Returns (status, state document); CARNET_PENDING is not an exception."""
+        return self.call_out_json("carnet_vaccination_add", _b(patient_id), _b(json.dumps(immunization)),
+                                  allow_pending=True)
+
+    def vaccination_remove(self, patient_id, host_id):
+        return self.call("carnet_vaccination_remove", _b(patient_id), _b(host_id), allow_pending=True)
+
+    def sync(self, patient_id=None):
+        return self.call_out_json("carnet_sync", _b(patient_id) if patient_id is not None else None)[1]
+
+    def outbox_status(self, patient_id=None):
+        return self.call_out_json("carnet_outbox_status", _b(patient_id) if patient_id is not None else None)[1]
+
+    def recommendations_get(self, patient_id):
+        return self.call_out_json("carnet_recommendations_get", _b(patient_id))[1]
+
+    def vaccines_search(self, query):
+        return self.call_out_json("carnet_vaccines_search", _b(query))[1]
 
     def link_get(self, patient_id):
         return self.call_out_string("carnet_link_get", patient_id.encode())

@@ -2,6 +2,7 @@
 /// `carnet_options`; every field here is already known to be well-formed.
 public struct ClientConfiguration: Sendable {
     public var serviceURL: ServiceURL?
+    public var enrollmentURL: ServiceURL?
     public var storeDirectory: String
     public var accountEmail: String?
     public var accountPassword: String?
@@ -20,7 +21,7 @@ public struct ClientConfiguration: Sendable {
     public static let maxTimeoutMilliseconds: UInt32 = 86_400_000
 
     public init(
-        serviceURL: String?, storeDirectory: String, accountEmail: String? = nil, accountPassword: String? = nil,
+        serviceURL: String?, enrollmentURL: String? = nil, storeDirectory: String, accountEmail: String? = nil, accountPassword: String? = nil,
         caBundlePath: String? = nil, crlPath: String? = nil, pinnedPublicKey: String? = nil,
         identitySecret: String? = nil, connectTimeoutMilliseconds: UInt32 = 0, requestTimeoutMilliseconds: UInt32 = 0,
         locale: UserMessage.Locale = .french, logger: Logger = .disabled
@@ -32,6 +33,14 @@ public struct ClientConfiguration: Sendable {
             self.serviceURL = url
         } else {
             self.serviceURL = nil
+        }
+        if let enrollmentURL {
+            guard let url = ServiceURL(enrollmentURL) else {
+                throw .invalidArgument(.invalidField("enrollment_url", reason: .notHTTPSURL))
+            }
+            self.enrollmentURL = url
+        } else {
+            self.enrollmentURL = self.serviceURL.map(\.origin)
         }
         guard !storeDirectory.isEmpty else { throw .invalidArgument(.emptyArgument("store_directory")) }
         guard connectTimeoutMilliseconds <= Self.maxTimeoutMilliseconds else {
@@ -89,6 +98,18 @@ public struct ServiceURL: Sendable, Equatable {
         guard !host.isEmpty else { return nil }
         self.text = text.hasSuffix("/") ? String(text.dropLast()) : text
         self.host = String(host)
+    }
+
+    /// The scheme, host and port only: "https://cve.example.fr:8443".
+    public var origin: ServiceURL {
+        let rest = text.dropFirst("https://".count)
+        let authority = rest.prefix { $0 != "/" }
+        return ServiceURL(uncheckedText: "https://" + authority, host: host)
+    }
+
+    private init(uncheckedText: String, host: String) {
+        self.text = uncheckedText
+        self.host = host
     }
 
     static func isPort(_ s: Substring) -> Bool {

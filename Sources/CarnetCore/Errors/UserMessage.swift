@@ -17,7 +17,59 @@ public enum UserMessage: Sendable, Equatable {
     case storeLocked
     case cancelled
     case noLinkedCarnet
+    // The professional's identity
+    case identityDamaged
+    case identitySecretWrong
+    case identitySecretMissing
+    case noCertificate
+    case certificateExpired
+    case certificateNotYetValid
+    case pkcs12WrongPassword
+    case pkcs12Legacy
+    case pkcs12Malformed
+    case pkcs12Incomplete
+    case fileUnreadable(String)
+    // The network and the service
+    case serviceURLMissing
+    case networkUnreachable
+    case timeout
+    case tls(TLSProblem)
+    case credentialsRefused
+    case serviceError(status: Int)
+    case serviceUnavailable
+    case rateLimited
+    case protocolViolation(ProtocolProblem)
+    // Answers of the service about what was asked
+    case withdrawalCodeInvalid, withdrawalCodeUsed, withdrawalCodeExpired, withdrawalCodeLocked
+    case shareCodeRejected, shareCodeLocked, resendTooSoon
+    case accessRevoked, remoteNotFound, remoteDeleted, versionConflict
+    case rejected(Rejection)
+    // Documents the host passes
+    case invalidJSON(String)
+    case wrongResourceType(String, expected: String)
+    case missingPatientField(String)
+    case missingImmunizationField(String)
+    case invalidDate(String)
+    case unknownHostVaccination
+    case alreadyLinked
     case internalError(String)
+
+    /// Why the service refused a record (HTTP 422 business rules).
+    public enum Rejection: Sendable, Equatable {
+        case dateInFuture, dateBeforeBirth, unknownVaccine, missingElement, invalidValue, birthDateInFuture
+        case duplicateIdentifier, other
+    }
+
+    /// Why a secure connection was refused, as far as it can be told.
+    public enum TLSProblem: Sendable, Equatable {
+        case serverCertificateExpired, serverCertificateNotYetValid, wrongHost, untrusted, revoked
+        case weakCertificate, weakProtocol, pinMismatch, caBundleUnreadable, crlUnreadable, other
+    }
+
+    /// How the service's answer broke the protocol.
+    public enum ProtocolProblem: Sendable, Equatable {
+        case malformedJSON, wrongContentType, tooLarge, wrongResourceType, redirect, unexpectedStatus
+    }
 
     public enum FieldProblem: Sendable, Equatable {
         case notHTTPSURL
@@ -68,6 +120,73 @@ public enum UserMessage: Sendable, Equatable {
             return "L'opération a été annulée."
         case .noLinkedCarnet:
             return "Aucun carnet de vaccination électronique n'est associé à ce patient."
+        case .identityDamaged:
+            return "Le certificat enregistré par Carnet est illisible ou endommagé. Réinstallez votre certificat."
+        case .identitySecretWrong:
+            return "Le secret qui protège votre clé privée est incorrect : la clé ne peut pas être déverrouillée."
+        case .identitySecretMissing:
+            return "Aucun secret n'a été fourni pour protéger la clé privée du certificat (option « identity_secret »)."
+        case .noCertificate:
+            return "Aucun certificat n'est installé. Récupérez votre certificat avec le code de retrait fourni par le service."
+        case .certificateExpired:
+            return "Votre certificat a expiré. Demandez un nouveau code de retrait au service pour le renouveler."
+        case .certificateNotYetValid:
+            return "Votre certificat n'est pas encore valide. Vérifiez la date et l'heure de cet ordinateur."
+        case .pkcs12WrongPassword:
+            return "Le mot de passe du fichier de certificat est incorrect."
+        case .pkcs12Legacy:
+            return "Ce fichier de certificat utilise un ancien chiffrement qui n'est plus accepté. Demandez un export récent (AES-256)."
+        case .pkcs12Malformed:
+            return "Ce fichier n'est pas un fichier de certificat PKCS#12 valide."
+        case .pkcs12Incomplete:
+            return "Ce fichier de certificat ne contient pas à la fois le certificat et sa clé privée."
+        case .fileUnreadable(let name):
+            return "Le fichier indiqué par « \(name) » est introuvable ou illisible."
+        case .serviceURLMissing:
+            return "L'adresse du service de carnet de vaccination n'est pas configurée (option « service_url »)."
+        case .networkUnreachable:
+            return "Le service de carnet de vaccination est injoignable. Vérifiez la connexion Internet ; les vaccinations enregistrées seront envoyées plus tard."
+        case .timeout:
+            return "Le service de carnet de vaccination ne répond pas à temps. Réessayez dans quelques instants."
+        case .tls(let problem):
+            return "Connexion sécurisée refusée : " + problem.french
+        case .credentialsRefused:
+            return "Le service a refusé votre certificat professionnel (absent, expiré ou révoqué). Réinstallez votre certificat."
+        case .serviceError(let status):
+            return "Le service de carnet de vaccination a répondu par une erreur (HTTP \(status))."
+        case .serviceUnavailable:
+            return "Le service de carnet de vaccination est momentanément indisponible. Carnet réessaiera automatiquement."
+        case .rateLimited:
+            return "Trop de demandes envoyées au service : réessayez dans quelques instants."
+        case .protocolViolation(let problem):
+            return "Réponse invalide du service de carnet de vaccination (" + problem.french + ")."
+        case .withdrawalCodeInvalid: return "Code de retrait invalide. Vérifiez le code fourni par le service."
+        case .withdrawalCodeUsed: return "Ce code de retrait a déjà été utilisé. Demandez un nouveau code au service."
+        case .withdrawalCodeExpired: return "Ce code de retrait a expiré. Demandez un nouveau code au service."
+        case .withdrawalCodeLocked: return "Trop d'essais de code de retrait : réessayez plus tard."
+        case .shareCodeRejected:
+            return "Accès refusé : le code de partage ou la date de naissance du titulaire ne correspond pas. Vérifiez-les avec le patient."
+        case .shareCodeLocked:
+            return "Trop d'essais avec ce code de partage : il est bloqué pendant quelques minutes. Réessayez plus tard."
+        case .resendTooSoon: return "Le code de partage vient déjà d'être renvoyé. Réessayez plus tard."
+        case .accessRevoked:
+            return "Le patient a retiré votre accès à ce carnet : il n'est plus modifiable depuis votre logiciel."
+        case .remoteNotFound:
+            return "Ce carnet ou cette vaccination n'existe pas sur le service, ou vous n'y avez pas accès."
+        case .remoteDeleted: return "Ce carnet ou cette vaccination a été supprimé du service."
+        case .versionConflict: return "Cette vaccination a été modifiée entre-temps sur le service. Synchronisez puis réessayez."
+        case .rejected(let reason): return "Le service a refusé cette vaccination : " + reason.french
+        case .invalidJSON(let name): return "Le document JSON « \(name) » est mal formé."
+        case .wrongResourceType(let name, let expected):
+            return "Le document « \(name) » doit être une ressource FHIR \(expected)."
+        case .missingPatientField(let field):
+            return "Information manquante pour créer le carnet : « \(field) ». Complétez la fiche du patient."
+        case .missingImmunizationField(let field):
+            return "Information manquante pour la vaccination : « \(field) »."
+        case .invalidDate(let field): return "La date « \(field) » n'est pas une date valide (AAAA-MM-JJ)."
+        case .unknownHostVaccination: return "Cette vaccination n'est pas connue de Carnet pour ce patient."
+        case .alreadyLinked:
+            return "Un carnet de vaccination électronique est déjà associé à ce patient. Dissociez-le d'abord pour en choisir un autre."
         case .internalError:
             return "Erreur interne de Carnet. Merci de la signaler à votre éditeur avec le journal."
         }
@@ -94,7 +213,132 @@ public enum UserMessage: Sendable, Equatable {
         case .storeLocked: return "Carnet's local data is in use by another program. Try again in a moment."
         case .cancelled: return "The operation was cancelled."
         case .noLinkedCarnet: return "No electronic vaccination record is linked to this patient."
+        case .identityDamaged: return "The certificate stored by Carnet is unreadable or damaged. Reinstall your certificate."
+        case .identitySecretWrong: return "The secret protecting your private key is wrong: the key cannot be unlocked."
+        case .identitySecretMissing: return "No secret was given to protect the certificate's private key (option \"identity_secret\")."
+        case .noCertificate: return "No certificate is installed. Retrieve your certificate with the withdrawal code from the service."
+        case .certificateExpired: return "Your certificate has expired. Ask the service for a new withdrawal code to renew it."
+        case .certificateNotYetValid: return "Your certificate is not valid yet. Check this computer's date and time."
+        case .pkcs12WrongPassword: return "The certificate file's password is wrong."
+        case .pkcs12Legacy: return "This certificate file uses an old encryption that is no longer accepted. Ask for a recent (AES-256) export."
+        case .pkcs12Malformed: return "This file is not a valid PKCS#12 certificate file."
+        case .pkcs12Incomplete: return "This certificate file does not hold both the certificate and its private key."
+        case .fileUnreadable(let name): return "The file given by \"\(name)\" is missing or unreadable."
+        case .serviceURLMissing: return "The vaccination record service's address is not configured (option \"service_url\")."
+        case .networkUnreachable: return "The vaccination record service cannot be reached. Check the Internet connection; recorded vaccinations will be sent later."
+        case .timeout: return "The vaccination record service did not answer in time. Try again in a moment."
+        case .tls(let problem): return "Secure connection refused: " + problem.english
+        case .credentialsRefused: return "The service refused your professional certificate (missing, expired or revoked). Reinstall your certificate."
+        case .serviceError(let status): return "The vaccination record service answered with an error (HTTP \(status))."
+        case .serviceUnavailable: return "The vaccination record service is temporarily unavailable. Carnet will retry automatically."
+        case .rateLimited: return "Too many requests sent to the service: try again in a moment."
+        case .protocolViolation(let problem): return "Invalid answer from the vaccination record service (" + problem.english + ")."
+        case .withdrawalCodeInvalid: return "Invalid withdrawal code. Check the code given by the service."
+        case .withdrawalCodeUsed: return "This withdrawal code has already been used. Ask the service for a new one."
+        case .withdrawalCodeExpired: return "This withdrawal code has expired. Ask the service for a new one."
+        case .withdrawalCodeLocked: return "Too many withdrawal code attempts: try again later."
+        case .shareCodeRejected: return "Access denied: the share code or the holder's birth date does not match. Check them with the patient."
+        case .shareCodeLocked: return "Too many attempts with this share code: it is locked for a few minutes. Try again later."
+        case .resendTooSoon: return "The share code was just resent. Try again later."
+        case .accessRevoked: return "The patient withdrew your access to this record: it can no longer be changed from your software."
+        case .remoteNotFound: return "This record or vaccination does not exist on the service, or you have no access to it."
+        case .remoteDeleted: return "This record or vaccination was deleted from the service."
+        case .versionConflict: return "This vaccination was changed on the service meanwhile. Synchronise and try again."
+        case .rejected(let reason): return "The service refused this vaccination: " + reason.english
+        case .invalidJSON(let name): return "The JSON document \"\(name)\" is malformed."
+        case .wrongResourceType(let name, let expected): return "The document \"\(name)\" must be a FHIR \(expected) resource."
+        case .missingPatientField(let field): return "Missing information to create the record: \"\(field)\". Complete the patient's file."
+        case .missingImmunizationField(let field): return "Missing information for the vaccination: \"\(field)\"."
+        case .invalidDate(let field): return "The date \"\(field)\" is not a valid date (YYYY-MM-DD)."
+        case .unknownHostVaccination: return "Carnet does not know this vaccination for this patient."
+        case .alreadyLinked: return "An electronic vaccination record is already linked to this patient. Unlink it first to choose another."
         case .internalError: return "Internal Carnet error. Please report it to your software vendor with the log."
+        }
+    }
+}
+
+extension UserMessage.TLSProblem {
+    var french: String {
+        switch self {
+        case .serverCertificateExpired: return "le certificat du service a expiré."
+        case .serverCertificateNotYetValid: return "le certificat du service n'est pas encore valide (vérifiez la date de cet ordinateur)."
+        case .wrongHost: return "le certificat présenté n'est pas celui de ce service (nom d'hôte différent)."
+        case .untrusted: return "le certificat du service n'est pas émis par une autorité de confiance."
+        case .revoked: return "le certificat du service a été révoqué."
+        case .weakCertificate: return "le certificat du service utilise une clé ou une signature trop faible."
+        case .weakProtocol: return "le service propose un protocole ou un chiffrement obsolète."
+        case .pinMismatch: return "la clé du service ne correspond pas à la clé épinglée dans la configuration."
+        case .caBundleUnreadable: return "le fichier des autorités de certification (« ca_bundle_path ») est illisible."
+        case .crlUnreadable: return "le fichier des listes de révocation (« crl_path ») est illisible."
+        case .other: return "la négociation sécurisée avec le service a échoué."
+        }
+    }
+
+    var english: String {
+        switch self {
+        case .serverCertificateExpired: return "the service's certificate has expired."
+        case .serverCertificateNotYetValid: return "the service's certificate is not valid yet (check this computer's date)."
+        case .wrongHost: return "the certificate presented is not this service's (host name differs)."
+        case .untrusted: return "the service's certificate is not issued by a trusted authority."
+        case .revoked: return "the service's certificate has been revoked."
+        case .weakCertificate: return "the service's certificate uses a key or signature that is too weak."
+        case .weakProtocol: return "the service offers an obsolete protocol or cipher."
+        case .pinMismatch: return "the service's key does not match the key pinned in the configuration."
+        case .caBundleUnreadable: return "the certification authorities file (\"ca_bundle_path\") is unreadable."
+        case .crlUnreadable: return "the revocation lists file (\"crl_path\") is unreadable."
+        case .other: return "the secure negotiation with the service failed."
+        }
+    }
+}
+
+extension UserMessage.ProtocolProblem {
+    var french: String {
+        switch self {
+        case .malformedJSON: return "document JSON mal formé"
+        case .wrongContentType: return "type de contenu inattendu"
+        case .tooLarge: return "réponse trop volumineuse"
+        case .wrongResourceType: return "type de ressource inattendu"
+        case .redirect: return "redirection refusée"
+        case .unexpectedStatus: return "statut inattendu"
+        }
+    }
+
+    var english: String {
+        switch self {
+        case .malformedJSON: return "malformed JSON document"
+        case .wrongContentType: return "unexpected content type"
+        case .tooLarge: return "answer too large"
+        case .wrongResourceType: return "unexpected resource type"
+        case .redirect: return "redirect refused"
+        case .unexpectedStatus: return "unexpected status"
+        }
+    }
+}
+
+extension UserMessage.Rejection {
+    var french: String {
+        switch self {
+        case .dateInFuture: return "la date de vaccination est dans le futur."
+        case .dateBeforeBirth: return "la date de vaccination précède la date de naissance."
+        case .unknownVaccine: return "le vaccin n'est pas reconnu (code CIS inconnu)."
+        case .missingElement: return "une information obligatoire manque."
+        case .invalidValue: return "une valeur n'est pas valide."
+        case .birthDateInFuture: return "la date de naissance est dans le futur."
+        case .duplicateIdentifier: return "cet identifiant de vaccination est déjà utilisé."
+        case .other: return "règle du service non respectée."
+        }
+    }
+
+    var english: String {
+        switch self {
+        case .dateInFuture: return "the vaccination date is in the future."
+        case .dateBeforeBirth: return "the vaccination date is before the birth date."
+        case .unknownVaccine: return "the vaccine is not recognised (unknown CIS code)."
+        case .missingElement: return "a required element is missing."
+        case .invalidValue: return "a value is not valid."
+        case .birthDateInFuture: return "the birth date is in the future."
+        case .duplicateIdentifier: return "this vaccination identifier is already used."
+        case .other: return "a service rule was not met."
         }
     }
 }

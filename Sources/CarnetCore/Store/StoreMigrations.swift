@@ -17,6 +17,61 @@ enum StoreMigrations {
             value BLOB
         ) WITHOUT ROWID;
         """,
+        // 2: the professional's client certificate and its private key, sealed
+        // (Credentials/KeyProtection.swift). One identity per store.
+        """
+        CREATE TABLE identity (
+            slot            INTEGER PRIMARY KEY CHECK (slot = 1),
+            certificate_pem BLOB NOT NULL,
+            chain_pem       BLOB NOT NULL,
+            sealed_key      BLOB NOT NULL,
+            installed_at    INTEGER NOT NULL
+        );
+        """,
+        // 3: vaccinations the host recorded or imported, the outbox of changes
+        // to push, what the service proposed, and the installation's identity.
+        """
+        CREATE TABLE vaccination (
+            patient_id     TEXT NOT NULL,
+            host_id        TEXT NOT NULL,
+            carnet_id      TEXT NOT NULL,
+            resource       BLOB NOT NULL,
+            remote_id      TEXT,
+            remote_version INTEGER,
+            origin         TEXT NOT NULL CHECK (origin IN ('host', 'imported')),
+            state          TEXT NOT NULL CHECK (state IN ('pending', 'synced', 'removing', 'failed', 'removed-remotely')),
+            updated_at     INTEGER NOT NULL,
+            PRIMARY KEY (patient_id, host_id)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX vaccination_by_remote ON vaccination(remote_id) WHERE remote_id IS NOT NULL;
+        CREATE INDEX vaccination_by_carnet ON vaccination(carnet_id);
+        CREATE TABLE outbox (
+            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            patient_id      TEXT NOT NULL,
+            host_id         TEXT NOT NULL,
+            operation       TEXT NOT NULL CHECK (operation IN ('add', 'remove')),
+            created_at      INTEGER NOT NULL,
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL DEFAULT 0,
+            blocked         INTEGER NOT NULL DEFAULT 0,
+            last_status     INTEGER,
+            last_message    TEXT
+        );
+        CREATE INDEX outbox_by_patient ON outbox(patient_id, seq);
+        CREATE TABLE proposal (
+            remote_id  TEXT PRIMARY KEY NOT NULL,
+            carnet_id  TEXT NOT NULL,
+            version    INTEGER NOT NULL,
+            resource   BLOB,
+            kind       TEXT NOT NULL CHECK (kind IN ('added', 'removed')),
+            seen_at    INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX proposal_by_carnet ON proposal(carnet_id);
+        CREATE TABLE ignored_remote (
+            remote_id TEXT PRIMARY KEY NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO store_state (key, value) VALUES ('install_id', lower(hex(randomblob(16))));
+        """,
     ]
 
     static var latestVersion: Int { all.count }

@@ -1,0 +1,99 @@
+public import CCarnet
+internal import CarnetCore
+
+@c @implementation
+public func carnet_vaccinations_list(
+    _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
+) -> carnet_status {
+    out_json?.pointee = nil
+    return ClientCall.run(client, error) { client throws(CarnetFailure) in
+        _ = try Arguments.requiredPointer(out_json, name: "out_json")
+        try ClientCall.output(try client.listVaccinations(patientID: try Arguments.patientID(patient_id)), out_json)
+    }
+}
+
+@c @implementation
+public func carnet_vaccinations_accept(
+    _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?, _ mapping_json: UnsafePointer<CChar>?,
+    _ error: UnsafeMutablePointer<carnet_error>?
+) -> carnet_status {
+    ClientCall.run(client, error) { client throws(CarnetFailure) in
+        let patient = try Arguments.patientID(patient_id)
+        let mapping = try Arguments.requiredJSON(mapping_json, name: "mapping_json")
+        _ = try client.acceptVaccinations(patientID: patient, mapping: mapping)
+    }
+}
+
+@c @implementation
+public func carnet_vaccination_add(
+    _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?, _ immunization_json: UnsafePointer<CChar>?,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
+) -> carnet_status {
+    out_json?.pointee = nil
+    return ClientCall.runAllowingPending(client, error) { client throws(CarnetFailure) -> CarnetFailure? in
+        _ = try Arguments.requiredPointer(out_json, name: "out_json")
+        let patient = try Arguments.patientID(patient_id)
+        let document = try Arguments.requiredJSON(immunization_json, name: "immunization_json")
+        let result = try client.addVaccination(patientID: patient, immunization: document)
+        return try ClientCall.settle(result, out_json)
+    }
+}
+
+@c @implementation
+public func carnet_vaccination_remove(
+    _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?, _ host_vaccination_id: UnsafePointer<CChar>?,
+    _ error: UnsafeMutablePointer<carnet_error>?
+) -> carnet_status {
+    ClientCall.runAllowingPending(client, error) { client throws(CarnetFailure) -> CarnetFailure? in
+        let patient = try Arguments.patientID(patient_id)
+        let hostID = try Arguments.requiredString(host_vaccination_id, name: "host_vaccination_id", maxBytes: 128)
+        let result = try client.removeVaccination(patientID: patient, hostVaccinationID: hostID)
+        return try ClientCall.settle(result, nil)
+    }
+}
+
+@c @implementation
+public func carnet_sync(
+    _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
+) -> carnet_status {
+    out_json?.pointee = nil
+    return ClientCall.run(client, error) { client throws(CarnetFailure) in
+        _ = try Arguments.requiredPointer(out_json, name: "out_json")
+        // NULL means every linked patient.
+        let patient = patient_id == nil ? nil : try Arguments.patientID(patient_id)
+        try ClientCall.output(try client.sync(patientID: patient), out_json)
+    }
+}
+
+@c @implementation
+public func carnet_outbox_status(
+    _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
+) -> carnet_status {
+    out_json?.pointee = nil
+    return ClientCall.run(client, error) { client throws(CarnetFailure) in
+        _ = try Arguments.requiredPointer(out_json, name: "out_json")
+        let patient = patient_id == nil ? nil : try Arguments.patientID(patient_id)
+        try ClientCall.output(try client.outboxStatus(patientID: patient), out_json)
+    }
+}
+
+extension ClientCall {
+    /// An add/remove result: delivered → OK; waiting → PENDING with the
+    /// reason; refused for good (blocked) → that failure.
+    static func settle(
+        _ result: CarnetClient.ChangeResult, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+    ) throws(CarnetFailure) -> CarnetFailure? {
+        if let failure = result.failure, !result.delivered, !failure.kind.isTransient,
+           failure.kind != .credentials, failure.kind != .tls, failure.kind != .certificateExpired,
+           failure.kind != .noCertificate, failure.kind != .identitySecret
+        {
+            throw failure
+        }
+        if let out { try output(result.document, out) }
+        if result.delivered { return nil }
+        return result.failure ?? CarnetFailure(.pending, domain: .network, message: .networkUnreachable)
+    }
+}

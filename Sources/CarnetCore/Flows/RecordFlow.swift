@@ -1,0 +1,145 @@
+public import CarnetJSON
+internal import CarnetCatalogue
+
+/// The carnet itself: create one for a patient ("Créer le carnet de
+/// vaccination électronique"), or attach an existing one with the share code
+/// the patient gives and the holder's birth date, and resend that code.
+extension CarnetClient {
+    /// Creates the carnet on the service, links it to the host's patient and
+    /// returns the service's Patient resource. The service emails the patient.
+    public func createRecord(patientID: HostPatientID, patient: JSONValue) throws(CarnetFailure) -> JSONValue {
+        let token = cancellation.token()
+        let body = try PatientDocument.validatedForCreate(patient)
+        if try store.carnetID(forPatient: patientID) != nil {
+            throw CarnetFailure(.conflict, domain: .validation, message: .alreadyLinked)
+        }
+        let connection = ServiceConnection(client: self, token: token)
+        let answer = try connection.send(.post, "Patient", body: body, expect: [200, 201])
+        let created = try connection.resource(answer, type: "Patient")
+        guard let id = created["id"]?.stringValue, let carnet = CarnetID(id) else {
+            throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
+        }
+        try store.link(patient: patientID, to: carnet)
+        logger.log(.info, "carnet created and linked")
+        return created
+    }
+
+    /// The carnets a share code opens, by pseudonym only: a FHIR Parameters
+    /// resource with one `candidate` per carnet (parts `id` and `pseudonym`).
+    public func lookupShareCode(_ code: String) throws(CarnetFailure) -> JSONValue {
+        let connection = ServiceConnection(client: self, token: cancellation.token())
+        let answer = try connection.send(.post, "$share-code-lookup", body: Parameters.make([("code", "valueString", code)]),
+                                         expect: [200])
+        let parameters = try connection.resource(answer, type: "Parameters")
+        var candidates: [JSONValue] = []
+        for item in parameters["parameter"]?.arrayValue ?? [] where item["name"] == "candidate" {
+            var id: String?
+            var pseudonym: String?
+            for part in item["part"]?.arrayValue ?? [] {
+                if part["name"] == "id" { id = part["valueString"]?.stringValue }
+                if part["name"] == "pseudonym" { pseudonym = part["valueString"]?.stringValue }
+            }
+            guard let id, let pseudonym else {
+                throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
+            }
+            candidates.append(["name": "candidate", "part": [
+                ["name": "id", "valueString": .string(id)],
+                ["name": "pseudonym", "valueString": .string(pseudonym)],
+            ]])
+        }
+        return ["resourceType": "Parameters", "parameter": .array(candidates)]
+    }
+
+    /// Claims one carnet of a share code with the holder's birth date; links
+    /// it to the host's patient and returns the Patient resource.
+    public func claimRecord(
+        patientID: HostPatientID, code: String, candidateID: String, birthDate: String
+    ) throws(CarnetFailure) -> JSONValue {
+        guard CivilDate(birthDate) != nil, birthDate.utf8.count == 10 else {
+            throw .invalidArgument(.invalidDate("birth_date"))
+        }
+        let connection = ServiceConnection(client: self, token: cancellation.token())
+        let body = Parameters.make([("code", "valueString", code), ("candidate", "valueString", candidateID),
+                                    ("birthDate", "valueDate", birthDate)])
+        let answer = try connection.send(.post, "$share-code-claim", body: body, expect: [200])
+        let patient = try connection.resource(answer, type: "Patient")
+        guard let id = patient["id"]?.stringValue, let carnet = CarnetID(id) else {
+            throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
+        }
+        try store.link(patient: patientID, to: carnet)
+        logger.log(.info, "carnet claimed and linked")
+        return patient
+    }
+
+    /// Asks the service to email the share code to the patient again.
+    public func resendShareCode(patientID: HostPatientID) throws(CarnetFailure) {
+        let carnet = try linkedCarnet(patientID)
+        let connection = ServiceConnection(client: self, token: cancellation.token())
+        _ = try connection.send(.post, "Patient/\(carnet.value)/$resend-share-code", expect: [200, 202, 204])
+    }
+
+    /// The carnet linked to a patient, or NOT_FOUND.
+    func linkedCarnet(_ patientID: HostPatientID) throws(CarnetFailure) -> CarnetID {
+        guard let carnet = try store.carnetID(forPatient: patientID) else {
+            throw CarnetFailure(.notFound, domain: .validation, message: .noLinkedCarnet)
+        }
+        return carnet
+    }
+}
+
+enum Parameters {
+    static func make(_ items: [(String, String, String)]) -> JSONValue {
+        let parameters: [JSONValue] = items.map { name, type, value in
+            var object = JSONObject()
+            object["name"] = .string(name)
+            object[type] = .string(value)
+            return .object(object)
+        }
+        return ["resourceType": "Parameters", "parameter": .array(parameters)]
+    }
+}
+
+/// What a Patient must hold for the service to create a carnet (the guide:
+/// "remplir les informations manquantes"): a name, a birth date, a gender and
+/// the patient's email. A missing field is named so the host can ask for it.
+enum PatientDocument {
+    static let genders: Set<String> = ["male", "female", "other", "unknown"]
+
+    static func validatedForCreate(_ patient: JSONValue) throws(CarnetFailure) -> JSONValue {
+        guard var object = patient.objectValue else { throw .invalidArgument(.invalidJSON("patient_json")) }
+        guard object["resourceType"] == "Patient" else {
+            throw .invalidArgument(.wrongResourceType("patient_json", expected: "Patient"))
+        }
+        let name = object["name"]?[0]
+        guard let family = name?["family"]?.stringValue, !family.isBlank else {
+            throw .invalidArgument(.missingPatientField("name.family"))
+        }
+        guard let given = name?["given"]?[0]?.stringValue, !given.isBlank else {
+            throw .invalidArgument(.missingPatientField("name.given"))
+        }
+        guard let birth = object["birthDate"]?.stringValue, !birth.isBlank else {
+            throw .invalidArgument(.missingPatientField("birthDate"))
+        }
+        guard let date = CivilDate(birth), birth.utf8.count == 10, date <= Timestamps.today() else {
+            throw .invalidArgument(.invalidDate("birthDate"))
+        }
+        guard let gender = object["gender"]?.stringValue, !gender.isBlank else {
+            throw .invalidArgument(.missingPatientField("gender"))
+        }
+        guard genders.contains(gender) else {
+            throw .invalidArgument(.invalidField("gender", reason: .unknownValue))
+        }
+        let emails = (object["telecom"]?.arrayValue ?? []).filter { $0["system"] == "email" }
+        guard let email = emails.first?["value"]?.stringValue, email.contains("@"), !email.isBlank else {
+            throw .invalidArgument(.missingPatientField("telecom(email)"))
+        }
+        // The service assigns the id and the meta.
+        object["id"] = nil
+        object["meta"] = nil
+        return .object(object)
+    }
+}
+
+extension String {
+    var isBlank: Bool { allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" } }
+}

@@ -1,0 +1,222 @@
+public import CarnetJSON
+internal import CarnetCatalogue
+
+/// Vaccinations: what the carnet holds ("Exporter les vaccins cochés"), which
+/// of them the host imported, and every add or remove the doctor makes
+/// ("chaque ajout ... conduit à l'ajout automatique ... idem pour la suppression").
+extension CarnetClient {
+    /// The result of an add or a remove: the vaccination's state, and whether
+    /// it has reached the service yet.
+    public struct ChangeResult: Sendable {
+        public var delivered: Bool
+        public var document: JSONValue
+        /// Why delivery did not happen now (transient: retried later; blocking: the host must act).
+        public var failure: CarnetFailure?
+    }
+
+    /// Records the host's vaccination durably, then pushes it at once. The
+    /// host's vaccination id is `identifier[0].value`; adding the same id
+    /// twice records nothing new.
+    public func addVaccination(patientID: HostPatientID, immunization: JSONValue) throws(CarnetFailure) -> ChangeResult {
+        let (hostID, resource) = try ImmunizationDocument.validatedForAdd(immunization)
+        let carnet = try linkedCarnet(patientID)
+        _ = try store.recordAdd(patient: patientID, carnet: carnet, hostID: hostID, resource: resource)
+        return try deliver(patientID: patientID, hostID: hostID)
+    }
+
+    /// Records the removal durably, then pushes it at once. A vaccination
+    /// still waiting to be sent is simply cancelled: nothing is sent.
+    public func removeVaccination(patientID: HostPatientID, hostVaccinationID: String) throws(CarnetFailure) -> ChangeResult {
+        let hostID = try ImmunizationDocument.validatedHostID(hostVaccinationID, argumentName: "host_vaccination_id")
+        switch try store.recordRemove(patient: patientID, hostID: hostID) {
+        case .cancelledBeforeSending, .confirmedRemoteDeletion:
+            return ChangeResult(delivered: true, document: ["host_vaccination_id": .string(hostID), "state": "removed"],
+                                failure: nil)
+        case .queued:
+            return try deliver(patientID: patientID, hostID: hostID)
+        }
+    }
+
+    /// Pushes the patient's outbox now and reports where `hostID` stands.
+    private func deliver(patientID: HostPatientID, hostID: String) throws(CarnetFailure) -> ChangeResult {
+        let token = cancellation.token()
+        var failure: CarnetFailure?
+        do throws(CarnetFailure) {
+            let report = try Pusher(client: self, token: token).push(patient: patientID, dueOnly: false)
+            failure = report.blocked.first(where: { $0.hostID == hostID })?.failure ?? report.stoppedBy
+        } catch {
+            // The change is recorded; a storage failure here is reported, anything else waits for a retry.
+            if error.kind == .storage { throw error }
+            failure = error
+        }
+        let row = try store.vaccination(patientID: patientID.value, hostID: hostID)
+        var document: JSONValue = ["host_vaccination_id": .string(hostID)]
+        let state = row?.state ?? "removed"
+        document["state"] = .string(state)
+        if let remote = row?.remoteID { document["immunization_id"] = .string(remote) }
+        if let version = row?.remoteVersion { document["version"] = .number(String(version)) }
+        let delivered = state == "synced" || state == "removed"
+        if delivered { failure = nil }
+        if let failure, !delivered {
+            document["status"] = .string(failure.kind.cName)
+            document["message"] = .string(failure.message.text(configuration.locale))
+        }
+        return ChangeResult(delivered: delivered, document: document, failure: failure)
+    }
+
+    /// The carnet's vaccinations as a FHIR searchset Bundle. Entries the host
+    /// already has carry the host's id in an extension.
+    public func listVaccinations(patientID: HostPatientID) throws(CarnetFailure) -> JSONValue {
+        let carnet = try linkedCarnet(patientID)
+        let connection = ServiceConnection(client: self, token: cancellation.token())
+        var entries: [JSONValue] = []
+        var query: [(String, String)] = [("patient", carnet.value), ("_count", "100")]
+        for _ in 0..<100 {
+            let answer = try connection.send(.get, "Immunization", query: query, expect: [200])
+            let bundle = try connection.resource(answer, type: "Bundle")
+            for entry in bundle["entry"]?.arrayValue ?? [] {
+                guard let resource = entry["resource"], resource["resourceType"] == "Immunization",
+                      let id = resource["id"]?.stringValue
+                else { continue }
+                var item: JSONValue = ["fullUrl": entry["fullUrl"] ?? .string("Immunization/" + id), "resource": resource]
+                if let hostID = try store.hostID(forRemote: id) {
+                    item["extension"] = [["url": .string(CarnetClient.hostIDExtension), "valueString": .string(hostID)]]
+                }
+                entries.append(item)
+            }
+            // Follow `next` with its own paging parameter only: never an absolute URL the service chose.
+            guard let next = bundle["link"]?.arrayValue?.first(where: { $0["relation"] == "next" })?["url"]?.stringValue,
+                  let after = CarnetClient.queryValue(next, "_after")
+            else { break }
+            query = [("patient", carnet.value), ("_count", "100"), ("_after", after)]
+        }
+        return ["resourceType": "Bundle", "type": "searchset", "total": .number(String(entries.count)),
+                "entry": .array(entries)]
+    }
+
+    public static let hostIDExtension = "https://carnet.invalid/fhir/StructureDefinition/host-vaccination-id"
+
+    static func queryValue(_ url: String, _ name: String) -> String? {
+        guard let q = url.firstIndex(of: "?") else { return nil }
+        for pair in url[url.index(after: q)...].split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if parts.count == 2, parts[0] == name {
+                let value = String(parts[1])
+                guard value.utf8.count <= 128, value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_") })
+                else { return nil }
+                return value
+            }
+        }
+        return nil
+    }
+
+    /// Records which remote vaccinations the host imported (under which host
+    /// ids) and which it chose to ignore, so sync neither proposes them again
+    /// nor pushes them back. `mapping`: {"imported": [{"immunization_id":
+    /// "...", "host_vaccination_id": "..."}], "ignored": ["immunization_id", ...]}.
+    public func acceptVaccinations(patientID: HostPatientID, mapping: JSONValue) throws(CarnetFailure) -> JSONValue {
+        guard mapping.objectValue != nil else { throw .invalidArgument(.invalidJSON("mapping_json")) }
+        var imported: [(remote: String, host: String)] = []
+        for item in mapping["imported"]?.arrayValue ?? [] {
+            guard let remote = item["immunization_id"]?.stringValue, !remote.isEmpty, remote.utf8.count <= 64 else {
+                throw .invalidArgument(.invalidField("imported.immunization_id", reason: .unknownValue))
+            }
+            let host = try ImmunizationDocument.validatedHostID(item["host_vaccination_id"]?.stringValue ?? "",
+                                                                argumentName: "imported.host_vaccination_id")
+            imported.append((remote, host))
+        }
+        var ignored: [String] = []
+        for item in mapping["ignored"]?.arrayValue ?? [] {
+            guard let remote = item.stringValue, !remote.isEmpty, remote.utf8.count <= 64 else {
+                throw .invalidArgument(.invalidField("ignored", reason: .unknownValue))
+            }
+            ignored.append(remote)
+        }
+        guard !imported.isEmpty || !ignored.isEmpty else { throw .invalidArgument(.missingArgument("imported")) }
+        let carnet = try linkedCarnet(patientID)
+        try store.accept(patient: patientID, carnet: carnet, imported: imported, ignored: ignored)
+        return ["imported": .number(String(imported.count)), "ignored": .number(String(ignored.count))]
+    }
+}
+
+extension LocalStore {
+    func hostID(forRemote remoteID: String) throws(CarnetFailure) -> String? {
+        try withConnection { db throws(CarnetFailure) -> String? in
+            try db.query("SELECT host_id FROM vaccination WHERE remote_id = ?", [.text(remoteID)]).first?.first?.text
+        }
+    }
+
+    func accept(patient: HostPatientID, carnet: CarnetID, imported: [(remote: String, host: String)], ignored: [String])
+        throws(CarnetFailure)
+    {
+        try withConnection { db throws(CarnetFailure) in
+            try db.transaction { () throws(CarnetFailure) in
+                let now = Clock.nowSeconds()
+                for (remote, host) in imported {
+                    let existing = try db.query("SELECT remote_id FROM vaccination WHERE patient_id = ? AND host_id = ?",
+                                                [.text(patient.value), .text(host)])
+                    if let row = existing.first {
+                        guard row.first?.text == remote else {
+                            throw CarnetFailure(.conflict, domain: .validation,
+                                                message: .invalidField("host_vaccination_id", reason: .unknownValue))
+                        }
+                        continue  // accepting twice changes nothing
+                    }
+                    let proposal = try db.query("SELECT version, resource FROM proposal WHERE remote_id = ?", [.text(remote)])
+                    let version = proposal.first?[0].integer ?? 1
+                    var resource: [UInt8] = Array("{}".utf8)
+                    if let row = proposal.first, case .blob(let bytes) = row[1] { resource = bytes }
+                    try db.query(
+                        """
+                        INSERT INTO vaccination (patient_id, host_id, carnet_id, resource, remote_id, remote_version, origin, state, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, 'imported', 'synced', ?)
+                        """,
+                        [.text(patient.value), .text(host), .text(carnet.value), .blob(resource), .text(remote),
+                         .integer(version), .integer(now)])
+                    try db.query("DELETE FROM proposal WHERE remote_id = ?", [.text(remote)])
+                }
+                for remote in ignored {
+                    try db.query("INSERT OR IGNORE INTO ignored_remote (remote_id) VALUES (?)", [.text(remote)])
+                    try db.query("DELETE FROM proposal WHERE remote_id = ?", [.text(remote)])
+                }
+            }
+        }
+    }
+}
+
+/// What an Immunization from the host must hold, checked before it is
+/// recorded: the host's id, a vaccine code, a date.
+enum ImmunizationDocument {
+    static func validatedHostID(_ text: String, argumentName: String) throws(CarnetFailure) -> String {
+        guard !text.isEmpty else { throw .invalidArgument(.missingArgument(argumentName)) }
+        guard text.utf8.count <= 128 else { throw .invalidArgument(.argumentTooLong(argumentName, maxBytes: 128)) }
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw .invalidArgument(.invalidField(argumentName, reason: .unknownValue))
+        }
+        return text
+    }
+
+    static func validatedForAdd(_ value: JSONValue) throws(CarnetFailure) -> (hostID: String, resource: JSONValue) {
+        guard var object = value.objectValue else { throw .invalidArgument(.invalidJSON("immunization_json")) }
+        guard object["resourceType"] == "Immunization" else {
+            throw .invalidArgument(.wrongResourceType("immunization_json", expected: "Immunization"))
+        }
+        guard let hostValue = object["identifier"]?[0]?["value"]?.stringValue else {
+            throw .invalidArgument(.missingImmunizationField("identifier[0].value"))
+        }
+        let hostID = try validatedHostID(hostValue, argumentName: "identifier[0].value")
+        let codings = object["vaccineCode"]?["coding"]?.arrayValue ?? []
+        guard codings.contains(where: { ($0["code"]?.stringValue.map { !$0.isEmpty } ?? false) && $0["system"]?.stringValue != nil })
+        else { throw .invalidArgument(.missingImmunizationField("vaccineCode.coding")) }
+        guard let occurrence = object["occurrenceDateTime"]?.stringValue else {
+            throw .invalidArgument(.missingImmunizationField("occurrenceDateTime"))
+        }
+        guard occurrence.utf8.count >= 10, CivilDate(occurrence.prefix(10)) != nil else {
+            throw .invalidArgument(.invalidDate("occurrenceDateTime"))
+        }
+        if object["status"] == nil { object["status"] = "completed" }
+        object["id"] = nil
+        object["meta"] = nil
+        return (hostID, .object(object))
+    }
+}

@@ -1,0 +1,106 @@
+internal import CarnetJSON
+
+/// FHIR R4 requests to the service, for one client: URLs built from the
+/// configured base, the client certificate presented, answers checked (status,
+/// content type, JSON within limits, resource type) before anyone reads them.
+struct ServiceConnection {
+    let client: CarnetClient
+    let token: Cancellation.Token
+
+    static let fhirJSON = "application/fhir+json"
+    /// FHIR documents larger than this are refused (a carnet's history fits in far less).
+    static let jsonLimits = JSONLimits(maxBytes: 16 << 20, maxDepth: 64, maxNumberLength: 64)
+
+    struct Answer {
+        let response: HTTPResponse
+        let resource: JSONValue?
+    }
+
+    func send(
+        _ method: HTTPRequest.Method, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
+        headers: [(String, String)] = [], expect: Set<Int> = [200, 201]
+    ) throws(CarnetFailure) -> Answer {
+        guard let base = client.configuration.serviceURL else {
+            throw .invalidArgument(.serviceURLMissing)
+        }
+        var url = base.text + "/" + path
+        if !query.isEmpty {
+            url += "?" + query.map { URLEncoding.component($0.0) + "=" + URLEncoding.component($0.1) }.joined(separator: "&")
+        }
+        var allHeaders = [("Accept", ServiceConnection.fhirJSON), ("X-Request-Id", RequestID.make())] + headers
+        if body != nil { allHeaders.append(("Content-Type", ServiceConnection.fhirJSON + "; charset=utf-8")) }
+        let request = HTTPRequest(method: method, url: url, headers: allHeaders,
+                                  body: body.map { Array($0.serialized().utf8) })
+        let identity = try client.unlockedIdentity()
+        let response = try client.fhirTransport().perform(request, identity: identity, cancel: token,
+                                                            logger: client.logger)
+        guard expect.contains(response.status) else {
+            let failure = response.status >= 200 && response.status < 300
+                ? CarnetFailure(.protocolViolation, domain: .http, code: Int32(clamping: response.status),
+                                message: .protocolViolation(.unexpectedStatus))
+                : ServiceFailures.map(response)
+            client.logger.log(.warning, "service answered HTTP \(response.status) to \(method.rawValue) \(HTTPTransport.resourceLabel(url))")
+            throw failure
+        }
+        guard !response.body.isEmpty else { return Answer(response: response, resource: nil) }
+        let contentType = response.header("content-type")?.lowercased() ?? ""
+        guard contentType.hasPrefix(ServiceConnection.fhirJSON) || contentType.hasPrefix("application/json") else {
+            throw CarnetFailure(.protocolViolation, domain: .http, code: Int32(clamping: response.status),
+                                message: .protocolViolation(.wrongContentType))
+        }
+        do {
+            let value = try JSONValue.parse(response.body, limits: ServiceConnection.jsonLimits)
+            return Answer(response: response, resource: value)
+        } catch {
+            client.logger.log(.warning, "service sent malformed JSON: \(error.kind.rawValue)")
+            throw CarnetFailure(.protocolViolation, domain: .http, code: Int32(clamping: response.status),
+                                message: .protocolViolation(.malformedJSON))
+        }
+    }
+
+    /// The answer's resource, checked to be of `type`.
+    func resource(_ answer: Answer, type: String) throws(CarnetFailure) -> JSONValue {
+        guard let resource = answer.resource, resource["resourceType"]?.stringValue == type,
+              resource.objectValue != nil
+        else {
+            throw CarnetFailure(.protocolViolation, domain: .http, code: Int32(clamping: answer.response.status),
+                                message: .protocolViolation(.wrongResourceType))
+        }
+        return resource
+    }
+}
+
+enum URLEncoding {
+    /// Percent-encodes everything but RFC 3986 unreserved characters.
+    static func component(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                 UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".utf8)
+                out += "%"
+                out.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
+                out.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 0x0F)]))
+            }
+        }
+        return out
+    }
+}
+
+/// Random request ids (X-Request-Id), to match a host's report with the service's log.
+enum RequestID {
+    static func make() -> String {
+        let bytes = (try? KeyProtection.randomBytes(12)) ?? []
+        let hex = Array("0123456789abcdef".utf8)
+        var out = ""
+        for b in bytes {
+            out.unicodeScalars.append(Unicode.Scalar(hex[Int(b >> 4)]))
+            out.unicodeScalars.append(Unicode.Scalar(hex[Int(b & 0x0F)]))
+        }
+        return out
+    }
+}

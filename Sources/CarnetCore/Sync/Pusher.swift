@@ -1,0 +1,123 @@
+public import CarnetJSON
+
+/// Delivers the outbox to the service, oldest first.
+///
+/// Every push is idempotent on the service, so at-least-once delivery gives
+/// exactly-once effects: an add is a conditional create on the vaccination's
+/// identifier (`If-None-Exist`), a remove of something already gone is a
+/// success. A transient failure (network, timeout, 5xx, 429) stops the round
+/// and schedules a retry with exponential backoff; a failure that is the
+/// record's own (422, conflict) or an access revoked blocks that item for the
+/// host to see, once, and the round goes on.
+struct Pusher {
+    let client: CarnetClient
+    let token: Cancellation.Token
+
+    struct Report {
+        var pushed = 0
+        /// The first failure that stopped the round, if any (transient or credentials).
+        var stoppedBy: CarnetFailure?
+        /// Failures that blocked individual items.
+        var blocked: [(hostID: String, failure: CarnetFailure)] = []
+    }
+
+    static let identifierSystemPrefix = "urn:carnet:host-vaccination:"
+
+    func push(patient: HostPatientID?, dueOnly: Bool) throws(CarnetFailure) -> Report {
+        var report = Report()
+        let items = try client.store.outboxItems(patient: patient, dueOnly: dueOnly)
+        let system = Pusher.identifierSystemPrefix + (try client.store.installID())
+        for item in items {
+            do throws(CarnetFailure) {
+                try token.check()
+                switch item.operation {
+                case .add: try pushAdd(item, system: system)
+                case .remove: try pushRemove(item)
+                }
+                report.pushed += 1
+            } catch {
+                if error.kind == .storage || error.kind == .internalError { throw error }
+                let blocking = Pusher.blocksItem(error)
+                let next = Clock.nowSeconds() + Backoff.delay(attempts: item.attempts + 1,
+                                                              retryAfter: error.retryAfterSeconds)
+                try client.store.failAttempt(item, failure: error, message: error.message.text(client.configuration.locale),
+                                             blocked: blocking, nextAttempt: next)
+                client.logger.log(blocking ? .warning : .info,
+                                  "push of one \(item.operation.rawValue) failed: \(error.kind.cName) (attempt \(item.attempts + 1))")
+                if blocking {
+                    report.blocked.append((item.hostID, error))
+                    continue
+                }
+                report.stoppedBy = error
+                return report
+            }
+        }
+        return report
+    }
+
+    /// Failures that retrying cannot fix: the host must act.
+    static func blocksItem(_ failure: CarnetFailure) -> Bool {
+        switch failure.kind {
+        case .rejected, .conflict, .accessDenied, .invalidArgument, .notFound, .protocolViolation: return true
+        default: return false
+        }
+    }
+
+    private func pushAdd(_ item: OutboxItem, system: String) throws(CarnetFailure) {
+        guard let row = try client.store.vaccination(patientID: item.patientID, hostID: item.hostID) else {
+            try client.store.completeRemove(item)  // the row is gone: nothing to send
+            return
+        }
+        var resource = row.resource
+        resource["identifier"] = [["system": .string(system), "value": .string(item.hostID)]]
+        resource["patient"] = ["reference": .string("Patient/" + row.carnetID)]
+        resource["id"] = nil
+        resource["meta"] = nil
+        let connection = ServiceConnection(client: client, token: token)
+        let condition = "identifier=" + URLEncoding.component(system) + "|" + URLEncoding.component(item.hostID)
+        let answer = try connection.send(.post, "Immunization", body: resource,
+                                         headers: [("If-None-Exist", condition)], expect: [200, 201])
+        let created = try connection.resource(answer, type: "Immunization")
+        guard let id = created["id"]?.stringValue, !id.isEmpty, id.utf8.count <= 64 else {
+            throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
+        }
+        let version = created["meta"]?["versionId"]?.stringValue.flatMap { Int64($0) } ?? 1
+        try client.store.completeAdd(item, remoteID: id, version: version)
+    }
+
+    private func pushRemove(_ item: OutboxItem) throws(CarnetFailure) {
+        guard let row = try client.store.vaccination(patientID: item.patientID, hostID: item.hostID),
+              let remoteID = row.remoteID
+        else {
+            // Never created on the service (its add was refused or cancelled).
+            try client.store.dropRemoveOfNeverCreated(item)
+            return
+        }
+        let connection = ServiceConnection(client: client, token: token)
+        do {
+            _ = try connection.send(.delete, "Immunization/" + URLEncoding.component(remoteID), expect: [200, 202, 204])
+        } catch where error.kind == .notFound {
+            // Already deleted (by us in a lost answer, or elsewhere): the wish is fulfilled.
+        }
+        try client.store.completeRemove(item)
+    }
+}
+
+/// Retry delays: exponential from 2 s, capped at one hour, with ±20 % jitter
+/// so that a practice's workstations do not retry in lockstep; a server's
+/// Retry-After wins when it asks for longer.
+enum Backoff {
+    static let base: Int64 = 2
+    static let ceiling: Int64 = 3_600
+
+    static func delay(attempts: Int64, retryAfter: Int64?) -> Int64 {
+        let exponent = min(max(attempts - 1, 0), 20)
+        let raw = min(base << exponent, ceiling)
+        var jitter: Int64 = 0
+        if let bytes = try? KeyProtection.randomBytes(2) {
+            let unit = Int64(bytes[0]) << 8 | Int64(bytes[1])  // 0...65535
+            jitter = raw * (unit - 32_768) / 163_840          // within ±20 %
+        }
+        return max(raw + jitter, retryAfter ?? 0, 1)
+    }
+}

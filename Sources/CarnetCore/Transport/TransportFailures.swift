@@ -1,0 +1,96 @@
+internal import CCurl
+
+/// Turns a libcurl failure into what the doctor and the host need to know:
+/// network (retry later), TLS (the service's certificate or configuration),
+/// credentials (the professional's certificate), timeout, cancellation.
+enum TransportFailures {
+    // X509_V_ERR_* values (openssl/x509_vfy.h), as reported by CURLINFO_SSL_VERIFYRESULT.
+    static let certNotYetValid = 9, certHasExpired = 10, selfSigned = 18, selfSignedInChain = 19
+    static let unableToGetIssuerLocally = 20, unableToVerifyLeaf = 21, certRevoked = 23, unableToGetCRL = 3
+    static let hostnameMismatch = 62, ipMismatch = 64, eeKeyTooSmall = 66, caKeyTooSmall = 67, caMdTooWeak = 68
+
+    static func map(
+        _ code: CURLcode, verifyResult: Int, detail: String, presentedCertificate: Bool, tooLarge: Bool, cancelled: Bool
+    ) -> CarnetFailure {
+        let raw = Int32(code.rawValue)
+        let lowerDetail = detail.lowercased()
+        if cancelled { return CarnetFailure(.cancelled, domain: .network, code: raw, message: .cancelled) }
+        switch code {
+        case CURLE_WRITE_ERROR where tooLarge, CURLE_FILESIZE_EXCEEDED:
+            return CarnetFailure(.protocolViolation, domain: .network, code: raw, message: .protocolViolation(.tooLarge))
+        case CURLE_OPERATION_TIMEDOUT:
+            return CarnetFailure(.timeout, domain: .network, code: raw, message: .timeout)
+        case CURLE_ABORTED_BY_CALLBACK:
+            return CarnetFailure(.cancelled, domain: .network, code: raw, message: .cancelled)
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return tls(.pinMismatch, raw)
+        case CURLE_SSL_CACERT_BADFILE:
+            return tls(.caBundleUnreadable, raw)
+        case CURLE_SSL_CRL_BADFILE:
+            return tls(.crlUnreadable, raw)
+        case CURLE_SSL_CERTPROBLEM:
+            return CarnetFailure(.credentials, domain: .credentials, code: raw, message: .identityDamaged)
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_ISSUER_ERROR:
+            return tls(verifyProblem(verifyResult, detail: lowerDetail), raw, verifyResult: verifyResult)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING:
+            if presentedCertificate || code == CURLE_SSL_CONNECT_ERROR, refusesClientCertificate(lowerDetail) {
+                return CarnetFailure(.credentials, domain: .credentials, code: raw, message: .credentialsRefused)
+            }
+            if code == CURLE_SSL_CONNECT_ERROR {
+                if verifyResult != 0 { return tls(verifyProblem(verifyResult, detail: lowerDetail), raw, verifyResult: verifyResult) }
+                if lowerDetail.contains("ee key too small") || lowerDetail.contains("ca md too weak")
+                    || lowerDetail.contains("key too small") {
+                    return tls(.weakCertificate, raw)
+                }
+                if lowerDetail.contains("protocol version") || lowerDetail.contains("handshake failure")
+                    || lowerDetail.contains("no cipher") || lowerDetail.contains("wrong version number")
+                    || lowerDetail.contains("unsupported protocol") {
+                    return tls(.weakProtocol, raw)
+                }
+                return tls(.other, raw)
+            }
+            return CarnetFailure(.network, domain: .network, code: raw, message: .networkUnreachable)
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_PROXY, CURLE_PARTIAL_FILE,
+             CURLE_HTTP2, CURLE_HTTP2_STREAM:
+            return CarnetFailure(.network, domain: .network, code: raw, message: .networkUnreachable)
+        case CURLE_OUT_OF_MEMORY:
+            return CarnetFailure(.outOfMemory, domain: .network, code: raw, message: .internalError("out of memory"))
+        case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
+            return CarnetFailure(.invalidArgument, domain: .network, code: raw,
+                                 message: .invalidField("service_url", reason: .notHTTPSURL))
+        default:
+            return CarnetFailure(.network, domain: .network, code: raw, message: .networkUnreachable)
+        }
+    }
+
+    /// A server that refuses the client certificate says so with a TLS alert;
+    /// with TLS 1.3 it arrives on the first read (curl error 56).
+    static func refusesClientCertificate(_ detail: String) -> Bool {
+        ["certificate required", "bad certificate", "unknown ca", "certificate revoked", "certificate expired",
+         "certificate unknown", "access denied"].contains { detail.contains("alert " + $0) || detail.contains("alert_" + $0) }
+            || detail.contains("tlsv13 alert certificate required")
+    }
+
+    static func verifyProblem(_ result: Int, detail: String) -> UserMessage.TLSProblem {
+        switch result {
+        case certHasExpired: return .serverCertificateExpired
+        case certNotYetValid: return .serverCertificateNotYetValid
+        case hostnameMismatch, ipMismatch: return .wrongHost
+        case certRevoked: return .revoked
+        case eeKeyTooSmall, caKeyTooSmall, caMdTooWeak: return .weakCertificate
+        case selfSigned, selfSignedInChain, unableToGetIssuerLocally, unableToVerifyLeaf: return .untrusted
+        case unableToGetCRL: return .revoked
+        default:
+            if detail.contains("no alternative certificate subject name") || detail.contains("does not match") {
+                return .wrongHost
+            }
+            return .untrusted
+        }
+    }
+
+    static func tls(_ problem: UserMessage.TLSProblem, _ code: Int32, verifyResult: Int = 0) -> CarnetFailure {
+        // The domain code is the X509 verify result when there is one, else the CURLcode.
+        CarnetFailure(.tls, domain: .tls, code: verifyResult != 0 ? Int32(clamping: verifyResult) : code,
+                      message: .tls(problem))
+    }
+}
