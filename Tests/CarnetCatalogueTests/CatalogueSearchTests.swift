@@ -88,6 +88,16 @@ struct CatalogueSearchTests {
         #expect(catalogue.search("papillomavirus", limit: 10).map(\.name) == ["CERVARIX", "GARDASIL 9"])
     }
 
+    @Test func wordsInAnyOrder() {
+        let names = catalogue.search("b méningocoque", limit: 10).map(\.name)
+        #expect(names.contains("BEXSERO"))
+        #expect(!names.contains("NIMENRIX"))
+        #expect(catalogue.search("tetra grippe", limit: 10).map(\.name).contains("INFLUVAC TETRA"))
+        // A phrase match still ranks before an any-order match.
+        #expect(catalogue.search("grippe saisonniere", limit: 1).first?.diseaseCodes.contains(Disease.influenza.code) == true)
+        #expect(catalogue.search("hexyon zzz", limit: 10).isEmpty)
+    }
+
     @Test func limitsAndEmptyQueries() {
         #expect(catalogue.search("", limit: 10).isEmpty)
         #expect(catalogue.search("  -- ", limit: 10).isEmpty)

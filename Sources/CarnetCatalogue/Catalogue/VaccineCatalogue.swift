@@ -96,6 +96,8 @@ struct SearchIndex: Sendable {
 
     var bytes: [UInt8] = []
     var terms: [Term] = []
+    /// Index of each product's first term in `terms` (terms are stored product by product).
+    var firstTerm: [Int] = []
     /// Folded code → product indices in catalogue order.
     var codes: [[UInt8]: [Int]] = [:]
     /// Folded codes sorted, for prefix search on codes.
@@ -107,6 +109,7 @@ struct SearchIndex: Sendable {
 
     init(_ products: [VaccineProduct]) {
         for (i, p) in products.enumerated() {
+            firstTerm.append(terms.count)
             let name = FrenchFolding.fold(p.name)
             foldedNames.append(name)
             marketed.append(p.marketedInFrance)
@@ -130,6 +133,7 @@ struct SearchIndex: Sendable {
                 sortedCodes.append((key, i))
             }
         }
+        firstTerm.append(terms.count)
         sortedCodes.sort { a, b in a.code.lexicographicallyPrecedes(b.code) || (a.code == b.code && a.product < b.product) }
     }
 
@@ -195,6 +199,32 @@ struct SearchIndex: Sendable {
                 let p = sortedCodes[k].product
                 if best[p] > 4 { best[p] = 4 }
                 k += 1
+            }
+        }
+        // Several words in any order ("b meningocoque", "grippe tetra"): a product whose terms
+        // hold every word at the start of a word matches, ranked after substrings (class 4).
+        let words = query.split(separator: 0x20)
+        let phraseHits = best.reduce(0) { $1 != Int.max ? $0 + 1 : $0 }
+        // They rank last, so they are not looked for when the phrase already fills the limit.
+        if words.count > 1, words.count <= 8, phraseHits < limit, firstTerm.count == count + 1 {
+            bytes.withUnsafeBufferPointer { all in
+                guard let base = all.baseAddress else { return }
+                for p in 0..<count where best[p] == Int.max {
+                    let range = firstTerm[p]..<firstTerm[p + 1]
+                    var matchedAll = true
+                    for word in words {
+                        var found = false
+                        Array(word).withUnsafeBufferPointer { w in
+                            for t in range {
+                                let term = terms[t]
+                                let slice = UnsafeBufferPointer(start: base + Int(term.start), count: Int(term.length))
+                                if let c = SearchIndex.matchClass(slice, w), c <= 2 { found = true; break }
+                            }
+                        }
+                        if !found { matchedAll = false; break }
+                    }
+                    if matchedAll { best[p] = 4 * 4 + 3 }
+                }
             }
         }
         var hits: [Int] = []
