@@ -36,6 +36,7 @@ let package = Package(
                 .product(name: "CarnetCatalogue", package: "carnet"),
                 .product(name: "CarnetJSON", package: "carnet"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -152,3 +152,19 @@ def test_share_code_operations_need_their_parameters(sandbox, pro_a):
     outcome(sandbox.request("POST", "$share-code-lookup", {"resourceType": "Parameters"}, identity=identity), 422, "required")
     outcome(sandbox.request("POST", "$share-code-claim", parameters(code="ABCD"), identity=identity), 422, "required")
     outcome(sandbox.request("POST", "$share-code-lookup", {"code": "x"}, identity=identity), 400, "invalid")
+
+
+def test_the_lock_ends_after_its_time(fresh_sandbox):
+    import time
+
+    sb = fresh_sandbox(share_code_lock_seconds=2)
+    _, identity = sb.professional_identity()
+    family = sb.create_ten_carnet_citizen()
+    found = sb.lookup_share_code(identity, family.share_code)
+    target = family.carnet("Cervarix")
+    for _ in range(5):
+        outcome(claim(sb, identity, family.share_code, found["Cervarix"], "1999-09-09"), 403)
+    locked = claim(sb, identity, family.share_code, found["Cervarix"], target["birth_date"])
+    outcome(locked, 429, "throttled", "share-code-locked")
+    time.sleep(int(locked.header("retry-after")) + 0.5)
+    assert claim(sb, identity, family.share_code, found["Cervarix"], target["birth_date"]).status == 200

@@ -173,12 +173,16 @@ class Sandbox:
     """A ``carnet-sandbox serve`` process on a fresh (or given) data directory.
 
     Parameters: ``data_dir`` (default: a new temp dir, removed by ``cleanup()``), ``binary``,
-    ``rate_limit`` (requests/minute/professional), ``resend_interval`` (seconds),
-    ``log_level`` and ``extra_args`` passed to ``serve``.
+    ``rate_limit`` (requests/minute/professional, default 600), ``resend_interval`` (seconds between
+    share-code resends, default 60), ``share_code_lock_seconds`` (default 900),
+    ``withdrawal_max_failures`` (wrong withdrawal codes per address per 15 min, default 5; the lock
+    is per client address, and every test client is 127.0.0.1), ``log_level`` and ``extra_args``
+    passed to ``serve``.
     """
 
     def __init__(self, data_dir: Optional[str] = None, binary: Optional[str] = None, *,
                  rate_limit: Optional[int] = None, resend_interval: Optional[int] = None,
+                 share_code_lock_seconds: Optional[int] = None, withdrawal_max_failures: Optional[int] = None,
                  log_level: str = "info", extra_args: Iterable[str] = ()):
         self.binary = binary or binary_path()
         if not os.path.exists(self.binary):
@@ -188,6 +192,8 @@ class Sandbox:
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="carnet-sandbox-")
         self.rate_limit = rate_limit
         self.resend_interval = resend_interval
+        self.share_code_lock_seconds = share_code_lock_seconds
+        self.withdrawal_max_failures = withdrawal_max_failures
         self.log_level = log_level
         self.extra_args = list(extra_args)
         self.process: Optional[subprocess.Popen] = None
@@ -236,6 +242,10 @@ class Sandbox:
             args += ["--rate-limit", str(self.rate_limit)]
         if self.resend_interval is not None:
             args += ["--resend-interval", str(self.resend_interval)]
+        if self.share_code_lock_seconds is not None:
+            args += ["--share-code-lock-seconds", str(self.share_code_lock_seconds)]
+        if self.withdrawal_max_failures is not None:
+            args += ["--withdrawal-max-failures", str(self.withdrawal_max_failures)]
         args += self.extra_args
         self._log_file = open(self.log_path, "ab")
         self.process = subprocess.Popen(args, stdout=self._log_file, stderr=subprocess.STDOUT,

@@ -60,6 +60,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("enrollment-address"), help: "Enrollment listener (no client certificate).") var enrollmentAddress = "127.0.0.1:8444"
     @Option(name: .customLong("rate-limit"), help: "Requests per minute per professional before 429.") var rateLimit = 600
     @Option(name: .customLong("resend-interval"), help: "Minimum seconds between two share-code resends.") var resendInterval = 60
+    @Option(name: .customLong("share-code-lock-seconds"), help: "How long five failed claims lock a share code.") var shareCodeLockSeconds = 900
+    @Option(name: .customLong("withdrawal-max-failures"), help: "Failed withdrawal codes per address per 15 minutes before 429.") var withdrawalMaxFailures = 5
 
     func run() async throws {
         let sandbox = try data.open()
@@ -68,6 +70,8 @@ struct Serve: AsyncParsableCommand {
         (options.enrollmentHost, options.enrollmentPort) = try parseAddress(enrollmentAddress)
         options.requestsPerMinute = max(rateLimit, 1)
         options.shareCodePolicy.resendIntervalSeconds = max(resendInterval, 0)
+        options.shareCodePolicy.lockSeconds = max(shareCodeLockSeconds, 1)
+        options.withdrawalPolicy.maxFailures = max(withdrawalMaxFailures, 1)
         let level: Logger.Level = data.logLevel == "debug" ? .debug : .info
         let sink = sandbox.log
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, sink: sink, logLevel: level) }

@@ -9,6 +9,7 @@
 
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
@@ -94,6 +95,9 @@ enum Server {
             shareCodePolicy: options.shareCodePolicy, withdrawalPolicy: options.withdrawalPolicy,
             capability: Capability.statement())
 
+        // Idle connections (including a client that stops sending mid-request) are closed after 60 s.
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(60))
+
         let fhirRouter = Router(context: SandboxContext.self)
         fhirRouter.add(middleware: OutcomeMiddleware(log: sandbox.log, listener: "fhir"))
         fhirRouter.add(middleware: ClientCertificateMiddleware(store: sandbox.store, tokens: endpoints.tokens, throttle: throttle,
@@ -106,13 +110,13 @@ enum Server {
 
         let fhirApp = Application(
             router: fhirRouter,
-            server: try .tls(.http1(), tlsConfiguration: tlsConfiguration(paths: sandbox.paths, requireClientCertificate: true)),
+            server: try .tls(.http1(configuration: http1), tlsConfiguration: tlsConfiguration(paths: sandbox.paths, requireClientCertificate: true)),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in await ready.bound("fhir", port: channel.localAddress?.port ?? 0) },
             logger: logger)
         let enrollmentApp = Application(
             router: enrollmentRouter,
-            server: try .tls(.http1(), tlsConfiguration: tlsConfiguration(paths: sandbox.paths, requireClientCertificate: false)),
+            server: try .tls(.http1(configuration: http1), tlsConfiguration: tlsConfiguration(paths: sandbox.paths, requireClientCertificate: false)),
             configuration: .init(address: .hostname(options.enrollmentHost, port: options.enrollmentPort), serverName: nil),
             onServerRunning: { channel in await ready.bound("enrollment", port: channel.localAddress?.port ?? 0) },
             logger: logger)

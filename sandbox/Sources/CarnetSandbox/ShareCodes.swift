@@ -19,7 +19,7 @@ extension CarnetService {
 
     static func shareCodeLocked(retryAfter: Int) -> FHIRError {
         FHIRError(status: 429, code: "throttled",
-                  message: "Trop d'essais infructueux : ce code de partage est bloqué pendant 15 minutes.",
+                  message: "Trop d'essais infructueux : ce code de partage est bloqué pour 15 minutes (réessayez après le délai indiqué).",
                   detail: "share-code-locked", retryAfter: max(retryAfter, 1))
     }
 

@@ -91,6 +91,7 @@ final class Store: @unchecked Sendable {
 
     init(path: String) throws {
         db = try Database(path: path)
+        chmod(path, 0o600)   // the WAL and shared-memory files inherit this mode
         try migrate()
     }
 
