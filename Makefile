@@ -64,7 +64,7 @@ deps:
 	@$(PYTHON) -c "import pytest, hypothesis, fhir.resources, cryptography" 2>/dev/null || \
 	  $(PYTHON) -m pip install -q --disable-pip-version-check -r Tests/requirements.txt
 
-test: deps all
+test: deps all sandbox
 	$(MAKE) swift-test header-check abi-check python-test sandbox-test
 
 swift-test:
@@ -81,7 +81,7 @@ header-check:
 abi-check: all
 	$(PYTHON) Tests/abi/check_abi.py --header include/carnet.h --lib $(LIB_REAL) --example $(EXAMPLE)
 
-python-test: all
+python-test: all sandbox
 	$(PYTHON) -m pytest -q Tests/python
 
 sandbox:
@@ -90,9 +90,8 @@ sandbox:
 sandbox-test: sandbox
 	@if [ -d Tests/sandbox ]; then $(PYTHON) -m pytest -q Tests/sandbox; fi
 
-demo: deps all
-	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	$(EXAMPLE) --store "$$tmp/store"
+demo: deps all sandbox
+	$(PYTHON) examples-c/run_demo.py
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include

@@ -1,11 +1,20 @@
 /*
  * carnet-example: the vendor example host program.
  *
- * A small EHR in C showing how to drive libcarnet, one step per screen of the
- * user guide. Every call's result is checked and every failure is shown with
- * the library's message, which is written for the doctor.
+ * A small EHR in C showing how to drive libcarnet, one function per screen of
+ * the user guide (almapro-mesvaccins-guide). Every call's result is checked
+ * and every failure is shown with the library's message, which is written for
+ * the doctor. The EHR keeps its own patient list in a flat file next to the
+ * store ("patients.txt": id|family|given|birth date|gender|email).
  *
- *   carnet-example --store DIR [--service URL] [--ca FILE] [--english]
+ *   carnet-example --store DIR [--service URL --enroll-url URL --ca FILE
+ *                  --email EMAIL --secret SECRET] [--english] [--verbose]
+ *                  [--script --withdrawal-code CODE --share-code CODE
+ *                   --claim-pseudonym NAME --claim-birth-date YYYY-MM-DD]
+ *
+ * Without --script it shows an interactive menu mirroring the guide's screens.
+ * JSON is handled with a few naive helpers to keep the example short: a real
+ * EHR uses its own JSON library.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +22,13 @@
 
 #include "carnet.h"
 
+/* ------------------------------------------------------------------ helpers */
+
 /* Shows a failure the way an EHR would: the doctor's message, plus the
  * technical status for the support team. */
 static void report(const char *step, carnet_status status, const carnet_error *error) {
-    fprintf(stderr, "[%s] échec : %s\n", step, error->message[0] != '\0' ? error->message : "(pas de message)");
-    fprintf(stderr, "[%s] détail technique : %s (domaine %d, code %d)\n", step, carnet_status_string(status),
+    fprintf(stdout, "  !! %s : %s\n", step, error->message[0] != '\0' ? error->message : "(pas de message)");
+    fprintf(stdout, "     (détail technique : %s, domaine %d, code %d)\n", carnet_status_string(status),
             (int)error->domain, (int)error->code);
 }
 
@@ -26,8 +37,428 @@ static void print_log(void *payload, carnet_log_level level, const char *message
     fprintf(stderr, "  carnet[%d]: %s\n", (int)level, message);
 }
 
+/* Copies the string value of the first `"key": "..."` found at or after `from`
+ * into `out`. Returns a pointer just past the value, or NULL. */
+static const char *json_string(const char *from, const char *key, char *out, size_t size) {
+    char pattern[96];
+    const char *p;
+    size_t n = 0;
+    snprintf(pattern, sizeof pattern, "\"%s\":\"", key);
+    p = from ? strstr(from, pattern) : NULL;
+    if (p == NULL || size == 0) return NULL;
+    p += strlen(pattern);
+    while (*p != '\0' && *p != '"' && n + 1 < size) {
+        if (*p == '\\' && p[1] != '\0') p++;
+        out[n++] = *p++;
+    }
+    out[n] = '\0';
+    return p;
+}
+
+static long json_number(const char *from, const char *key) {
+    char pattern[96];
+    const char *p;
+    snprintf(pattern, sizeof pattern, "\"%s\":", key);
+    p = from ? strstr(from, pattern) : NULL;
+    return p ? strtol(p + strlen(pattern), NULL, 10) : -1;
+}
+
+/* ----------------------------------------------------------- patient list */
+
+typedef struct patient {
+    char id[64], family[64], given[64], birth[16], gender[16], email[128];
+} patient;
+
+#define MAX_PATIENTS 32
+static patient patients[MAX_PATIENTS];
+static int patient_count = 0;
+static char patients_path[1024];
+
+static void save_patients(void) {
+    FILE *f = fopen(patients_path, "w");
+    int i;
+    if (f == NULL) return;
+    for (i = 0; i < patient_count; i++) {
+        fprintf(f, "%s|%s|%s|%s|%s|%s\n", patients[i].id, patients[i].family, patients[i].given, patients[i].birth,
+                patients[i].gender, patients[i].email);
+    }
+    fclose(f);
+}
+
+static void add_patient(const char *id, const char *family, const char *given, const char *birth,
+                        const char *gender, const char *email) {
+    patient *p;
+    if (patient_count >= MAX_PATIENTS) return;
+    p = &patients[patient_count++];
+    snprintf(p->id, sizeof p->id, "%s", id);
+    snprintf(p->family, sizeof p->family, "%s", family);
+    snprintf(p->given, sizeof p->given, "%s", given);
+    snprintf(p->birth, sizeof p->birth, "%s", birth);
+    snprintf(p->gender, sizeof p->gender, "%s", gender);
+    snprintf(p->email, sizeof p->email, "%s", email);
+}
+
+static void load_patients(const char *store) {
+    FILE *f;
+    char line[512];
+    snprintf(patients_path, sizeof patients_path, "%s/patients.txt", store);
+    f = fopen(patients_path, "r");
+    if (f == NULL) {
+        /* A fresh EHR: two patients of the practice. */
+        add_patient("P0001", "DUPONT", "Jeanne", "1950-04-02", "female", "jeanne.dupont@example.org");
+        add_patient("P0002", "DURAND", "Ambroise", "2012-01-09", "male", "famille.durand@example.org");
+        save_patients();
+        return;
+    }
+    while (fgets(line, sizeof line, f) != NULL && patient_count < MAX_PATIENTS) {
+        char *fields[6];
+        int n = 0;
+        char *token = strtok(line, "|\n");
+        while (token != NULL && n < 6) {
+            fields[n++] = token;
+            token = strtok(NULL, "|\n");
+        }
+        if (n == 6) add_patient(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]);
+    }
+    fclose(f);
+}
+
+/* ------------------------------------------------------------ the screens */
+
+/* "Récupérer le certificat" */
+static int screen_activate(carnet_client *client, const char *withdrawal_code) {
+    carnet_error error;
+    char *json = NULL;
+    char subject[256] = "";
+    carnet_status status = carnet_certificate_enroll(client, withdrawal_code, &json, &error);
+    printf("\n== Activer le service : récupérer le certificat avec le code de retrait\n");
+    if (status != CARNET_OK) {
+        report("certificat", status, &error);
+        return 0;
+    }
+    json_string(json, "commonName", subject, sizeof subject);
+    printf("  Certificat installé pour %s, valable encore %ld jours.\n", subject, json_number(json, "daysLeft"));
+    carnet_string_free(json);
+    return 1;
+}
+
+/* "AlmaPro recherche dans sa base de données si un CVE a déjà été associé" */
+static int screen_open_vaccination(carnet_client *client, const patient *p) {
+    carnet_error error;
+    char *carnet_id = NULL;
+    carnet_status status = carnet_link_get(client, p->id, &carnet_id, &error);
+    printf("\n== Ouverture du module de vaccination : %s %s\n", p->given, p->family);
+    if (status == CARNET_OK) {
+        printf("  Carnet associé : %s\n", carnet_id);
+        carnet_string_free(carnet_id);
+        return 1;
+    }
+    if (status == CARNET_E_NOT_FOUND) {
+        printf("  Aucun carnet associé : créer un carnet, ou récupérer un carnet existant avec un code de partage.\n");
+        return 0;
+    }
+    report("recherche du carnet", status, &error);
+    return 0;
+}
+
+/* "Créer le carnet de vaccination électronique" */
+static int screen_create(carnet_client *client, const patient *p) {
+    carnet_error error;
+    char body[1024], *json = NULL, id[64] = "";
+    carnet_status status;
+    snprintf(body, sizeof body,
+             "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"%s\",\"given\":[\"%s\"]}],"
+             "\"birthDate\":\"%s\",\"gender\":\"%s\",\"telecom\":[{\"system\":\"email\",\"value\":\"%s\"}]}",
+             p->family, p->given, p->birth, p->gender, p->email);
+    printf("\n== Créer le carnet de vaccination électronique de %s %s\n", p->given, p->family);
+    status = carnet_record_create(client, p->id, body, &json, &error);
+    if (status != CARNET_OK) {
+        report("création", status, &error);
+        return 0;
+    }
+    json_string(json, "id", id, sizeof id);
+    printf("  Carnet créé (UUID %s) ; un email est envoyé au patient avec son code de partage.\n", id);
+    carnet_string_free(json);
+    return 1;
+}
+
+/* "Récupérer un carnet grâce à un code de partage", then choose one and give
+ * the holder's birth date. */
+static int screen_claim(carnet_client *client, const patient *p, const char *code, const char *pseudonym,
+                        const char *birth_date) {
+    carnet_error error;
+    char *json = NULL, *claimed = NULL;
+    const char *cursor;
+    char id[128], name[128], chosen[128] = "";
+    carnet_status status = carnet_share_code_lookup(client, code, &json, &error);
+    printf("\n== Récupérer un carnet existant avec le code de partage du patient\n");
+    if (status != CARNET_OK) {
+        report("code de partage", status, &error);
+        return 0;
+    }
+    printf("  Pseudo                  Action\n");
+    cursor = json;
+    while ((cursor = json_string(cursor, "valueString", id, sizeof id)) != NULL &&
+           (cursor = json_string(cursor, "valueString", name, sizeof name)) != NULL) {
+        printf("  %-22s  Demande d'accès à un carnet\n", name);
+        if (strcmp(name, pseudonym) == 0) snprintf(chosen, sizeof chosen, "%s", id);
+    }
+    carnet_string_free(json);
+    if (chosen[0] == '\0') {
+        printf("  Le carnet « %s » n'est pas proposé.\n", pseudonym);
+        return 0;
+    }
+    printf("  Choix : « %s » ; date de naissance du titulaire demandée.\n", pseudonym);
+    status = carnet_record_claim(client, p->id, code, chosen, birth_date, &claimed, &error);
+    if (status != CARNET_OK) {
+        report("accès au carnet", status, &error);
+        return 0;
+    }
+    printf("  Accès accordé : le carnet est associé à %s %s.\n", p->given, p->family);
+    carnet_string_free(claimed);
+    return 1;
+}
+
+/* "Exporter les vaccins cochés dans AlmaPro": lists the carnet's vaccinations
+ * and imports them all under new EHR ids. */
+static void screen_import(carnet_client *client, const patient *p) {
+    carnet_error error;
+    char *json = NULL, mapping[4096] = "{\"imported\":[", id[96], date[40], display[128];
+    const char *cursor;
+    int n = 0;
+    carnet_status status = carnet_vaccinations_list(client, p->id, &json, &error);
+    printf("\n== Vaccins du carnet partagé de %s %s\n", p->given, p->family);
+    if (status != CARNET_OK) {
+        report("liste des vaccins", status, &error);
+        return;
+    }
+    cursor = json;
+    while ((cursor = strstr(cursor, "\"resourceType\":\"Immunization\"")) != NULL) {
+        const char *next;
+        display[0] = date[0] = id[0] = '\0';
+        json_string(cursor, "id", id, sizeof id);
+        json_string(cursor, "display", display, sizeof display);
+        json_string(cursor, "occurrenceDateTime", date, sizeof date);
+        printf("  [x] %.10s  %s\n", date, display[0] ? display : "(vaccin)");
+        if (n < 20) {
+            char item[256];
+            snprintf(item, sizeof item, "%s{\"immunization_id\":\"%s\",\"host_vaccination_id\":\"IMP-%s-%d\"}",
+                     n ? "," : "", id, p->id, n + 1);
+            strncat(mapping, item, sizeof mapping - strlen(mapping) - 1);
+            n++;
+        }
+        next = cursor + 1;
+        cursor = next;
+    }
+    carnet_string_free(json);
+    if (n == 0) {
+        printf("  (aucun vaccin dans le carnet)\n");
+        return;
+    }
+    strncat(mapping, "]}", sizeof mapping - strlen(mapping) - 1);
+    status = carnet_vaccinations_accept(client, p->id, mapping, &error);
+    if (status != CARNET_OK) {
+        report("import", status, &error);
+        return;
+    }
+    printf("  %d vaccin(s) exporté(s) dans le dossier du patient.\n", n);
+}
+
+/* "Saisir le nom du vaccin ou d'une maladie", choose, "Valider": added to the
+ * EHR and, by itself, to the shared carnet. */
+static void screen_add(carnet_client *client, const patient *p, const char *query, const char *vaccination_id,
+                       const char *date) {
+    carnet_error error;
+    char *found = NULL, *state = NULL, cis[32] = "", display[128] = "", body[1024], text[64] = "";
+    carnet_status status = carnet_vaccines_search(client, query, &found, &error);
+    printf("\n== Ajouter un vaccin : recherche « %s »\n", query);
+    if (status != CARNET_OK) {
+        report("recherche de vaccin", status, &error);
+        return;
+    }
+    json_string(found, "code", cis, sizeof cis);
+    json_string(found, "display", display, sizeof display);
+    carnet_string_free(found);
+    if (cis[0] == '\0') {
+        printf("  Aucun vaccin trouvé.\n");
+        return;
+    }
+    printf("  Sélection : %s (CIS %s), injection du %s\n", display, cis, date);
+    snprintf(body, sizeof body,
+             "{\"resourceType\":\"Immunization\",\"identifier\":[{\"value\":\"%s\"}],\"status\":\"completed\","
+             "\"vaccineCode\":{\"coding\":[{\"system\":\"https://smt.esante.gouv.fr/terminologie-bdpm\","
+             "\"code\":\"%s\",\"display\":\"%s\"}]},\"occurrenceDateTime\":\"%s\",\"lotNumber\":\"A1234\"}",
+             vaccination_id, cis, display, date);
+    status = carnet_vaccination_add(client, p->id, body, &state, &error);
+    if (status == CARNET_OK) {
+        json_string(state, "immunization_id", text, sizeof text);
+        printf("  Ajouté au carnet partagé (Immunization %s).\n", text);
+    } else if (status == CARNET_PENDING) {
+        printf("  Enregistré ; sera envoyé au carnet dès que possible : %s\n", error.message);
+    } else {
+        report("ajout", status, &error);
+    }
+    carnet_string_free(state);
+}
+
+/* "Synchroniser avec les vaccins partagés" */
+static void screen_sync(carnet_client *client, const patient *p) {
+    carnet_error error;
+    char *json = NULL;
+    carnet_status status = carnet_sync(client, p ? p->id : NULL, &json, &error);
+    printf("\n== Synchroniser avec les vaccins partagés%s%s\n", p ? " : " : "", p ? p->family : "");
+    if (status != CARNET_OK) {
+        report("synchronisation", status, &error);
+        return;
+    }
+    printf("  Envoyés : %ld ; nouveaux vaccins à importer : %s ; suppressions à confirmer : %s ; en attente : %s\n",
+           json_number(json, "pushed"), strstr(json, "\"added\":[]") ? "aucun" : "oui (voir import)",
+           strstr(json, "\"removed\":[]") ? "aucune" : "oui", strstr(json, "\"pending\":[]") ? "rien" : "oui");
+    if (strstr(json, "\"offline\":true")) printf("  Service injoignable : tout est conservé.\n");
+    carnet_string_free(json);
+}
+
+/* "Suppression d'un vaccin" */
+static void screen_remove(carnet_client *client, const patient *p, const char *vaccination_id) {
+    carnet_error error;
+    carnet_status status = carnet_vaccination_remove(client, p->id, vaccination_id, &error);
+    printf("\n== Supprimer le vaccin %s\n", vaccination_id);
+    if (status == CARNET_OK) {
+        printf("  Supprimé du dossier et du carnet partagé.\n");
+    } else if (status == CARNET_PENDING) {
+        printf("  Suppression enregistrée ; sera envoyée dès que possible.\n");
+    } else {
+        report("suppression", status, &error);
+    }
+}
+
+/* "Recommandation CVE" */
+static void screen_recommendations(carnet_client *client, const patient *p) {
+    carnet_error error;
+    char *json = NULL, disease[128], state[64];
+    const char *cursor;
+    carnet_status status = carnet_recommendations_get(client, p->id, &json, &error);
+    printf("\n== Recommandations pour %s %s\n", p->given, p->family);
+    if (status != CARNET_OK) {
+        report("recommandations", status, &error);
+        return;
+    }
+    cursor = json;
+    while ((cursor = strstr(cursor, "\"targetDisease\"")) != NULL) {
+        disease[0] = state[0] = '\0';
+        json_string(cursor, "display", disease, sizeof disease);
+        {
+            const char *forecast = strstr(cursor, "\"forecastStatus\"");
+            if (forecast) json_string(forecast, "text", state, sizeof state);
+        }
+        printf("  - %-40s %s\n", disease, state);
+        cursor++;
+    }
+    carnet_string_free(json);
+}
+
+/* "Renvoi du code de partage au patient" */
+static void screen_resend(carnet_client *client, const patient *p) {
+    carnet_error error;
+    carnet_status status = carnet_share_code_resend(client, p->id, &error);
+    printf("\n== Renvoyer le code de partage à %s %s\n", p->given, p->family);
+    if (status != CARNET_OK) {
+        report("renvoi du code", status, &error);
+        return;
+    }
+    printf("  Le code de partage a été renvoyé par email au patient.\n");
+}
+
+/* -------------------------------------------------------------- the modes */
+
+typedef struct script_inputs {
+    const char *withdrawal_code, *share_code, *claim_pseudonym, *claim_birth_date;
+} script_inputs;
+
+static int run_script(carnet_client *client, const script_inputs *in) {
+    patient *jeanne = &patients[0], *ambroise = &patients[1];
+    if (in->withdrawal_code == NULL || !screen_activate(client, in->withdrawal_code)) return 1;
+    if (!screen_open_vaccination(client, jeanne) && !screen_create(client, jeanne)) return 1;
+    if (!screen_open_vaccination(client, ambroise)) {
+        if (in->share_code == NULL ||
+            !screen_claim(client, ambroise, in->share_code, in->claim_pseudonym ? in->claim_pseudonym : "Ambroise",
+                          in->claim_birth_date ? in->claim_birth_date : ambroise->birth)) {
+            return 1;
+        }
+    }
+    screen_import(client, ambroise);
+    screen_add(client, jeanne, "agrippal", "VAC-0001", "2025-10-20");
+    screen_sync(client, jeanne);
+    screen_remove(client, jeanne, "VAC-0001");
+    screen_add(client, jeanne, "grippe", "VAC-0002", "2025-10-21");
+    screen_recommendations(client, jeanne);
+    screen_resend(client, jeanne);
+    screen_sync(client, NULL);
+    printf("\nParcours du guide terminé.\n");
+    return 0;
+}
+
+static void read_line(const char *prompt, char *out, size_t size) {
+    printf("%s", prompt);
+    fflush(stdout);
+    if (fgets(out, (int)size, stdin) == NULL) {
+        out[0] = '\0';
+        return;
+    }
+    out[strcspn(out, "\r\n")] = '\0';
+}
+
+static int run_menu(carnet_client *client) {
+    char choice[16], a[256], b[256], c[256];
+    int current = 0, i;
+    for (;;) {
+        patient *p = &patients[current];
+        printf("\nPatient : %s %s (%s)\n", p->given, p->family, p->id);
+        printf(" 1 Activer (code de retrait)   2 Ouvrir la vaccination   3 Créer le carnet\n"
+               " 4 Carnet existant (code)      5 Importer les vaccins    6 Ajouter un vaccin\n"
+               " 7 Supprimer un vaccin         8 Synchroniser            9 Recommandations\n"
+               " r Renvoyer le code            p Changer de patient      q Quitter\n");
+        read_line("> ", choice, sizeof choice);
+        switch (choice[0]) {
+        case '1': read_line("Code de retrait : ", a, sizeof a); screen_activate(client, a); break;
+        case '2': screen_open_vaccination(client, p); break;
+        case '3': screen_create(client, p); break;
+        case '4':
+            read_line("Code de partage : ", a, sizeof a);
+            read_line("Pseudo du carnet : ", b, sizeof b);
+            read_line("Date de naissance du titulaire (AAAA-MM-JJ) : ", c, sizeof c);
+            screen_claim(client, p, a, b, c);
+            break;
+        case '5': screen_import(client, p); break;
+        case '6':
+            read_line("Nom du vaccin ou de la maladie : ", a, sizeof a);
+            read_line("Identifiant du vaccin dans le dossier : ", b, sizeof b);
+            read_line("Date d'injection (AAAA-MM-JJ) : ", c, sizeof c);
+            screen_add(client, p, a, b, c);
+            break;
+        case '7': read_line("Identifiant du vaccin : ", a, sizeof a); screen_remove(client, p, a); break;
+        case '8': screen_sync(client, p); break;
+        case '9': screen_recommendations(client, p); break;
+        case 'r': screen_resend(client, p); break;
+        case 'p':
+            for (i = 0; i < patient_count; i++) printf(" %d %s %s\n", i, patients[i].given, patients[i].family);
+            read_line("Numéro : ", a, sizeof a);
+            i = atoi(a);
+            if (i >= 0 && i < patient_count) current = i;
+            break;
+        case 'q': case '\0': return 0;
+        default: break;
+        }
+    }
+}
+
 static void usage(const char *program) {
-    fprintf(stderr, "usage: %s --store DIR [--service URL] [--ca FILE] [--english] [--verbose]\n", program);
+    fprintf(stderr,
+            "usage: %s --store DIR [--service URL] [--enroll-url URL] [--ca FILE] [--email EMAIL]\n"
+            "          [--secret SECRET] [--english] [--verbose]\n"
+            "          [--script --withdrawal-code CODE [--share-code CODE --claim-pseudonym NAME\n"
+            "           --claim-birth-date YYYY-MM-DD]]\n",
+            program);
 }
 
 int main(int argc, char **argv) {
@@ -35,29 +466,38 @@ int main(int argc, char **argv) {
     carnet_error error;
     carnet_client *client = NULL;
     carnet_status status;
-    int i;
+    script_inputs inputs = {NULL, NULL, NULL, NULL};
+    int scripted = 0, result, i;
 
     if (carnet_options_init(&options, CARNET_OPTIONS_VERSION) != CARNET_OK) {
         fprintf(stderr, "libcarnet trop ancienne pour ce programme\n");
         return 2;
     }
     for (i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) {
-            options.store_directory = argv[++i];
-        } else if (strcmp(argv[i], "--service") == 0 && i + 1 < argc) {
-            options.service_url = argv[++i];
-        } else if (strcmp(argv[i], "--ca") == 0 && i + 1 < argc) {
-            options.ca_bundle_path = argv[++i];
-        } else if (strcmp(argv[i], "--english") == 0) {
-            options.locale = CARNET_LOCALE_EN;
-        } else if (strcmp(argv[i], "--verbose") == 0) {
+        const char *arg = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(arg, "--english") == 0) { options.locale = CARNET_LOCALE_EN; continue; }
+        if (strcmp(arg, "--verbose") == 0) {
             options.log_callback = print_log;
             options.log_level = CARNET_LOG_DEBUG;
-        } else {
-            usage(argv[0]);
-            return 2;
+            continue;
         }
+        if (strcmp(arg, "--script") == 0) { scripted = 1; continue; }
+        if (value == NULL) { usage(argv[0]); return 2; }
+        i++;
+        if (strcmp(arg, "--store") == 0) options.store_directory = value;
+        else if (strcmp(arg, "--service") == 0) options.service_url = value;
+        else if (strcmp(arg, "--enroll-url") == 0) options.enrollment_url = value;
+        else if (strcmp(arg, "--ca") == 0) options.ca_bundle_path = value;
+        else if (strcmp(arg, "--email") == 0) options.account_email = value;
+        else if (strcmp(arg, "--secret") == 0) options.identity_secret = value;
+        else if (strcmp(arg, "--withdrawal-code") == 0) inputs.withdrawal_code = value;
+        else if (strcmp(arg, "--share-code") == 0) inputs.share_code = value;
+        else if (strcmp(arg, "--claim-pseudonym") == 0) inputs.claim_pseudonym = value;
+        else if (strcmp(arg, "--claim-birth-date") == 0) inputs.claim_birth_date = value;
+        else { usage(argv[0]); return 2; }
     }
+    if (options.store_directory == NULL) { usage(argv[0]); return 2; }
 
     printf("Carnet %s (en-tête %s, numéro %u)\n", carnet_version_string(), CARNET_VERSION_STRING,
            (unsigned)carnet_version_number());
@@ -71,8 +511,17 @@ int main(int argc, char **argv) {
         return 1;
     }
     printf("Client ouvert, données locales dans %s\n", options.store_directory);
+    load_patients(options.store_directory);
+
+    if (scripted) {
+        result = run_script(client, &inputs);
+    } else if (options.service_url != NULL) {
+        result = run_menu(client);
+    } else {
+        result = 0; /* nothing to talk to: opening and closing is the whole demo */
+    }
 
     carnet_client_close(client);
     printf("Client fermé.\n");
-    return 0;
+    return result;
 }

@@ -331,3 +331,38 @@ def test_vaccine_search(enrolled, query, expected):
         assert expected in contains[0]["display"].upper()
     else:
         assert all(any("rippe" in d["value"] for d in c["designation"]) for c in contains[:3])
+
+
+def test_another_professional_adds_through_the_sandbox_cli_and_sync_proposes_it(lib, sandbox, enrolled, tmp_path):
+    enrolled.record_create("p-shared", patient_document(email="shared@example.org", birthDate="2012-05-06"))
+    carnet_id = enrolled.link_get("p-shared")
+    code = sandbox.latest_share_code("shared@example.org")  # the patient reads the email
+    colleague = sandbox.create_professional(name="Dr Paul Henri")
+    with open_client(lib, sandbox, str(tmp_path / "colleague"), colleague) as other:
+        other.certificate_enroll(colleague.withdrawal_code)
+        found = other.share_code_lookup(code)
+        other.record_claim("their-patient", code, found["parameter"][0]["part"][0]["valueString"], "2012-05-06")
+    sandbox.add_vaccination(carnet_id, cis=AGRIPPAL_CIS, date="2025-11-02", professional_email=colleague.email)
+    report = enrolled.sync("p-shared")
+    assert [a["immunization"]["occurrenceDateTime"][:10] for a in report["added"]] == ["2025-11-02"]
+    assert report["added"][0]["carnet_id"] == carnet_id
+
+
+def test_documents_returned_are_valid_fhir_r4(enrolled, sandbox):
+    from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.immunizationrecommendation import ImmunizationRecommendation
+    from fhir.resources.R4B.parameters import Parameters
+    from fhir.resources.R4B.patient import Patient
+    from fhir.resources.R4B.valueset import ValueSet
+
+    Patient.model_validate(enrolled.record_create("p-fhir", patient_document(email="fhir@example.org")))
+    enrolled.vaccination_add("p-fhir", immunization("v-fhir"))
+    Bundle.model_validate(enrolled.vaccinations_list("p-fhir"))
+    reco = enrolled.recommendations_get("p-fhir")
+    ImmunizationRecommendation.model_validate(reco)
+    for r in reco["recommendation"]:
+        criteria = {c["code"]["coding"][0]["code"] for c in r.get("dateCriterion", [])}
+        assert criteria <= {"30981-5", "30980-7", "59777-3", "59778-1"}, criteria
+    ValueSet.model_validate(enrolled.vaccines_search("grippe"))
+    family = sandbox.create_ten_carnet_citizen()
+    Parameters.model_validate(enrolled.share_code_lookup(family.share_code))
