@@ -53,7 +53,7 @@ func temporaryDirectory() -> String {
                     throw CarnetFailure.internal("boom")
                 }
             } catch {}
-            #expect(try db.query("SELECT COUNT(*) FROM store_state").first?.first == .integer(0))
+            #expect(try db.query("SELECT COUNT(*) FROM store_state WHERE key = 'k'").first?.first == .integer(0))
         }
     }
 }
