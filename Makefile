@@ -64,8 +64,11 @@ deps:
 	@$(PYTHON) -c "import pytest, hypothesis, fhir.resources, cryptography" 2>/dev/null || \
 	  $(PYTHON) -m pip install -q --disable-pip-version-check -r Tests/requirements.txt
 
+TEST_EXTRA ?=
+BENCH_EXTRA ?=
+
 test: deps all sandbox
-	$(MAKE) swift-test header-check abi-check python-test sandbox-test
+	$(MAKE) swift-test header-check abi-check python-test sandbox-test $(TEST_EXTRA)
 
 swift-test:
 	swift test
@@ -101,9 +104,13 @@ install: all
 	install -m 0644 include/carnet.h $(DESTDIR)$(PREFIX)/include/carnet.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' carnet.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/carnet.pc
 
-bench: deps all
+bench: deps all sandbox
 	swift run -c release carnet-catalogue-bench $(NUVA_DIR)
-	$(PYTHON) Benchmarks/load_bench.py --lib $(LIB_REAL)
+	$(if $(BENCH_EXTRA),$(MAKE) $(BENCH_EXTRA))
 
 clean:
 	rm -rf $(BUILD) .build
+
+# Topic makefiles (security checks, fault tests, benchmarks): each adds its own
+# targets and appends to TEST_EXTRA / BENCH_EXTRA.
+-include mk/*.mk
