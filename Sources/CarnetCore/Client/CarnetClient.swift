@@ -18,6 +18,9 @@ public final class CarnetClient: Sendable {
         var identity: ClientIdentityMaterial?
     }
     private let lazy = Mutex(Lazy())
+    /// One push round at a time per client (foreground calls and the
+    /// background thread), so an outbox item is never sent twice at once.
+    private let pushLock = Mutex<Void>(())
 
     public var logger: Logger { configuration.logger }
 
@@ -49,6 +52,10 @@ public final class CarnetClient: Sendable {
 
     /// Number of clients currently holding libcurl's global state.
     public static var openClientCount: Int { CurlRuntime.userCount }
+
+    func serializedPush<T>(_ body: () throws(CarnetFailure) -> T) throws(CarnetFailure) -> T {
+        try pushLock.withLock { (_: inout sending Void) throws(CarnetFailure) -> T in try body() }
+    }
 
     // MARK: transports
 

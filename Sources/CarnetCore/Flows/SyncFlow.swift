@@ -7,7 +7,9 @@ extension CarnetClient {
     public func sync(patientID: HostPatientID?) throws(CarnetFailure) -> JSONValue {
         let token = cancellation.token()
         if let patientID { _ = try linkedCarnet(patientID) }
-        let push = try Pusher(client: self, token: token).push(patient: patientID, dueOnly: false)
+        let push = try serializedPush { () throws(CarnetFailure) in
+            try Pusher(client: self, token: token).push(patient: patientID, dueOnly: false)
+        }
         var pullFailure: CarnetFailure?
         if push.stoppedBy == nil {
             do throws(CarnetFailure) {

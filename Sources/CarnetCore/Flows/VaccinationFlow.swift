@@ -42,7 +42,9 @@ extension CarnetClient {
         let token = cancellation.token()
         var failure: CarnetFailure?
         do throws(CarnetFailure) {
-            let report = try Pusher(client: self, token: token).push(patient: patientID, dueOnly: false)
+            let report = try serializedPush { () throws(CarnetFailure) in
+                try Pusher(client: self, token: token).push(patient: patientID, dueOnly: false)
+            }
             failure = report.blocked.first(where: { $0.hostID == hostID })?.failure ?? report.stoppedBy
         } catch {
             // The change is recorded; a storage failure here is reported, anything else waits for a retry.
