@@ -320,7 +320,8 @@ CARNET_API carnet_status CARNET_CALL carnet_client_open(const carnet_options *op
                                                         carnet_error *error);
 
 /**
- * Closes a client: cancels what it is doing, waits for it to stop, and frees it.
+ * Closes a client: stops its background sync, cancels what it is doing, waits
+ * for it to stop, and frees it.
  * NULL is accepted and does nothing. The handle must not be used afterwards,
  * and no other thread may be using it when close starts (except to cancel).
  */
@@ -590,6 +591,62 @@ CARNET_API carnet_status CARNET_CALL carnet_sync(carnet_client *client, const ch
  */
 CARNET_API carnet_status CARNET_CALL carnet_outbox_status(carnet_client *client, const char *patient_id,
                                                           char **out_json, carnet_error *error);
+/** @} */
+
+/** @name Background sync
+ *  Instead of (or besides) calling carnet_sync(), a host can let the library
+ *  push and pull on a thread of its own. Pushes there respect each item's
+ *  retry delay (exponential backoff with jitter, the service's Retry-After).
+ *  @{ */
+
+/** What the background sync tells the host. */
+typedef enum carnet_event_kind {
+    /** Pending changes reached the service. detail: `{"pushed": 3}` */
+    CARNET_EVENT_PUSHED = 1,
+    /** Changes made elsewhere wait for the host (call carnet_sync() to get
+     *  them). detail: `{"added": 1, "removed": 0}` */
+    CARNET_EVENT_CHANGES = 2,
+    /** A round failed; reported when the failure starts or changes, not at
+     *  every interval. detail: `{"status": "CARNET_E_NETWORK", "message": "..."}` */
+    CARNET_EVENT_FAILURE = 3,
+    /** The patient withdrew this professional's access: the carnet is frozen
+     *  and its pending items are kept as failed. detail:
+     *  `{"host_vaccination_id": "...", "status": "...", "message": "..."}` */
+    CARNET_EVENT_ACCESS_REVOKED = 4,
+    /** The professional's certificate expires within 30 days (at most once a
+     *  day). detail: `{"days_left": 12, "notAfter": "2027-01-01T00:00:00Z"}` */
+    CARNET_EVENT_CERTIFICATE_EXPIRING = 5
+} carnet_event_kind;
+
+/**
+ * Receives background sync events. Runs on the library's background thread,
+ * never on the host's; must be thread-safe. It may call any function of the
+ * same client (including carnet_sync_stop(), which then returns at once).
+ * @param detail_json UTF-8 JSON valid during the call only; no patient data
+ *                    other than the host's own ids.
+ */
+typedef void(CARNET_CALL *carnet_event_callback)(void *payload, carnet_event_kind kind, const char *detail_json);
+
+/**
+ * Starts pushing and pulling every @p interval_ms on a background thread
+ * (replacing a background sync already running). carnet_client_cancel()
+ * interrupts the round in progress (the schedule continues);
+ * carnet_sync_stop() and carnet_client_close() end the thread promptly.
+ * @param interval_ms between rounds: 100 ms to 24 h.
+ * @param callback    optional; NULL runs silently.
+ * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT (interval out of range, no
+ *         service_url).
+ */
+CARNET_API carnet_status CARNET_CALL carnet_sync_start(carnet_client *client, uint32_t interval_ms,
+                                                       carnet_event_callback callback, void *payload,
+                                                       carnet_error *error);
+
+/**
+ * Stops the background sync and waits for its thread (a round in progress is
+ * cancelled; nothing recorded is lost). Does nothing if none runs.
+ * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT if @p client is NULL.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_sync_stop(carnet_client *client);
 /** @} */
 
 /** @name Recommendations and vaccine search

@@ -86,7 +86,10 @@ public func carnet_client_open(
 @c @implementation
 public func carnet_client_close(_ client: OpaquePointer?) {
     guard let client else { return }
-    if let borrowed = try? ClientHandle.borrow(client) { borrowed.cancel() }
+    if let borrowed = try? ClientHandle.borrow(client) {
+        borrowed.stopBackgroundSync()
+        borrowed.cancel()
+    }
     ClientHandle.release(client)
 }
 

@@ -119,6 +119,35 @@ def cases():
         return lib.carnet_client_cancel(None), "", False
     table["carnet_client_cancel.null"] = (cancel_null, "CARNET_E_INVALID_ARGUMENT", "")
 
+    def sync_stop_null(lib, store):
+        return lib.carnet_sync_stop(None), "", False
+    table["carnet_sync_stop.null"] = (sync_stop_null, "CARNET_E_INVALID_ARGUMENT", "")
+
+    def sync_start_null_client(lib, store):
+        error = carnet.Error()
+        return lib.carnet_sync_start(None, 1000, carnet.carnet_event_callback(), None, ctypes.byref(error)), \
+            error.text, False
+    table["carnet_sync_start.client.null"] = (sync_start_null_client, "CARNET_E_INVALID_ARGUMENT", "client")
+
+    for interval in (0, 99, 86_400_001):
+        def sync_start_interval(lib, store, interval=interval):
+            status, error, handle = open_client(lib, store, service_url=b"https://127.0.0.1:9/fhir")
+            err = carnet.Error()
+            result = lib.carnet_sync_start(handle, interval, carnet.carnet_event_callback(), None, ctypes.byref(err))
+            lib.carnet_client_close(handle)
+            return result, err.text, False
+        table[f"carnet_sync_start.interval_ms.{interval}"] = (sync_start_interval, "CARNET_E_INVALID_ARGUMENT",
+                                                              "interval_ms")
+
+    def sync_start_without_service(lib, store):
+        status, error, handle = open_client(lib, store)
+        err = carnet.Error()
+        result = lib.carnet_sync_start(handle, 1000, carnet.carnet_event_callback(), None, ctypes.byref(err))
+        lib.carnet_client_close(handle)
+        return result, err.text, False
+    table["carnet_sync_start.service_url.missing"] = (sync_start_without_service, "CARNET_E_INVALID_ARGUMENT",
+                                                      "service_url")
+
     def close_and_free_null(lib, store):
         lib.carnet_client_close(None)
         lib.carnet_string_free(None)

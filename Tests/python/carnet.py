@@ -42,6 +42,7 @@ STATUS_NAMES = {v: k for k, v in C.items()
 
 carnet_status = ctypes.c_int
 carnet_log_callback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p)
+carnet_event_callback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p)
 
 
 class Error(ctypes.Structure):
@@ -111,6 +112,9 @@ SIGNATURES = {
     "carnet_outbox_status": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_recommendations_get": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_vaccines_search": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_sync_start": (carnet_status, [ClientPtr, ctypes.c_uint32, carnet_event_callback, ctypes.c_void_p,
+                                          ErrorPtr]),
+    "carnet_sync_stop": (carnet_status, [ClientPtr]),
     "carnet_string_free": (None, [ctypes.c_void_p]),
 }
 
@@ -236,6 +240,20 @@ class Client:
 
     def recommendations_get(self, patient_id):
         return self.call_out_json("carnet_recommendations_get", _b(patient_id))[1]
+
+    def sync_start(self, interval_ms, on_event=None):
+        """Starts the background sync; `on_event(kind, detail_dict)` runs on the library's thread."""
+        if on_event is None:
+            callback = carnet_event_callback()
+        else:
+            @carnet_event_callback
+            def callback(payload, kind, detail):
+                on_event(kind, json.loads(detail.decode("utf-8")))
+        self._keep.append(callback)
+        return self.call("carnet_sync_start", interval_ms, callback, None)
+
+    def sync_stop(self):
+        return self.lib.carnet_sync_stop(self.handle)
 
     def vaccines_search(self, query):
         return self.call_out_json("carnet_vaccines_search", _b(query))[1]

@@ -13,9 +13,11 @@ public final class CarnetClient: Sendable {
 
     private struct Lazy {
         var fhirTransport: HTTPTransport?
+        var backgroundTransport: HTTPTransport?
         var enrollmentTransport: HTTPTransport?
         /// The decrypted key, kept in memory only, for the session.
         var identity: ClientIdentityMaterial?
+        var background: BackgroundSync?
     }
     private let lazy = Mutex(Lazy())
     /// One push round at a time per client (foreground calls and the
@@ -53,15 +55,26 @@ public final class CarnetClient: Sendable {
     /// Number of clients currently holding libcurl's global state.
     public static var openClientCount: Int { CurlRuntime.userCount }
 
+    func setBackgroundSync(_ sync: BackgroundSync) {
+        lazy.withLock { $0.background = sync }
+    }
+
+    func takeBackgroundSync() -> BackgroundSync? {
+        lazy.withLock { state in
+            defer { state.background = nil }
+            return state.background
+        }
+    }
+
     func serializedPush<T>(_ body: () throws(CarnetFailure) -> T) throws(CarnetFailure) -> T {
         try pushLock.withLock { (_: inout sending Void) throws(CarnetFailure) -> T in try body() }
     }
 
     // MARK: transports
 
-    func fhirTransport() throws(CarnetFailure) -> HTTPTransport {
+    func fhirTransport(background: Bool = false) throws(CarnetFailure) -> HTTPTransport {
         guard let url = configuration.serviceURL else { throw .invalidArgument(.serviceURLMissing) }
-        return try transport(\.fhirTransport, host: url.host)
+        return try transport(background ? \.backgroundTransport : \.fhirTransport, host: url.host)
     }
 
     func enrollmentTransport() throws(CarnetFailure) -> HTTPTransport {
@@ -130,6 +143,7 @@ public final class CarnetClient: Sendable {
                                                     details: details)
             // New credentials: connections made with the old ones are dropped.
             state.fhirTransport = nil
+            state.backgroundTransport = nil
         }
         logger.log(.info, "professional identity installed")
         return details

@@ -32,7 +32,7 @@ struct ServiceConnection {
         let request = HTTPRequest(method: method, url: url, headers: allHeaders,
                                   body: body.map { Array($0.serialized().utf8) })
         let identity = try client.unlockedIdentity()
-        let response = try client.fhirTransport().perform(request, identity: identity, cancel: token,
+        let response = try client.fhirTransport(background: token.isBackground).perform(request, identity: identity, cancel: token,
                                                             logger: client.logger)
         guard expect.contains(response.status) else {
             let failure = response.status >= 200 && response.status < 300

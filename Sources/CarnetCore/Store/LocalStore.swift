@@ -43,18 +43,21 @@ public final class LocalStore: Sendable {
         return Int(rows.first?.first?.integer ?? 0)
     }
 
-    /// Applies the missing migrations, each in its own transaction with the
-    /// version bump, so a crash mid-way leaves a consistent older version.
+    /// Applies the missing migrations, each in its own IMMEDIATE transaction
+    /// with the version bump, so a crash mid-way leaves a consistent older
+    /// version. The version is read again inside each transaction: another
+    /// client (a second EHR window) may be migrating the same file right now.
     static func migrate(_ db: SQLiteConnection) throws(CarnetFailure) {
         try db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL)")
-        let current = try readVersion(db)
         let latest = StoreMigrations.latestVersion
-        guard current <= latest else {
-            throw .storage(code: 0, .storeNewerThanLibrary(found: current, supported: latest))
+        let found = try readVersion(db)
+        guard found <= latest else {
+            throw .storage(code: 0, .storeNewerThanLibrary(found: found, supported: latest))
         }
-        guard current < latest else { return }
-        for version in (current + 1)...latest {
+        guard found < latest else { return }
+        for version in (found + 1)...latest {
             try db.transaction { () throws(CarnetFailure) in
+                guard try readVersion(db) < version else { return }
                 try db.execute(StoreMigrations.all[version - 1])
                 try db.query("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
                              [.integer(Int64(version)), .integer(Clock.nowSeconds())])
