@@ -366,3 +366,34 @@ def test_documents_returned_are_valid_fhir_r4(enrolled, sandbox):
     ValueSet.model_validate(enrolled.vaccines_search("grippe"))
     family = sandbox.create_ten_carnet_citizen()
     Parameters.model_validate(enrolled.share_code_lookup(family.share_code))
+
+
+def p12_from_identity(identity, path, password):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    with open(identity.key_path, "rb") as f:
+        key = serialization.load_pem_private_key(f.read(), password=None)
+    with open(identity.cert_path, "rb") as f:
+        cert = x509.load_pem_x509_certificate(f.read())
+    data = pkcs12.serialize_key_and_certificates(
+        b"pro", key, cert, None, serialization.BestAvailableEncryption(password.encode()))
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def test_an_expired_certificate_has_its_own_status(lib, sandbox, tmp_path):
+    import datetime
+    now = datetime.datetime.now(datetime.timezone.utc)
+    expired = sandbox.forge_client_certificate(not_before=now - datetime.timedelta(days=400),
+                                               not_after=now - datetime.timedelta(days=1))
+    p12 = str(tmp_path / "expired.p12")
+    p12_from_identity(expired, p12, "pw")
+    with open_client(lib, sandbox, str(tmp_path / "s")) as client:
+        with pytest.raises(carnet.CarnetFailure) as failure:
+            client.certificate_import_p12(p12, "pw")
+        assert status_of(failure) == "CARNET_E_CERTIFICATE_EXPIRED"
+        assert "expiré" in failure.value.message
+        with pytest.raises(carnet.CarnetFailure) as failure:
+            client.certificate_info()
+        assert status_of(failure) == "CARNET_E_NO_CERTIFICATE", "an expired certificate is not installed"
