@@ -31,9 +31,10 @@ public struct CertificateDetails: Sendable, Equatable {
 
     /// Whole days left until expiry (negative once expired).
     public func daysLeft(at now: Int64) -> Int64 {
-        let remaining = notAfter.subtractingReportingOverflow(now)
-        guard !remaining.overflow else { return remaining.partialValue < 0 ? .max : .min }
-        return remaining.partialValue >= 0 ? remaining.partialValue / 86_400 : -((-remaining.partialValue + 86_399) / 86_400)
+        // Both are years 0001-9999 in practice; clamp so arithmetic cannot trap.
+        let limit: Int64 = 1 << 40
+        let remaining = min(max(notAfter, -limit), limit) - min(max(now, -limit), limit)
+        return remaining >= 0 ? remaining / 86_400 : -((-remaining + 86_399) / 86_400)
     }
 
     private static func string<T>(_ tuple: inout T) -> String {

@@ -223,7 +223,7 @@ extension LocalStore {
                 item["operation"] = .string(r[2].text ?? "")
                 let created = r[3].integer ?? now
                 item["since"] = .string(Timestamps.instant(created))
-                item["pending_seconds"] = .number(String(max(0, now - created)))
+                item["pending_seconds"] = .number(String(max(0, now &- min(max(created, 0), now))))
                 item["attempts"] = .number(String(r[4].integer ?? 0))
                 item["blocked"] = .bool((r[5].integer ?? 0) != 0)
                 if let status = r[6].integer, let kind = FailureKind(rawValue: UInt32(clamping: status)) {

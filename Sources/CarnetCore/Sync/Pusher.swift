@@ -38,12 +38,13 @@ struct Pusher {
             } catch {
                 if error.kind == .storage || error.kind == .internalError { throw error }
                 let blocking = Pusher.blocksItem(error)
-                let next = Clock.nowSeconds() + Backoff.delay(attempts: item.attempts + 1,
+                let attempt = min(max(item.attempts, 0), 1_000_000) + 1  // a tampered store cannot make this trap
+                let next = Clock.nowSeconds() + Backoff.delay(attempts: attempt,
                                                               retryAfter: error.retryAfterSeconds)
                 try client.store.failAttempt(item, failure: error, message: error.message.text(client.configuration.locale),
                                              blocked: blocking, nextAttempt: next)
                 client.logger.log(blocking ? .warning : .info,
-                                  "push of one \(item.operation.rawValue) failed: \(error.kind.cName) (attempt \(item.attempts + 1))")
+                                  "push of one \(item.operation.rawValue) failed: \(error.kind.cName) (attempt \(attempt))")
                 if blocking {
                     report.blocked.append((item.hostID, error))
                     continue
