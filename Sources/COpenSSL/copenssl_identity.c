@@ -22,10 +22,12 @@ void copenssl_free(void *pointer) {
 static char *bio_to_string(BIO *bio) {
     char *data = NULL;
     long length = BIO_get_mem_data(bio, &data);
-    if (length < 0 || data == NULL) return NULL;
+    /* An empty BIO (e.g. a PKCS#12 file without extra chain certificates)
+     * may report a NULL pointer: that is an empty string, not a failure. */
+    if (length < 0 || (data == NULL && length != 0)) return NULL;
     char *copy = OPENSSL_malloc((size_t)length + 1);
     if (copy == NULL) return NULL;
-    memcpy(copy, data, (size_t)length);
+    if (length > 0) memcpy(copy, data, (size_t)length);
     copy[length] = '\0';
     return copy;
 }

@@ -64,6 +64,9 @@ public enum UserMessage: Sendable, Equatable {
     public enum TLSProblem: Sendable, Equatable {
         case serverCertificateExpired, serverCertificateNotYetValid, wrongHost, untrusted, revoked
         case weakCertificate, weakProtocol, pinMismatch, caBundleUnreadable, crlUnreadable, other
+        /// Self-signed leaf; unknown issuer or missing intermediate; CRL missing or stale for a CA level;
+        /// a signature made with a weak digest (SHA-1); no forward-secret cipher offered.
+        case selfSigned, incompleteChain, revocationUnknown, weakSignature, weakCipher
     }
 
     /// How the service's answer broke the protocol.
@@ -260,14 +263,32 @@ public enum UserMessage: Sendable, Equatable {
 extension UserMessage.TLSProblem {
     var french: String {
         switch self {
-        case .serverCertificateExpired: return "le certificat du service a expiré."
-        case .serverCertificateNotYetValid: return "le certificat du service n'est pas encore valide (vérifiez la date de cet ordinateur)."
-        case .wrongHost: return "le certificat présenté n'est pas celui de ce service (nom d'hôte différent)."
-        case .untrusted: return "le certificat du service n'est pas émis par une autorité de confiance."
-        case .revoked: return "le certificat du service a été révoqué."
-        case .weakCertificate: return "le certificat du service utilise une clé ou une signature trop faible."
-        case .weakProtocol: return "le service propose un protocole ou un chiffrement obsolète."
-        case .pinMismatch: return "la clé du service ne correspond pas à la clé épinglée dans la configuration."
+        case .serverCertificateExpired:
+            return "le certificat du service a expiré. Vérifiez la date de cet ordinateur ; si elle est juste, prévenez le support du service."
+        case .serverCertificateNotYetValid:
+            return "le certificat du service n'est pas encore valide. Vérifiez la date et l'heure de cet ordinateur."
+        case .wrongHost:
+            return "le certificat présenté ne porte pas le nom de ce service dans ses noms alternatifs (subjectAltName). Vérifiez l'adresse du service configurée ; sinon la connexion est peut-être interceptée : prévenez votre support informatique."
+        case .selfSigned:
+            return "le service présente un certificat auto-signé, qui ne prouve pas son identité. La connexion est peut-être interceptée : prévenez votre support informatique."
+        case .untrusted:
+            return "le certificat du service n'est pas émis par une autorité de confiance. Vérifiez le fichier des autorités (« ca_bundle_path ») ou prévenez votre support informatique."
+        case .incompleteChain:
+            return "le certificat du service n'a pu être relié à aucune autorité de confiance (autorité inconnue, ou chaîne de certification incomplète envoyée par le service). Prévenez votre support informatique."
+        case .revoked:
+            return "le certificat du service a été révoqué. Ne continuez pas et prévenez le support du service."
+        case .revocationUnknown:
+            return "la révocation du certificat du service n'a pas pu être vérifiée (liste de révocation absente, périmée ou d'une autre autorité dans « crl_path »). Mettez ce fichier à jour."
+        case .weakCertificate:
+            return "le certificat du service utilise une clé trop faible (RSA de moins de 2048 bits). Prévenez le support du service."
+        case .weakSignature:
+            return "le certificat du service porte une signature trop faible (SHA-1). Prévenez le support du service."
+        case .weakProtocol:
+            return "le service n'accepte qu'un protocole obsolète (TLS 1.0 ou 1.1 ; Carnet exige TLS 1.2 au moins). Prévenez le support du service."
+        case .weakCipher:
+            return "le service ne propose aucun chiffrement accepté par Carnet (confidentialité persistante ECDHE exigée). Prévenez le support du service."
+        case .pinMismatch:
+            return "la clé du service ne correspond pas à la clé épinglée dans la configuration (« pinned_public_key »). La connexion est peut-être interceptée : prévenez votre support informatique."
         case .caBundleUnreadable: return "le fichier des autorités de certification (« ca_bundle_path ») est illisible."
         case .crlUnreadable: return "le fichier des listes de révocation (« crl_path ») est illisible."
         case .other: return "la négociation sécurisée avec le service a échoué."
@@ -276,14 +297,29 @@ extension UserMessage.TLSProblem {
 
     var english: String {
         switch self {
-        case .serverCertificateExpired: return "the service's certificate has expired."
-        case .serverCertificateNotYetValid: return "the service's certificate is not valid yet (check this computer's date)."
-        case .wrongHost: return "the certificate presented is not this service's (host name differs)."
-        case .untrusted: return "the service's certificate is not issued by a trusted authority."
-        case .revoked: return "the service's certificate has been revoked."
-        case .weakCertificate: return "the service's certificate uses a key or signature that is too weak."
-        case .weakProtocol: return "the service offers an obsolete protocol or cipher."
-        case .pinMismatch: return "the service's key does not match the key pinned in the configuration."
+        case .serverCertificateExpired:
+            return "the service's certificate has expired. Check this computer's date; if it is right, tell the service's support."
+        case .serverCertificateNotYetValid: return "the service's certificate is not valid yet. Check this computer's date and time."
+        case .wrongHost:
+            return "the certificate presented does not carry this service's name in its subject alternative names. Check the configured service address; otherwise the connection may be intercepted: tell your IT support."
+        case .selfSigned:
+            return "the service presents a self-signed certificate, which does not prove its identity. The connection may be intercepted: tell your IT support."
+        case .untrusted:
+            return "the service's certificate is not issued by a trusted authority. Check the authorities file (\"ca_bundle_path\") or tell your IT support."
+        case .incompleteChain:
+            return "the service's certificate could not be linked to a trusted authority (unknown authority, or incomplete certificate chain sent by the service). Tell your IT support."
+        case .revoked: return "the service's certificate has been revoked. Do not continue; tell the service's support."
+        case .revocationUnknown:
+            return "the revocation of the service's certificate could not be checked (revocation list missing, outdated or from another authority in \"crl_path\"). Update that file."
+        case .weakCertificate:
+            return "the service's certificate uses a key that is too weak (RSA under 2048 bits). Tell the service's support."
+        case .weakSignature: return "the service's certificate carries a signature that is too weak (SHA-1). Tell the service's support."
+        case .weakProtocol:
+            return "the service only accepts an obsolete protocol (TLS 1.0 or 1.1; Carnet requires TLS 1.2 at least). Tell the service's support."
+        case .weakCipher:
+            return "the service offers no cipher Carnet accepts (forward secrecy with ECDHE is required). Tell the service's support."
+        case .pinMismatch:
+            return "the service's key does not match the key pinned in the configuration (\"pinned_public_key\"). The connection may be intercepted: tell your IT support."
         case .caBundleUnreadable: return "the certification authorities file (\"ca_bundle_path\") is unreadable."
         case .crlUnreadable: return "the revocation lists file (\"crl_path\") is unreadable."
         case .other: return "the secure negotiation with the service failed."

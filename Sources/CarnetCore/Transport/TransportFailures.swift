@@ -8,6 +8,10 @@ enum TransportFailures {
     static let certNotYetValid = 9, certHasExpired = 10, selfSigned = 18, selfSignedInChain = 19
     static let unableToGetIssuerLocally = 20, unableToVerifyLeaf = 21, certRevoked = 23, unableToGetCRL = 3
     static let hostnameMismatch = 62, ipMismatch = 64, eeKeyTooSmall = 66, caKeyTooSmall = 67, caMdTooWeak = 68
+    static let crlNotYetValid = 11, crlHasExpired = 12
+    /// curl starts every handshake with X509_V_ERR_UNSPECIFIED (1) as the verify
+    /// result; only a value above it says that verification actually ran and failed.
+    static let unspecified = 1
 
     static func map(
         _ code: CURLcode, verifyResult: Int, detail: String, presentedCertificate: Bool, tooLarge: Bool, cancelled: Bool
@@ -37,15 +41,23 @@ enum TransportFailures {
                 return CarnetFailure(.credentials, domain: .credentials, code: raw, message: .credentialsRefused)
             }
             if code == CURLE_SSL_CONNECT_ERROR {
-                if verifyResult != 0 { return tls(verifyProblem(verifyResult, detail: lowerDetail), raw, verifyResult: verifyResult) }
-                if lowerDetail.contains("ee key too small") || lowerDetail.contains("ca md too weak")
-                    || lowerDetail.contains("key too small") {
+                if verifyResult > unspecified {
+                    return tls(verifyProblem(verifyResult, detail: lowerDetail), raw, verifyResult: verifyResult)
+                }
+                if lowerDetail.contains("ee key too small") || lowerDetail.contains("key too small") {
                     return tls(.weakCertificate, raw)
                 }
-                if lowerDetail.contains("protocol version") || lowerDetail.contains("handshake failure")
-                    || lowerDetail.contains("no cipher") || lowerDetail.contains("wrong version number")
+                if lowerDetail.contains("md too weak") { return tls(.weakSignature, raw) }
+                // The server speaks only TLS 1.0/1.1 (it answers our TLS 1.2 hello with a
+                // protocol_version alert, or with an old record version).
+                if lowerDetail.contains("protocol version") || lowerDetail.contains("wrong version number")
                     || lowerDetail.contains("unsupported protocol") {
                     return tls(.weakProtocol, raw)
+                }
+                // No cipher in common: the server offers no ECDHE suite.
+                if lowerDetail.contains("handshake failure") || lowerDetail.contains("no cipher")
+                    || lowerDetail.contains("no shared cipher") || lowerDetail.contains("insufficient security") {
+                    return tls(.weakCipher, raw)
                 }
                 return tls(.other, raw)
             }
@@ -77,9 +89,12 @@ enum TransportFailures {
         case certNotYetValid: return .serverCertificateNotYetValid
         case hostnameMismatch, ipMismatch: return .wrongHost
         case certRevoked: return .revoked
-        case eeKeyTooSmall, caKeyTooSmall, caMdTooWeak: return .weakCertificate
-        case selfSigned, selfSignedInChain, unableToGetIssuerLocally, unableToVerifyLeaf: return .untrusted
-        case unableToGetCRL: return .revoked
+        case eeKeyTooSmall, caKeyTooSmall: return .weakCertificate
+        case caMdTooWeak: return .weakSignature
+        case selfSigned: return .selfSigned
+        case selfSignedInChain: return .untrusted
+        case unableToGetIssuerLocally, unableToVerifyLeaf: return .incompleteChain
+        case unableToGetCRL, crlNotYetValid, crlHasExpired: return .revocationUnknown
         default:
             if detail.contains("no alternative certificate subject name") || detail.contains("does not match") {
                 return .wrongHost
