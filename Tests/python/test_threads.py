@@ -101,3 +101,62 @@ def test_cancel_from_another_thread_while_the_client_is_busy(lib, tmp_path):
         # Operations started after a cancel run normally.
         client.link_set("after", uuid_for(2, 2))
         assert client.link_get("after") == uuid_for(2, 2)
+
+
+def test_cancel_interrupts_a_request_in_flight(lib, tmp_path):
+    """A service that accepts the connection and then says nothing: the call
+    would wait for its 60 s timeout; cancel from another thread ends it now."""
+    import socket
+    import time
+
+    silent = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    port = silent.getsockname()[1]
+    accepted = []
+    stop = threading.Event()
+
+    def accept_and_hold():
+        silent.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = silent.accept()
+                accepted.append(conn)
+            except OSError:
+                pass
+
+    holder = threading.Thread(target=accept_and_hold)
+    holder.start()
+    try:
+        with carnet.Client(lib, str(tmp_path / "s"), enrollment_url=f"https://127.0.0.1:{port}",
+                           identity_secret="s", request_timeout_ms=60000) as client:
+            outcome = {}
+
+            def enroll():
+                started = time.monotonic()
+                try:
+                    client.certificate_enroll("CODE-CODE")
+                    outcome["status"] = "CARNET_OK"
+                except carnet.CarnetFailure as failure:
+                    outcome["status"] = carnet.STATUS_NAMES.get(failure.status)
+                    outcome["message"] = failure.message
+                outcome["seconds"] = time.monotonic() - started
+
+            worker = threading.Thread(target=enroll)
+            worker.start()
+            deadline = time.monotonic() + 10
+            while not accepted and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert accepted, "the library never connected"
+            assert client.cancel() == C["CARNET_OK"]
+            worker.join(timeout=30)
+            assert not worker.is_alive(), "cancel did not interrupt the request"
+            assert outcome["status"] == "CARNET_E_CANCELLED", outcome
+            assert outcome["seconds"] < 30, outcome
+            assert "annulée" in outcome["message"]
+    finally:
+        stop.set()
+        holder.join()
+        for conn in accepted:
+            conn.close()
+        silent.close()
