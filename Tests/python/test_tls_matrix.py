@@ -11,6 +11,7 @@ permissive Python client, so that a refusal is proven to be the library's.
 """
 import datetime
 import ssl
+import time
 import uuid
 
 import pytest
@@ -18,7 +19,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 import carnet
 from security_support import (CARNET_ID, IDENTITY_SECRET, P12_PASSWORD, Authority, ClientPKI, LoopbackServer,
-                              cert_pem, now, probe, self_signed, sha1_signed, server_context, spki_pin, write)
+                              cert_pem, modern_p12, now, probe, self_signed, sha1_signed, server_context, spki_pin, write)
 
 TLS = ssl.TLSVersion
 
@@ -306,3 +307,39 @@ def test_a_matching_pin_is_accepted(lib, tmp_path, pki):
     other, _ = pki.root.issue(ips=["127.0.0.1"])
     with serve(pki, cert, key) as server:
         accepted(lib, tmp_path, server, ca=pki.root_path, pinned_public_key=spki_pin(other) + ";" + spki_pin(cert))
+
+
+# ----------------------------------------------------------------------------- the professional's certificate
+
+def test_a_client_certificate_that_expired_is_never_presented(lib, tmp_path, pki):
+    """Imported while valid, it expires during the session: the library stops
+    before connecting (the server sees no new connection), in this session and
+    in the next one."""
+    short, short_key = pki.client.ca.issue("Dr Bientot Expire", client=True,
+                                           not_before=now() - datetime.timedelta(minutes=5),
+                                           not_after=now() + datetime.timedelta(seconds=3))
+    p12 = modern_p12(short, short_key, str(tmp_path / "short.p12"))
+    cert, key = pki.root.issue(ips=["127.0.0.1"])
+    store = str(tmp_path / "store")
+    options = dict(service_url=None, ca_bundle_path=pki.root_path, identity_secret=IDENTITY_SECRET)
+    with serve(pki, cert, key) as server:
+        options["service_url"] = server.url()
+        with carnet.Client(lib, store, **options) as client:
+            client.certificate_import_p12(p12, P12_PASSWORD)
+            client.link_set("p1", CARNET_ID)
+            client.vaccinations_list("p1")
+            assert server.connections == 1 and server.exchanges[0].client_cert
+            deadline = short.not_valid_after_utc + datetime.timedelta(seconds=1.5)
+            while now() < deadline:
+                time.sleep(0.1)
+            with pytest.raises(carnet.CarnetFailure) as failure:
+                client.vaccinations_list("p1")
+            assert carnet.STATUS_NAMES[failure.value.status] == "CARNET_E_CERTIFICATE_EXPIRED"
+            assert "expiré" in failure.value.message
+        with carnet.Client(lib, store, **options) as client:
+            with pytest.raises(carnet.CarnetFailure) as failure:
+                client.vaccinations_list("p1")
+            assert carnet.STATUS_NAMES[failure.value.status] == "CARNET_E_CERTIFICATE_EXPIRED"
+            assert client.certificate_info()["expired"] is True
+        time.sleep(0.2)
+        assert server.connections == 1, "an expired certificate was presented"
