@@ -60,6 +60,22 @@ extension ClientCall {
         return ErrorReporting.report(pending, locale: locale, into: error)
     }
 
+    /// For entry points whose result is a JSON document in `out_json`: the
+    /// output is cleared first, checked before any work, filled on success.
+    static func json(
+        _ handle: OpaquePointer?,
+        _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+        _ error: UnsafeMutablePointer<carnet_error>?,
+        _ body: (CarnetClient) throws(CarnetFailure) -> JSONValue
+    ) -> carnet_status {
+        out?.pointee = nil
+        return run(handle, error) { client throws(CarnetFailure) in
+            let target = try Arguments.requiredPointer(out, name: "out_json")
+            let value = try body(client)
+            target.pointee = try OwnedCString.makeOrFail(value.serialized())
+        }
+    }
+
     /// Serialises a JSON result into a malloc'd string for an out_json parameter.
     static func output(_ value: JSONValue, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) throws(CarnetFailure) {
         let target = try Arguments.requiredPointer(out, name: "out_json")

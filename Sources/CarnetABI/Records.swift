@@ -1,17 +1,16 @@
 public import CCarnet
 internal import CarnetCore
+internal import CarnetJSON
 
 @c @implementation
 public func carnet_record_create(
     _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?, _ patient_json: UnsafePointer<CChar>?,
     _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
 ) -> carnet_status {
-    out_json?.pointee = nil
-    return ClientCall.run(client, error) { client throws(CarnetFailure) in
-        _ = try Arguments.requiredPointer(out_json, name: "out_json")
+    ClientCall.json(client, out_json, error) { client throws(CarnetFailure) -> JSONValue in
         let patient = try Arguments.patientID(patient_id)
         let document = try Arguments.requiredJSON(patient_json, name: "patient_json")
-        try ClientCall.output(try client.createRecord(patientID: patient, patient: document), out_json)
+        return try client.createRecord(patientID: patient, patient: document)
     }
 }
 
@@ -20,11 +19,9 @@ public func carnet_share_code_lookup(
     _ client: OpaquePointer?, _ share_code: UnsafePointer<CChar>?,
     _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
 ) -> carnet_status {
-    out_json?.pointee = nil
-    return ClientCall.run(client, error) { client throws(CarnetFailure) in
-        _ = try Arguments.requiredPointer(out_json, name: "out_json")
+    ClientCall.json(client, out_json, error) { client throws(CarnetFailure) -> JSONValue in
         let code = try Arguments.requiredString(share_code, name: "share_code", maxBytes: 64)
-        try ClientCall.output(try client.lookupShareCode(code), out_json)
+        return try client.lookupShareCode(code)
     }
 }
 
@@ -34,15 +31,13 @@ public func carnet_record_claim(
     _ candidate_id: UnsafePointer<CChar>?, _ birth_date: UnsafePointer<CChar>?,
     _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
 ) -> carnet_status {
-    out_json?.pointee = nil
-    return ClientCall.run(client, error) { client throws(CarnetFailure) in
-        _ = try Arguments.requiredPointer(out_json, name: "out_json")
+    ClientCall.json(client, out_json, error) { client throws(CarnetFailure) -> JSONValue in
         let patient = try Arguments.patientID(patient_id)
         let code = try Arguments.requiredString(share_code, name: "share_code", maxBytes: 64)
         let candidate = try Arguments.requiredString(candidate_id, name: "candidate_id", maxBytes: 256)
         let birth = try Arguments.requiredString(birth_date, name: "birth_date", maxBytes: 32)
-        try ClientCall.output(try client.claimRecord(patientID: patient, code: code, candidateID: candidate,
-                                                     birthDate: birth), out_json)
+        return try client.claimRecord(patientID: patient, code: code, candidateID: candidate,
+                                                     birthDate: birth)
     }
 }
 
@@ -60,10 +55,8 @@ public func carnet_recommendations_get(
     _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?,
     _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
 ) -> carnet_status {
-    out_json?.pointee = nil
-    return ClientCall.run(client, error) { client throws(CarnetFailure) in
-        _ = try Arguments.requiredPointer(out_json, name: "out_json")
-        try ClientCall.output(try client.recommendations(patientID: try Arguments.patientID(patient_id)), out_json)
+    ClientCall.json(client, out_json, error) { client throws(CarnetFailure) -> JSONValue in
+        return try client.recommendations(patientID: try Arguments.patientID(patient_id))
     }
 }
 
@@ -72,10 +65,8 @@ public func carnet_vaccines_search(
     _ client: OpaquePointer?, _ query: UnsafePointer<CChar>?,
     _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
 ) -> carnet_status {
-    out_json?.pointee = nil
-    return ClientCall.run(client, error) { client throws(CarnetFailure) in
-        _ = try Arguments.requiredPointer(out_json, name: "out_json")
+    ClientCall.json(client, out_json, error) { client throws(CarnetFailure) -> JSONValue in
         let text = try Arguments.requiredString(query, name: "query", maxBytes: 256)
-        try ClientCall.output(client.searchVaccines(text), out_json)
+        return client.searchVaccines(text)
     }
 }

@@ -1,15 +1,14 @@
 public import CCarnet
 internal import CarnetCore
+internal import CarnetJSON
 
 @c @implementation
 public func carnet_vaccinations_list(
     _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?,
     _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
 ) -> carnet_status {
-    out_json?.pointee = nil
-    return ClientCall.run(client, error) { client throws(CarnetFailure) in
-        _ = try Arguments.requiredPointer(out_json, name: "out_json")
-        try ClientCall.output(try client.listVaccinations(patientID: try Arguments.patientID(patient_id)), out_json)
+    ClientCall.json(client, out_json, error) { client throws(CarnetFailure) -> JSONValue in
+        return try client.listVaccinations(patientID: try Arguments.patientID(patient_id))
     }
 }
 
@@ -58,12 +57,10 @@ public func carnet_sync(
     _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?,
     _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
 ) -> carnet_status {
-    out_json?.pointee = nil
-    return ClientCall.run(client, error) { client throws(CarnetFailure) in
-        _ = try Arguments.requiredPointer(out_json, name: "out_json")
+    ClientCall.json(client, out_json, error) { client throws(CarnetFailure) -> JSONValue in
         // NULL means every linked patient.
         let patient = patient_id == nil ? nil : try Arguments.patientID(patient_id)
-        try ClientCall.output(try client.sync(patientID: patient), out_json)
+        return try client.sync(patientID: patient)
     }
 }
 
@@ -72,11 +69,9 @@ public func carnet_outbox_status(
     _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?,
     _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
 ) -> carnet_status {
-    out_json?.pointee = nil
-    return ClientCall.run(client, error) { client throws(CarnetFailure) in
-        _ = try Arguments.requiredPointer(out_json, name: "out_json")
+    ClientCall.json(client, out_json, error) { client throws(CarnetFailure) -> JSONValue in
         let patient = patient_id == nil ? nil : try Arguments.patientID(patient_id)
-        try ClientCall.output(try client.outboxStatus(patientID: patient), out_json)
+        return try client.outboxStatus(patientID: patient)
     }
 }
 

@@ -15,11 +15,7 @@ extension CarnetClient {
         }
         let connection = ServiceConnection(client: self, token: token)
         let answer = try connection.send(.post, "Patient", body: body, expect: [200, 201])
-        let created = try connection.resource(answer, type: "Patient")
-        guard let id = created["id"]?.stringValue, let carnet = CarnetID(id) else {
-            throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
-        }
-        try store.link(patient: patientID, to: carnet)
+        let created = try linkReturnedPatient(answer, connection: connection, to: patientID)
         logger.log(.info, "carnet created and linked")
         return created
     }
@@ -62,11 +58,7 @@ extension CarnetClient {
         let body = Parameters.make([("code", "valueString", code), ("candidate", "valueString", candidateID),
                                     ("birthDate", "valueDate", birthDate)])
         let answer = try connection.send(.post, "$share-code-claim", body: body, expect: [200])
-        let patient = try connection.resource(answer, type: "Patient")
-        guard let id = patient["id"]?.stringValue, let carnet = CarnetID(id) else {
-            throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
-        }
-        try store.link(patient: patientID, to: carnet)
+        let patient = try linkReturnedPatient(answer, connection: connection, to: patientID)
         logger.log(.info, "carnet claimed and linked")
         return patient
     }
@@ -76,6 +68,18 @@ extension CarnetClient {
         let carnet = try linkedCarnet(patientID)
         let connection = ServiceConnection(client: self, token: cancellation.token())
         _ = try connection.send(.post, "Patient/\(carnet.value)/$resend-share-code", expect: [200, 202, 204])
+    }
+
+    /// Links the host's patient to the carnet the service answered with.
+    private func linkReturnedPatient(
+        _ answer: ServiceConnection.Answer, connection: ServiceConnection, to patientID: HostPatientID
+    ) throws(CarnetFailure) -> JSONValue {
+        let patient = try connection.resource(answer, type: "Patient")
+        guard let id = patient["id"]?.stringValue, let carnet = CarnetID(id) else {
+            throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
+        }
+        try store.link(patient: patientID, to: carnet)
+        return patient
     }
 
     /// The carnet linked to a patient, or NOT_FOUND.
