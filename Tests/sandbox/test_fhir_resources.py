@@ -195,6 +195,10 @@ def test_unknown_endpoints_and_ids(sandbox, pro_a):
     outcome(sandbox.request("GET", "Observation/1", identity=identity), 404, "not-found", "unknown-endpoint")
     outcome(sandbox.request("GET", f"Immunization/{uuid.uuid4()}", identity=identity), 404, "not-found", "not-found")
     outcome(sandbox.request("GET", "Patient/bad%20id", identity=identity), 400, "invalid")
+    carnet = sandbox.request("POST", "Patient", patient_resource(), identity=identity).json()
+    outcome(sandbox.request("PUT", f"Patient/{carnet['id']}", carnet, identity=identity), 405, "not-supported", "method-not-allowed")
+    outcome(sandbox.request("DELETE", f"Patient/{carnet['id']}", identity=identity), 405, "not-supported")
+    assert sandbox.request("GET", f"Patient/{carnet['id']}", identity=identity).status == 200
 
 
 def test_vaccine_coding_systems_other_than_cis_are_checked(sandbox, pro_a, carnet_a):

@@ -49,7 +49,6 @@ enum Capability {
                     "description": "Mutual TLS with a certificate issued by this service's CA (EST enrollment with a withdrawal code); optional RFC 8705 certificate-bound bearer tokens from /oauth/token.",
                 ],
                 "resource": [patient, immunization, valueSet],
-                "interaction": [["code": "history-system", "documentation": "see $changes"]],
                 "operation": [
                     operation("changes", "GET $changes?_cursor=&_count=: every change in every carnet this professional can access, in commit order"),
                     operation("share-code-lookup", "POST $share-code-lookup: the carnets a share code opens (pseudonyms, candidate ids)"),

@@ -55,6 +55,13 @@ struct Endpoints: Sendable {
             let (resource, version) = try service.read(type: "Patient", id: try Self.id(context), professional: professional)
             return Reply.json(resource, headers: [(.eTag, FHIR.etag(version))])
         }
+        // The patient manages the carnet itself: professionals cannot update or delete it.
+        for method in [HTTPRequest.Method.put, .delete, .patch] {
+            fhir.on("Patient/:id", method: method) { _, _ -> Response in
+                throw FHIRError(status: 405, code: "not-supported", message: "a carnet cannot be updated or deleted by a professional",
+                                detail: "method-not-allowed")
+            }
+        }
         fhir.get("Patient/:id/_history") { request, context in try history(request, context, type: "Patient", id: try Self.id(context)) }
         fhir.get("Patient/:id/_history/:vid") { request, context in try vread(request, context, type: "Patient") }
         fhir.get("Patient/:id/$immds-forecast") { request, context in try forecast(request, context) }
