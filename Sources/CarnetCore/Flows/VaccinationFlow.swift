@@ -63,6 +63,12 @@ extension CarnetClient {
             document["status"] = .string(failure.kind.cName)
             document["message"] = .string(failure.message.text(configuration.locale))
         }
+        // A malformed answer leaves the item queued for a retry (Pusher.blocksItem): the call
+        // reports PENDING (the document keeps CARNET_E_PROTOCOL), not a failure of the add.
+        if var reason = failure, !delivered, reason.kind == .protocolViolation, state == "pending" || state == "removing" {
+            reason.kind = .http
+            failure = reason
+        }
         return ChangeResult(delivered: delivered, document: document, failure: failure)
     }
 

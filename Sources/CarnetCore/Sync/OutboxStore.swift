@@ -235,6 +235,30 @@ extension LocalStore {
         }
     }
 
+    /// Remembers the service's Retry-After: no request is sent before it
+    /// elapses (rounded up to the next whole second, so never early).
+    func holdService(seconds: Int64) throws(CarnetFailure) {
+        let until = Clock.nowSeconds() + max(0, min(seconds, 86_400)) + 1
+        try withConnection { db throws(CarnetFailure) in
+            try db.query(
+                """
+                INSERT INTO store_state (key, value) VALUES ('service_not_before', ?)
+                ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)
+                """, [.integer(until)])
+        }
+    }
+
+    /// The failure to report while the service's Retry-After runs, nil once it has elapsed.
+    func serviceWait() throws(CarnetFailure) -> CarnetFailure? {
+        try withConnection { db throws(CarnetFailure) -> CarnetFailure? in
+            let rows = try db.query("SELECT value FROM store_state WHERE key = 'service_not_before'")
+            guard let until = rows.first?.first?.integer else { return nil }
+            let left = until - Clock.nowSeconds()
+            guard left > 0 else { return nil }
+            return CarnetFailure(.locked, domain: .http, code: 429, message: .rateLimited, retryAfterSeconds: left)
+        }
+    }
+
     func installID() throws(CarnetFailure) -> String {
         try withConnection { db throws(CarnetFailure) -> String in
             let rows = try db.query("SELECT value FROM store_state WHERE key = 'install_id'")

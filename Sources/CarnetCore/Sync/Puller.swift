@@ -19,13 +19,20 @@ struct Puller {
 
     func pull() throws(CarnetFailure) -> Report {
         var report = Report()
+        if let wait = try client.store.serviceWait() { throw wait }
         let connection = ServiceConnection(client: client, token: token)
         var cursor = try client.store.changesCursor()
         while report.pages < Puller.maxPages {
             try token.check()
-            let answer = try connection.send(.get, "$changes",
+            let answer: ServiceConnection.Answer
+            do throws(CarnetFailure) {
+                answer = try connection.send(.get, "$changes",
                                              query: [("_cursor", String(cursor)), ("_count", String(Puller.pageSize))],
                                              expect: [200])
+            } catch {
+                if let retryAfter = error.retryAfterSeconds { try client.store.holdService(seconds: retryAfter) }
+                throw error
+            }
             let bundle = try connection.resource(answer, type: "Bundle")
             let entries = bundle["entry"]?.arrayValue ?? []
             let next = Puller.nextCursor(answer.response, bundle: bundle) ?? cursor

@@ -26,6 +26,13 @@ struct Pusher {
     func push(patient: HostPatientID?, dueOnly: Bool) throws(CarnetFailure) -> Report {
         var report = Report()
         let items = try client.store.outboxItems(patient: patient, dueOnly: dueOnly)
+        guard !items.isEmpty else { return report }
+        // The service asked us to wait (Retry-After): nothing is sent before then, even in the
+        // foreground (a doctor's add or sync); the items simply stay pending.
+        if let wait = try client.store.serviceWait() {
+            report.stoppedBy = wait
+            return report
+        }
         let system = Pusher.identifierSystemPrefix + (try client.store.installID())
         for item in items {
             do throws(CarnetFailure) {
@@ -43,6 +50,7 @@ struct Pusher {
                                                               retryAfter: error.retryAfterSeconds)
                 try client.store.failAttempt(item, failure: error, message: error.message.text(client.configuration.locale),
                                              blocked: blocking, nextAttempt: next)
+                if let retryAfter = error.retryAfterSeconds { try client.store.holdService(seconds: retryAfter) }
                 client.logger.log(blocking ? .warning : .info,
                                   "push of one \(item.operation.rawValue) failed: \(error.kind.cName) (attempt \(attempt))")
                 if blocking {
@@ -56,10 +64,12 @@ struct Pusher {
         return report
     }
 
-    /// Failures that retrying cannot fix: the host must act.
+    /// Failures that retrying cannot fix: the host must act. A malformed or
+    /// unexpected answer (protocol violation) is not the record's fault and
+    /// the push is idempotent, so it is retried with backoff like a 5xx.
     static func blocksItem(_ failure: CarnetFailure) -> Bool {
         switch failure.kind {
-        case .rejected, .conflict, .accessDenied, .invalidArgument, .notFound, .protocolViolation: return true
+        case .rejected, .conflict, .accessDenied, .invalidArgument, .notFound: return true
         default: return false
         }
     }
@@ -75,7 +85,10 @@ struct Pusher {
         resource["id"] = nil
         resource["meta"] = nil
         let connection = ServiceConnection(client: client, token: token)
-        let condition = "identifier=" + URLEncoding.component(system) + "|" + URLEncoding.component(item.hostID)
+        // The whole `system|value` token is percent-encoded, the separator included: a raw `|` is
+        // not a valid URI character, and a server that sees one may skip percent-decoding
+        // (carnet-sandbox did: the retried create then missed its match and answered 409).
+        let condition = "identifier=" + URLEncoding.component(system + "|" + item.hostID)
         let answer = try connection.send(.post, "Immunization", body: resource,
                                          headers: [("If-None-Exist", condition)], expect: [200, 201])
         let created = try connection.resource(answer, type: "Immunization")
