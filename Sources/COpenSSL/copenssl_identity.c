@@ -96,6 +96,57 @@ static int pkcs12_failure_reason(void) {
     return reason;
 }
 
+/* Whether every encrypted part of a PKCS#12 file uses PBES2 (PBKDF2 with
+ * AES): 1 if so, 0 if any part uses a PKCS#12 v1 password-based encryption
+ * (RC2-40/128, RC4, 3DES, DES), -1 if the structure cannot be read.
+ * OpenSSL 3 refuses RC2 and RC4 without the legacy provider but still reads
+ * 3DES; Carnet refuses all of them alike (docs/security.md, "PKCS#12"). */
+static int pkcs12_uses_only_pbes2(PKCS12 *p12, const char *password) {
+    STACK_OF(PKCS7) *safes = PKCS12_unpack_authsafes(p12);
+    if (safes == NULL) return -1;
+    int result = 1;
+    for (int i = 0; i < sk_PKCS7_num(safes) && result == 1; i++) {
+        PKCS7 *p7 = sk_PKCS7_value(safes, i);
+        STACK_OF(PKCS12_SAFEBAG) *bags = NULL;
+        int type = OBJ_obj2nid(p7->type);
+        if (type == NID_pkcs7_encrypted) {
+            if (p7->d.encrypted == NULL || p7->d.encrypted->enc_data == NULL ||
+                p7->d.encrypted->enc_data->algorithm == NULL) {
+                result = -1;
+                break;
+            }
+            if (OBJ_obj2nid(p7->d.encrypted->enc_data->algorithm->algorithm) != NID_pbes2) {
+                result = 0;
+                break;
+            }
+            bags = PKCS12_unpack_p7encdata(p7, password, -1);
+        } else if (type == NID_pkcs7_data) {
+            bags = PKCS12_unpack_p7data(p7);
+        } else {
+            continue;
+        }
+        if (bags == NULL) {
+            result = -1;
+            break;
+        }
+        for (int j = 0; j < sk_PKCS12_SAFEBAG_num(bags); j++) {
+            const PKCS12_SAFEBAG *bag = sk_PKCS12_SAFEBAG_value(bags, j);
+            if (PKCS12_SAFEBAG_get_nid(bag) != NID_pkcs8ShroudedKeyBag) continue;
+            const X509_SIG *shrouded = PKCS12_SAFEBAG_get0_pkcs8(bag);
+            const X509_ALGOR *algorithm = NULL;
+            if (shrouded != NULL) X509_SIG_get0(shrouded, &algorithm, NULL);
+            if (algorithm == NULL || OBJ_obj2nid(algorithm->algorithm) != NID_pbes2) {
+                result = 0;
+                break;
+            }
+        }
+        sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+    }
+    sk_PKCS7_pop_free(safes, PKCS7_free);
+    ERR_clear_error();
+    return result;
+}
+
 int copenssl_pkcs12_read(const unsigned char *data, size_t length, const char *password, char **out_cert_pem,
                          char **out_key_pem, char **out_chain_pem) {
     int result = COPENSSL_P12_MALFORMED;
@@ -119,6 +170,10 @@ int copenssl_pkcs12_read(const unsigned char *data, size_t length, const char *p
     if (PKCS12_mac_present(p12) && PKCS12_verify_mac(p12, password, -1) != 1) {
         ERR_clear_error();
         result = COPENSSL_P12_WRONG_PASSWORD;
+        goto done;
+    }
+    if (pkcs12_uses_only_pbes2(p12, password) == 0) {
+        result = COPENSSL_P12_LEGACY;
         goto done;
     }
     if (PKCS12_parse(p12, password, &key, &cert, &chain) != 1) {

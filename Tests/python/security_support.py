@@ -343,3 +343,139 @@ def sha1_signed(authority, directory, ips=("127.0.0.1",)):
         cert = x509.load_pem_x509_certificate(f.read())
     os.remove(base + ".ca.key")
     return cert, key
+
+
+# ----------------------------------------------------------------------------- every flow, for the scans
+
+CIS_SYSTEM = "https://smt.esante.gouv.fr/terminologie-bdpm"
+AGRIPPAL_CIS = "61921204"
+
+
+class FlowRun:
+    """Everything a scan needs after `run_every_flow`: the values that must
+    never appear (patient data, secrets), the log lines and error messages."""
+
+    def __init__(self):
+        self.patient_values = {}
+        self.secrets = {}
+        self.log_lines = []
+        self.messages = []
+        self.key_pem = None
+
+
+def _expect_failure(run, call, *args):
+    import carnet
+    try:
+        call(*args)
+    except carnet.CarnetFailure as failure:
+        run.messages.append(failure.message)
+        return failure
+    raise AssertionError(f"{call.__name__} should have failed")
+
+
+def run_every_flow(lib, sandbox, store, tmp_dir, locale=0):
+    """Drives every C entry point against `sandbox`, with logging at DEBUG,
+    including failing paths (wrong codes, wrong passwords, wrong dates).
+    Returns a FlowRun."""
+    import carnet
+    from sandbox_process import Carnet
+
+    run = FlowRun()
+    tag = uuid.uuid4().hex[:6]
+    patient = {"given": "Hortensia" + tag, "family": "Vauquelin" + tag, "birth": "1947-11-23",
+               "email": f"hortensia.{tag}@example.org", "ins": "248000000000012"}
+    holder = {"given": "Barnabe" + tag, "family": "Quillard" + tag, "birth": "1961-02-17",
+              "email": f"famille.{tag}@example.org", "pseudonym": "Pseudo" + tag}
+    professional = sandbox.create_professional(password="Mdp-compte-" + tag)
+    p12_password = "Mdp-p12-" + tag
+    run.patient_values.update({
+        "given name": patient["given"], "family name": patient["family"], "birth date": patient["birth"],
+        "email": patient["email"], "INS": patient["ins"], "holder given": holder["given"],
+        "holder family": holder["family"], "holder birth date": holder["birth"], "holder email": holder["email"],
+        "host patient id": "dossier-" + tag})
+    run.secrets.update({"withdrawal code": professional.withdrawal_code, "account password": professional.password,
+                        "identity secret": IDENTITY_SECRET + tag, "p12 password": p12_password})
+
+    def log(payload, level, message):
+        run.log_lines.append(message.decode("utf-8", "replace") if message else "")
+
+    callback = carnet.carnet_log_callback(log)
+    client = carnet.Client(lib, store, service_url=sandbox.base_url, enrollment_url=sandbox.enrollment_url,
+                           ca_bundle_path=sandbox.ca_cert, identity_secret=IDENTITY_SECRET + tag,
+                           account_email=professional.email, account_password=professional.password,
+                           log_callback=callback, log_level=carnet.C["CARNET_LOG_DEBUG"], locale=locale)
+    client._keep.append(callback)
+    try:
+        _expect_failure(run, client.certificate_enroll, "WXYZ-WXYZ-WXYZ-WXYZ")
+        client.certificate_enroll(professional.withdrawal_code)
+        _expect_failure(run, client.certificate_enroll, professional.withdrawal_code)  # used
+        client.certificate_info()
+
+        # A PKCS#12 import of a second certificate of the same account (key made by the sandbox).
+        p12 = os.path.join(str(tmp_dir), "import-" + tag + ".p12")
+        sandbox.export_p12(professional.email, p12_password, p12)
+        with open(p12, "rb") as f:
+            key, cert, _ = pkcs12.load_key_and_certificates(f.read(), p12_password.encode())
+        run.key_pem = key_pem(key)
+        run.key_scalar = key.private_numbers().private_value.to_bytes(32, "big")
+        _expect_failure(run, client.certificate_import_p12, p12, "mauvais-" + tag)
+        client.certificate_import_p12(p12, p12_password)
+
+        host = run.patient_values["host patient id"]
+        document = {"resourceType": "Patient", "name": [{"family": patient["family"], "given": [patient["given"]]}],
+                    "birthDate": patient["birth"], "gender": "female",
+                    "telecom": [{"system": "email", "value": patient["email"]}],
+                    "identifier": [{"system": "urn:oid:1.2.250.1.213.1.4.10", "value": patient["ins"]}]}
+        created = client.record_create(host, document)
+        _expect_failure(run, client.record_create, host, document)  # already linked
+        run.patient_values["share code"] = sandbox.latest_share_code(patient["email"])
+        client.share_code_resend(host)
+        _expect_failure(run, client.share_code_resend, host)  # too soon
+
+        family = sandbox.create_citizen(holder["email"], [Carnet(holder["pseudonym"], holder["given"],
+                                                                 holder["family"], holder["birth"], "male")])
+        run.patient_values["holder share code"] = family.share_code
+        _expect_failure(run, client.share_code_lookup, "ZZZZ-ZZZZ-ZZZ")
+        found = client.share_code_lookup(family.share_code)
+        candidate = next(p["part"][0]["valueString"] for p in found["parameter"]
+                         if any(x.get("valueString") == holder["pseudonym"] for x in p["part"]))
+        _expect_failure(run, client.record_claim, "claimed-" + tag, family.share_code, candidate, "1961-02-18")
+        client.record_claim("claimed-" + tag, family.share_code, candidate, holder["birth"])
+
+        immunization = {"resourceType": "Immunization", "identifier": [{"value": "vacc-" + tag}],
+                        "vaccineCode": {"coding": [{"system": CIS_SYSTEM, "code": AGRIPPAL_CIS,
+                                                    "display": "AGRIPPAL"}]},
+                        "occurrenceDateTime": "2025-10-15", "lotNumber": "LOT-" + tag}
+        client.vaccination_add(host, immunization)
+        future = dict(immunization, identifier=[{"value": "futur-" + tag}], occurrenceDateTime="2099-01-01")
+        try:
+            client.vaccination_add(host, future)
+        except carnet.CarnetFailure as failure:
+            run.messages.append(failure.message)
+        client.vaccinations_list(host)
+        sandbox.add_vaccination(created["id"], cis=AGRIPPAL_CIS, date="2024-10-01")
+        report = client.sync()
+        imported = [a["immunization"]["id"] for a in report["added"] if a["patient_id"] == host]
+        client.vaccinations_accept(host, {"imported": [{"immunization_id": i, "host_vaccination_id": "imp-" + i}
+                                                       for i in imported], "ignored": []})
+        client.vaccination_remove(host, "vacc-" + tag)
+        client.vaccination_remove(host, "futur-" + tag)
+        client.outbox_status()
+        client.sync(host)
+        client.recommendations_get(host)
+        client.recommendations_get("claimed-" + tag)
+        client.vaccines_search("grippe")
+        client.link_get(host)
+        _expect_failure(run, client.link_get, "inconnu-" + tag)
+        _expect_failure(run, client.vaccinations_list, "inconnu-" + tag)
+        client.link_remove("claimed-" + tag)
+        for message in (client.last_error.text,):
+            run.messages.append(message)
+    finally:
+        client.close()
+    # The same store reopened with a wrong identity secret: its message too.
+    with carnet.Client(lib, store, service_url=sandbox.base_url, ca_bundle_path=sandbox.ca_cert,
+                       identity_secret="faux-" + tag, log_callback=callback,
+                       log_level=carnet.C["CARNET_LOG_DEBUG"]) as again:
+        _expect_failure(run, again.vaccinations_list, run.patient_values["host patient id"])
+    return run
