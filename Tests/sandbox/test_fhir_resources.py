@@ -55,6 +55,9 @@ def test_immunization_lifecycle_with_etags(sandbox, pro_a, carnet_a):
     assert created.status == 201, created.body
     imm = validate(created.json())
     assert created.header("etag") == 'W/"1"' and imm["meta"]["versionId"] == "1"
+    import email.utils
+
+    assert email.utils.parsedate_to_datetime(created.header("last-modified")).tzinfo is not None
     read = sandbox.request("GET", f"Immunization/{imm['id']}", identity=identity)
     assert read.status == 200 and read.header("etag") == 'W/"1"' and read.json() == imm
 

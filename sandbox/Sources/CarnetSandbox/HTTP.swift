@@ -60,8 +60,8 @@ enum Reply {
 
     static func resource(_ written: Written, location base: String, type: String) -> Response {
         var extra: [(HTTPField.Name, String)] = [(.eTag, FHIR.etag(written.version))]
-        if let lastUpdated = written.resource["meta"]?["lastUpdated"]?.stringValue {
-            extra.append((.lastModified, lastUpdated))
+        if let lastUpdated = written.resource["meta"]?["lastUpdated"]?.stringValue, let ms = Time.parseMs(lastUpdated) {
+            extra.append((.lastModified, Time.httpDate(ms: ms)))
         }
         if written.status == 201 {
             extra.append((.location, "\(base)/\(type)/\(written.id)/_history/\(written.version)"))

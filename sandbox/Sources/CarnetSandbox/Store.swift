@@ -20,6 +20,15 @@ enum Time {
                       c.hour ?? 0, c.minute ?? 0, c.second ?? 0, millis)
     }
 
+    /// RFC 9110 IMF-fixdate, for Last-Modified.
+    static func httpDate(ms: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
+    }
+
     /// Parses a FHIR date, dateTime or instant to epoch milliseconds (dates: start of day UTC).
     static func parseMs(_ text: String) -> Int64? {
         let formats = ["yyyy-MM-dd'T'HH:mm:ss.SSSXXXXX", "yyyy-MM-dd'T'HH:mm:ssXXXXX", "yyyy-MM-dd", "yyyy-MM", "yyyy"]
