@@ -29,7 +29,9 @@ struct FHIRError: Error, CustomStringConvertible {
         FHIRError(status: 400, code: "invalid", message: message, detail: "malformed", expression: expression)
     }
     static func notFound(_ type: String, _ id: String) -> FHIRError {
-        FHIRError(status: 404, code: "not-found", message: "\(type)/\(id) not found", detail: "not-found")
+        // The id is not repeated: the body is byte-identical for a missing id and for one that exists
+        // in a carnet this professional cannot see.
+        FHIRError(status: 404, code: "not-found", message: "\(type) not found", detail: "not-found")
     }
     static func required(_ expression: String) -> FHIRError {
         FHIRError(status: 422, code: "required", message: "\(expression) is required", detail: "missing-element", expression: expression)
