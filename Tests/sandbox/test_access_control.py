@@ -72,3 +72,34 @@ def test_revoked_access_freezes_the_carnet(sandbox, pro_a):
     outcome(sandbox.request("DELETE", f"Immunization/{kept['id']}", identity=ida), 403, "forbidden", "access-revoked")
     outcome(sandbox.request("PUT", f"Immunization/{kept['id']}", kept, identity=ida), 403, "forbidden")
     outcome(sandbox.request("POST", f"Patient/{carnet}/$resend-share-code", identity=ida), 403, "forbidden")
+
+
+def test_revocation_renews_the_share_code(sandbox):
+    from sandbox_process import TEN_CARNETS, SandboxError
+
+    professional, identity = sandbox.professional_identity()
+    family = sandbox.create_citizen(f"revoke-{uuid.uuid4().hex[:6]}@example.org", TEN_CARNETS[:2])
+    carnet = family.carnets[0]
+    sandbox.claim_carnet(identity, family.share_code, carnet["pseudonym"], carnet["birth_date"])
+    sandbox.revoke_access(carnet["id"], professional.email)
+    renewed = sandbox.latest_share_code(family.email)
+    assert renewed != family.share_code
+    # the old code no longer opens anything: the professional cannot simply claim again
+    try:
+        sandbox.claim_carnet(identity, family.share_code, carnet["pseudonym"], carnet["birth_date"])
+        raise AssertionError("the old share code still works")
+    except SandboxError as error:
+        assert "403" in str(error)
+    outcome(sandbox.request("POST", "Immunization", immunization_resource(carnet["id"], cis=AGRIPPAL), identity=identity),
+            403, "forbidden", "access-revoked")
+    # the patient may share again with the new code: access is active again
+    sandbox.claim_carnet(identity, renewed, carnet["pseudonym"], carnet["birth_date"])
+    assert sandbox.request("POST", "Immunization", immunization_resource(carnet["id"], cis=AGRIPPAL),
+                           identity=identity).status == 201
+    # revoking twice is an error of the subcommand, not a crash
+    sandbox.revoke_access(carnet["id"], professional.email)
+    try:
+        sandbox.revoke_access(carnet["id"], professional.email)
+        raise AssertionError("second revocation accepted")
+    except SandboxError as error:
+        assert error.returncode == 1

@@ -287,7 +287,8 @@ struct AccessCommand: ParsableCommand {
         commandName: "access", abstract: "The citizen manages who sees a carnet.", subcommands: [Revoke.self])
 
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a professional's access to a carnet (it freezes, read-only, for them).")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a professional's access to a carnet (it freezes, read-only, for them); renews and emails the share code.")
         @OptionGroup var data: DataOptions
         @Option var carnet: String
         @Option(help: "The professional's email.") var professional: String
@@ -295,9 +296,8 @@ struct AccessCommand: ParsableCommand {
             try cli {
                 let sandbox = try data.open()
                 guard let found = try sandbox.store.professional(email: professional) else { throw PKIError("no such professional") }
-                let revoked = try sandbox.store.revokeAccess(professional: found.id, carnet: carnet)
+                let revoked = try sandbox.service.revokeAccess(carnet: carnet, professional: found.id)
                 guard revoked else { throw PKIError("this professional has no active access to this carnet") }
-                sandbox.log.log(.info, "access.revoked", [("carnet", .string(carnet)), ("professional", .string(found.id))])
                 printJSON(["carnet": .string(carnet), "professional": .string(found.id), "revoked": true])
             }
         }

@@ -110,4 +110,31 @@ extension CarnetService {
         }
         try sendShareCode(citizenEmail: email, code: code, reason: "Votre professionnel de santé vous renvoie votre code de partage.")
     }
+
+    /// The patient withdraws a professional's access: the carnet freezes for that professional, and
+    /// the account's share code is renewed (and emailed) so that the old code cannot re-open it.
+    func revokeAccess(carnet: String, professional: String) throws -> Bool {
+        guard try store.revokeAccess(professional: professional, carnet: carnet) else { return false }
+        let (email, code) = try db.transaction { () -> (String, String) in
+            guard let row = try db.query(
+                "SELECT z.id, z.email FROM citizens z JOIN carnets c ON c.citizen_id = z.id WHERE c.id = ?", [carnet]).first,
+                let citizen = row.string("id"), let email = row.string("email") else {
+                throw FHIRError.notFound("Patient", carnet)
+            }
+            for _ in 0..<8 {
+                let code = ReadableCode.generate(dataLength: Self.shareCodeLength)
+                do {
+                    try db.query("UPDATE citizens SET share_code = ? WHERE id = ?", [code, citizen])
+                    return (email, code)
+                } catch let error as SQLiteError where error.isConstraintViolation {
+                    continue
+                }
+            }
+            throw FHIRError(status: 500, code: "exception", message: "could not allocate a share code")
+        }
+        log.log(.info, "access.revoked", [("carnet", .string(carnet)), ("professional", .string(professional))])
+        try sendShareCode(citizenEmail: email, code: code,
+                          reason: "Vous avez retiré l'accès d'un professionnel à un carnet : votre code de partage a été renouvelé.")
+        return true
+    }
 }
