@@ -122,7 +122,7 @@ class Identity:
         return hashlib.sha256(der).hexdigest()
 
     def serial(self) -> str:
-        """Serial number, lower-case hex without leading zeros per byte removed (as the CLI prints)."""
+        """Serial number as lower-case hex (as ``openssl x509 -serial`` prints it)."""
         out = subprocess.run(["openssl", "x509", "-in", self.cert_path, "-noout", "-serial"],
                              check=True, capture_output=True, text=True).stdout
         return out.strip().split("=", 1)[1].lower()
@@ -399,7 +399,8 @@ class Sandbox:
         return self.cli(*args)
 
     def revoke_access(self, carnet_id: str, professional_email: str) -> dict:
-        """The citizen withdraws a professional's access: the carnet freezes (read-only) for them."""
+        """The citizen withdraws a professional's access: the carnet freezes (read-only) for them, and
+        the account's share code is renewed (the new one is emailed: ``latest_share_code``)."""
         return self.cli("access", "revoke", "--carnet", carnet_id, "--professional", professional_email)
 
     # ----------------------------------------------------------------- outbox
