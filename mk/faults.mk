@@ -1,0 +1,6 @@
+# Fault tests (issue 6). The quick variants are plain pytest files under Tests/python and run
+# in `make test`; this target runs the slow ones: 300 SIGKILL rounds instead of 50.
+.PHONY: faults-slow
+
+faults-slow: all sandbox
+	CARNET_CRASH_ROUNDS=$${CARNET_CRASH_ROUNDS:-300} $(PYTHON) -m pytest -q Tests/python/test_faults_crash.py -k killed
