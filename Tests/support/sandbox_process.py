@@ -176,14 +176,14 @@ class Sandbox:
     ``rate_limit`` (requests/minute/professional, default 600), ``resend_interval`` (seconds between
     share-code resends, default 60), ``share_code_lock_seconds`` (default 900),
     ``withdrawal_max_failures`` (wrong withdrawal codes per address per 15 min, default 5; the lock
-    is per client address, and every test client is 127.0.0.1), ``log_level`` and ``extra_args``
-    passed to ``serve``.
+    is per client address, and every test client is 127.0.0.1), ``log_level``, ``host`` (the loopback
+    address both listeners bind: ``127.0.0.1`` or ``::1``) and ``extra_args`` passed to ``serve``.
     """
 
     def __init__(self, data_dir: Optional[str] = None, binary: Optional[str] = None, *,
                  rate_limit: Optional[int] = None, resend_interval: Optional[int] = None,
                  share_code_lock_seconds: Optional[int] = None, withdrawal_max_failures: Optional[int] = None,
-                 log_level: str = "info", extra_args: Iterable[str] = ()):
+                 log_level: str = "info", host: str = "127.0.0.1", extra_args: Iterable[str] = ()):
         self.binary = binary or binary_path()
         if not os.path.exists(self.binary):
             raise SandboxError(f"{self.binary} not found: build it with `make sandbox` "
@@ -195,6 +195,7 @@ class Sandbox:
         self.share_code_lock_seconds = share_code_lock_seconds
         self.withdrawal_max_failures = withdrawal_max_failures
         self.log_level = log_level
+        self.host = host
         self.extra_args = list(extra_args)
         self.process: Optional[subprocess.Popen] = None
         self.fhir_port = 0
@@ -221,23 +222,28 @@ class Sandbox:
     @property
     def base_url(self) -> str:
         """FHIR base, e.g. ``https://127.0.0.1:40123/fhir`` (mutual TLS)."""
-        return f"https://127.0.0.1:{self.fhir_port}/fhir"
+        return f"https://{self._url_host}:{self.fhir_port}/fhir"
 
     @property
     def enrollment_url(self) -> str:
         """Enrollment listener root, e.g. ``https://127.0.0.1:40124`` (no client certificate)."""
-        return f"https://127.0.0.1:{self.enrollment_port}"
+        return f"https://{self._url_host}:{self.enrollment_port}"
+
+    @property
+    def _url_host(self) -> str:
+        return f"[{self.host}]" if ":" in self.host else self.host
 
     def start(self, timeout: float = 60.0) -> "Sandbox":
-        """Starts ``serve`` on 127.0.0.1 port 0 (both listeners) and waits until it is ready."""
+        """Starts ``serve`` on ``host`` port 0 (both listeners) and waits until it is ready."""
         if self.process is not None:
             raise SandboxError("already started")
         os.makedirs(self.data_dir, exist_ok=True)
         ready = os.path.join(self.data_dir, "server.json")
         if os.path.exists(ready):
             os.remove(ready)
-        args = [self.binary, "serve", "--data-dir", self.data_dir, "--address", "127.0.0.1:0",
-                "--enrollment-address", "127.0.0.1:0", "--log-level", self.log_level]
+        bind = f"[{self.host}]:0" if ":" in self.host else f"{self.host}:0"
+        args = [self.binary, "serve", "--data-dir", self.data_dir, "--address", bind,
+                "--enrollment-address", bind, "--log-level", self.log_level]
         if self.rate_limit is not None:
             args += ["--rate-limit", str(self.rate_limit)]
         if self.resend_interval is not None:
@@ -531,7 +537,7 @@ class Sandbox:
                     context: Optional[ssl.SSLContext] = None, timeout: float = 30.0) -> HTTPResponse:
         """One HTTPS request on a new connection (FHIR listener, or the enrollment one)."""
         port = self.enrollment_port if enrollment else self.fhir_port
-        connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout,
+        connection = http.client.HTTPSConnection(self.host, port, timeout=timeout,
                                                  context=context or self.ssl_context(identity))
         try:
             connection.request(method, path, body=body, headers=headers or {})
