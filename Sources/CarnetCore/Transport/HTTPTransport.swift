@@ -216,7 +216,8 @@ final class HTTPTransport: @unchecked Sendable {
         guard result == CURLE_OK else {
             throw TransportFailures.map(result, verifyResult: verifyResult, detail: detail,
                                         presentedCertificate: request.presentsClientCertificate && identity != nil,
-                                        tooLarge: state.overflowed, cancelled: cancel.isCancelled)
+                                        tooLarge: state.overflowed || state.headerOverflow,
+                                        cancelled: cancel.isCancelled, responseStarted: state.responseStarted)
         }
         return HTTPResponse(status: status, headers: state.headers, body: state.body)
     }
@@ -243,6 +244,10 @@ final class ExchangeState: @unchecked Sendable {
     var body: [UInt8] = []
     var headers: [(name: String, value: String)] = []
     var overflowed = false
+    /// A header line over 16 KiB or more than 200 headers: refused as too large.
+    var headerOverflow = false
+    /// A status line was received: what fails afterwards is the answer's fault.
+    var responseStarted = false
 
     init(maxBytes: Int, cancel: Cancellation.Token) {
         self.maxBytes = maxBytes
@@ -260,9 +265,13 @@ final class ExchangeState: @unchecked Sendable {
     }
 
     func header(_ line: UnsafeRawBufferPointer) -> Bool {
-        guard line.count <= 16_384, headers.count < 200 else { return false }
+        guard line.count <= 16_384, headers.count < 200 else {
+            headerOverflow = true
+            return false
+        }
         let text = String(decoding: line, as: UTF8.self)
         if text.hasPrefix("HTTP/") {
+            responseStarted = true
             headers.removeAll()  // a new response (after 100-continue): keep only the last
             return true
         }

@@ -14,7 +14,8 @@ enum TransportFailures {
     static let unspecified = 1
 
     static func map(
-        _ code: CURLcode, verifyResult: Int, detail: String, presentedCertificate: Bool, tooLarge: Bool, cancelled: Bool
+        _ code: CURLcode, verifyResult: Int, detail: String, presentedCertificate: Bool, tooLarge: Bool, cancelled: Bool,
+        responseStarted: Bool = false
     ) -> CarnetFailure {
         let raw = Int32(code.rawValue)
         let lowerDetail = detail.lowercased()
@@ -22,6 +23,17 @@ enum TransportFailures {
         switch code {
         case CURLE_WRITE_ERROR where tooLarge, CURLE_FILESIZE_EXCEEDED:
             return CarnetFailure(.protocolViolation, domain: .network, code: raw, message: .protocolViolation(.tooLarge))
+        case CURLE_OUT_OF_MEMORY where responseStarted:
+            // After the status line, curl reports a header over CURL_MAX_HTTP_HEADER (100 KiB)
+            // as "out of memory": the answer is too large, not this process.
+            return CarnetFailure(.protocolViolation, domain: .network, code: raw, message: .protocolViolation(.tooLarge))
+        case CURLE_WEIRD_SERVER_REPLY:
+            return CarnetFailure(.protocolViolation, domain: .network, code: raw,
+                                 message: .protocolViolation(.unexpectedStatus))
+        case CURLE_UNSUPPORTED_PROTOCOL where lowerDetail.contains("http/0.9") || lowerDetail.contains("http version"):
+            // The peer answered something that is not HTTP/1.x or 2 (the URL itself was https).
+            return CarnetFailure(.protocolViolation, domain: .network, code: raw,
+                                 message: .protocolViolation(.unexpectedStatus))
         case CURLE_OPERATION_TIMEDOUT:
             return CarnetFailure(.timeout, domain: .network, code: raw, message: .timeout)
         case CURLE_ABORTED_BY_CALLBACK:
