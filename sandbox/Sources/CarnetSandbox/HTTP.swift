@@ -108,6 +108,9 @@ enum Body {
         }
         let bytes = try await bytes(request)
         guard !bytes.isEmpty else { throw FHIRError.badRequest("the request body is empty") }
+        if let reason = RequestJSON.rejection(bytes) {
+            throw FHIRError(status: 400, code: "structure", message: "malformed JSON: \(reason)", detail: "malformed-json")
+        }
         do {
             return try JSONValue.parse(bytes)
         } catch let error as JSONError {
