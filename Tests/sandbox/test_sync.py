@@ -92,7 +92,8 @@ def test_history_since_includes_deletes(sandbox):
     carnet = sandbox.request("POST", "Patient", patient_resource(), identity=identity).json()["id"]
     old = sandbox.request("POST", "Immunization", immunization_resource(carnet, cis=AGRIPPAL), identity=identity).json()
     time.sleep(0.05)
-    since = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + ".%03dZ" % (int(time.time() * 1000) % 1000)
+    now = time.time()
+    since = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + ".%03dZ" % (int(now * 1000) % 1000)
     time.sleep(0.05)
     new = sandbox.request("POST", "Immunization", immunization_resource(carnet, cis=AGRIPPAL), identity=identity).json()
     sandbox.request("DELETE", f"Immunization/{old['id']}", identity=identity)
