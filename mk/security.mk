@@ -1,0 +1,59 @@
+# Security checks (docs/security.md).
+#
+#   make fuzz          each libFuzzer target for FUZZ_SECONDS (default 60) from Tests/fuzz/corpus/
+#   make fuzz-replay   replays the committed corpora once (fast; part of `make test`)
+#   make sanitize      the Swift tests under ThreadSanitizer and AddressSanitizer
+#
+# The Python security suites (Tests/python/test_tls_matrix.py, test_hostile_service.py,
+# test_secrets_at_rest.py, test_no_patient_data_in_logs.py, test_sandbox_abuse.py,
+# test_properties.py) run with the other ctypes tests in `make python-test`.
+
+.PHONY: fuzz fuzz-build fuzz-replay sanitize sanitize-thread sanitize-address
+
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_CC ?= clang
+FUZZ_JSON := $(FUZZ_DIR)/fuzz-json
+FUZZ_ARGUMENTS := $(FUZZ_DIR)/fuzz-arguments
+
+# The JSON parser compiled in one module with its target, instrumented for coverage and ASan.
+$(FUZZ_JSON): Sources/CarnetJSON/*.swift Tests/fuzz/FuzzJSON.swift
+	mkdir -p $(FUZZ_DIR)
+	swiftc -sanitize=fuzzer,address -parse-as-library -O Sources/CarnetJSON/*.swift Tests/fuzz/FuzzJSON.swift \
+	  -o $@ 2>&1 | { grep -v "Cannot export local symbol '__asan" || true; }
+
+# The C boundary of the release library (the harness is instrumented; the library is the shipped build).
+$(FUZZ_ARGUMENTS): Tests/fuzz/fuzz_arguments.c include/carnet.h lib
+	mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) -fsanitize=fuzzer,address -g -O1 -Iinclude Tests/fuzz/fuzz_arguments.c -L$(BUILD)/lib -l:libcarnet.so.1 \
+	  -Wl,-rpath,$(abspath $(BUILD)/lib) -o $@ 2>&1 | { grep -v "Cannot export local symbol '__asan" || true; }
+
+fuzz-build: $(FUZZ_JSON) $(FUZZ_ARGUMENTS)
+
+# New inputs go to a scratch directory; the committed corpus stays small.
+fuzz: fuzz-build
+	@for target in json arguments; do \
+	  work=$$(mktemp -d); \
+	  echo "fuzz-$$target: $(FUZZ_SECONDS) s"; \
+	  extra=""; [ $$target = json ] && extra="-dict=Tests/fuzz/json.dict"; \
+	  $(FUZZ_DIR)/fuzz-$$target -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -print_final_stats=1 \
+	    $$extra -artifact_prefix=$(FUZZ_DIR)/crash-$$target- $$work Tests/fuzz/corpus/$$target 2>&1 \
+	    | grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==ERROR|FUZZ FAILURE|SUMMARY)" ; \
+	  status=$${PIPESTATUS[0]}; rm -rf $$work; \
+	  [ $$status -eq 0 ] || { echo "fuzz-$$target found a failure: see $(FUZZ_DIR)/crash-$$target-*"; exit 1; }; \
+	done
+
+fuzz-replay: fuzz-build
+	$(FUZZ_JSON) -runs=0 Tests/fuzz/corpus/json 2>&1 | tail -1
+	$(FUZZ_ARGUMENTS) -runs=0 Tests/fuzz/corpus/arguments 2>&1 | tail -1
+
+TEST_EXTRA += fuzz-replay
+
+# Separate scratch paths: sanitized builds never mix with the normal one.
+sanitize: sanitize-thread sanitize-address
+
+sanitize-thread:
+	swift test --sanitize=thread --scratch-path .build-tsan
+
+sanitize-address:
+	swift test --sanitize=address --scratch-path .build-asan
