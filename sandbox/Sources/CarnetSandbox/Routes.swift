@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOPosix
 
 struct Endpoints: Sendable {
     let service: CarnetService
@@ -382,7 +383,12 @@ struct Endpoints: Sendable {
             response.headers[.retryAfter] = String(wait)
             return response
         }
-        guard let account = try professionals.authenticate(email: email, password: password), account.id == professional else {
+        // PBKDF2 (600,000 rounds) runs on NIO's blocking pool, not on a cooperative thread.
+        let professionals = self.professionals
+        let account = try await NIOThreadPool.singleton.runIfActive {
+            try professionals.authenticate(email: email, password: password).map { $0.id }
+        }
+        guard let account, account == professional else {
             _ = throttle.hit("token-fail:" + professional, limit: 10, seconds: 15 * 60)
             return oauthError("invalid_grant", "wrong email or password for this certificate's account")
         }
