@@ -112,3 +112,30 @@ def test_data_directory_layout_and_permissions(sandbox):
         # share and withdrawal codes: withdrawal codes are stored only as keyed hashes
         hashes = [row[0] for row in db.execute("SELECT code_hash FROM withdrawal_codes")]
         assert hashes and all(len(h) == 64 for h in hashes)
+
+
+def test_vaccination_subcommand_takes_a_whole_resource(sandbox, tmp_path):
+    from sandbox_process import SandboxError, immunization_resource
+
+    family = sandbox.create_citizen("json-cli@example.org", [Carnet("10 ans", "Jules", "Json", "2015-09-30", "male")])
+    carnet = family.carnets[0]["id"]
+    resource = immunization_resource(carnet, cis="61921204", date="2025-10-02", identifier="web-1",
+                                     identifier_system="urn:example:web")
+    path = tmp_path / "imm.json"
+    path.write_text(json.dumps(resource))
+    added = sandbox.cli("vaccination", "add", "--carnet", carnet, "--json", str(path))
+    assert added["version"] == 1 and added["carnet"] == carnet
+    # the same business rules as over HTTP
+    path.write_text(json.dumps(dict(resource, occurrenceDateTime="2010-01-01")))
+    try:
+        sandbox.cli("vaccination", "add", "--carnet", carnet, "--json", str(path))
+        raise AssertionError("vaccination before birth accepted")
+    except SandboxError as error:
+        assert "before the patient's birth date" in error.stderr
+    try:
+        sandbox.cli("citizen", "create", "--email", "x@example.org", "--carnet", "only;three;fields")
+        raise AssertionError("bad carnet spec accepted")
+    except SandboxError as error:
+        assert "PSEUDONYM;GIVEN;FAMILY;YYYY-MM-DD;GENDER" in error.stderr
+    deleted = sandbox.delete_vaccination(added["id"])
+    assert deleted == {"id": added["id"], "version": 2, "deleted": True}
