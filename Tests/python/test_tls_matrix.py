@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 import carnet
 from security_support import (CARNET_ID, IDENTITY_SECRET, P12_PASSWORD, Authority, ClientPKI, LoopbackServer,
-                              cert_pem, modern_p12, now, probe, self_signed, sha1_signed, server_context, spki_pin, write)
+                              cert_pem, json_answer, modern_p12, now, probe, self_signed, sha1_signed, server_context, spki_pin, write)
 
 TLS = ssl.TLSVersion
 
@@ -343,3 +343,38 @@ def test_a_client_certificate_that_expired_is_never_presented(lib, tmp_path, pki
             assert client.certificate_info()["expired"] is True
         time.sleep(0.2)
         assert server.connections == 1, "an expired certificate was presented"
+
+
+# ----------------------------------------------------------------------------- enrollment: the withdrawal code
+
+def test_the_withdrawal_code_is_never_sent_to_a_server_failing_the_policy(lib, tmp_path, pki):
+    """Enrollment (no client certificate, the code in an Authorization header)
+    goes through the same policy: a refused server never sees the request."""
+    cert, key = pki.root.issue(ips=["127.0.0.1"], not_before=now() - datetime.timedelta(days=60),
+                               not_after=now() - datetime.timedelta(days=1))
+    with serve(pki, cert, key) as server:
+        with carnet.Client(lib, str(tmp_path / "s"), enrollment_url=server.url(path=""), ca_bundle_path=pki.root_path,
+                           identity_secret=IDENTITY_SECRET, account_email="dr@example.org") as client:
+            with pytest.raises(carnet.CarnetFailure) as failure:
+                client.certificate_enroll("ABCD-EFGH-JKLM-NPQR")
+        assert server.connections >= 1
+        assert all(e.request_line is None for e in server.exchanges)
+    assert_tls_failure(failure.value, "a expiré", code=10)
+
+
+def test_an_enrollment_redirect_is_not_followed_with_the_code(lib, tmp_path, pki):
+    cert, key = pki.root.issue(ips=["127.0.0.1"], dns=["localhost"])
+    with serve(pki, cert, key) as elsewhere:
+        target = elsewhere.url("localhost", path="/.well-known/est/simpleenroll")
+        redirect = server_context(cert_pem(cert), key)
+        with LoopbackServer(redirect, json_answer(b"", status=307, extra=[f"Location: {target}"])) as server:
+            with carnet.Client(lib, str(tmp_path / "s"), enrollment_url=server.url(path=""),
+                               ca_bundle_path=pki.root_path, identity_secret=IDENTITY_SECRET,
+                               account_email="dr@example.org") as client:
+                with pytest.raises(carnet.CarnetFailure) as failure:
+                    client.certificate_enroll("ABCD-EFGH-JKLM-NPQR")
+            assert server.exchanges[0].request_line.startswith("POST /.well-known/est/simpleenroll")
+            assert server.exchanges[0].headers.get("authorization", "").startswith("Basic ")
+        assert elsewhere.connections == 0, "the code was carried to the redirect target"
+    assert carnet.STATUS_NAMES[failure.value.status] == "CARNET_E_PROTOCOL", failure.value
+    assert "ABCD" not in failure.value.message
