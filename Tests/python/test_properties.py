@@ -184,3 +184,61 @@ def _controls(data):
 
 def _is_uuid(text):
     return bool(UUID_RE.match(text.lower())) and len(text) == 36
+
+
+# ----------------------------------------------------------------------------- what the service answers
+
+fhir_scalars = (st.none() | st.booleans() | st.integers(min_value=-(2 ** 63), max_value=2 ** 64)
+                | st.text(max_size=30) | st.sampled_from(["Immunization", "Patient", "Bundle", "next", "self",
+                                                         "completed", "entered-in-error", "2025-10-15",
+                                                         "Immunization?_after=abc", "0b9a7c5e-1f2d-4c3b-8a9e-7d6c5b4a3f21"]))
+fhir_keys = st.sampled_from(["resourceType", "id", "entry", "resource", "link", "relation", "url", "fullUrl",
+                             "meta", "versionId", "identifier", "value", "system", "status", "request", "method",
+                             "response", "total", "type", "patient", "reference", "deleted", "cursor", "next"])
+fhir_like = st.recursive(fhir_scalars, lambda children: st.lists(children, max_size=4)
+                         | st.dictionaries(fhir_keys, children, max_size=6), max_leaves=25)
+answers = st.one_of(
+    fhir_like.map(lambda v: json.dumps(v).encode()),
+    st.dictionaries(fhir_keys, fhir_like, max_size=6).map(
+        lambda d: json.dumps(dict(d, resourceType="Bundle")).encode()),
+    st.binary(max_size=200))
+
+
+@pytest.fixture(scope="module")
+def service(lib, tmp_path_factory):
+    """A loopback FHIR service answering whatever the current example says, and a client trusting it."""
+    from security_support import CARNET_ID, IDENTITY_SECRET, P12_PASSWORD, Authority, ClientPKI, LoopbackServer, \
+        cert_pem, server_context, write
+    directory = tmp_path_factory.mktemp("answers")
+    root = Authority("Property root")
+    cert, key = root.issue(ips=["127.0.0.1"])
+    pki = ClientPKI(str(directory))
+    current = {"body": b"{}", "status": 200}
+
+    def handler(exchange, connection):
+        body = current["body"]
+        connection.sendall((f"HTTP/1.1 {current['status']} X\r\nContent-Type: application/fhir+json\r\n"
+                            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body)
+
+    with LoopbackServer(server_context(cert_pem(cert), key), handler) as server:
+        with carnet.Client(lib, str(directory / "store"), service_url=server.url(),
+                           ca_bundle_path=write(directory / "root.pem", cert_pem(root.cert)),
+                           identity_secret=IDENTITY_SECRET, request_timeout_ms=3000) as client:
+            client.certificate_import_p12(pki.p12_path, P12_PASSWORD)
+            client.link_set("p1", CARNET_ID)
+            yield client, current
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=answers, status=st.sampled_from([200, 200, 200, 201, 400, 404, 409, 410, 422, 429, 500, 503]))
+def test_any_answer_of_the_service_is_decoded_or_refused(service, body, status):
+    client, current = service
+    current.update(body=body, status=status)
+    for name in ("carnet_vaccinations_list", "carnet_sync"):
+        args = (b"p1",)
+        result, message, text = call(client, name, *args, out=True)
+        assert result in ("CARNET_OK", "CARNET_E_PROTOCOL", "CARNET_E_HTTP", "CARNET_E_NOT_FOUND",
+                          "CARNET_E_CONFLICT", "CARNET_E_LOCKED", "CARNET_E_REJECTED", "CARNET_E_CREDENTIALS",
+                          "CARNET_E_ACCESS_DENIED"), (name, result, message, body[:200])
+        if result == "CARNET_OK":
+            json.loads(text)
