@@ -128,9 +128,6 @@ def test_a_cut_json_answer_is_retried_not_blocked(client, sandbox, pro, proxy):
     converged(client, sandbox, pro, {"v1"})
 
 
-@pytest.mark.xfail(strict=True, reason="HTTPTransport keeps the CRLF on header values ('1\\r\\n'): "
-                   "Retry-After is never parsed, so the wait is not known (one-line fix in "
-                   "Transport/HTTPTransport.swift trimmingSpaces, owned by the security engineer)")
 def test_429_retry_after_is_honoured_even_by_a_foreground_sync(client, sandbox, pro, proxy):
     proxy.inject("status", "POST", POST_IMM, code=429, retry_after=1)
     started = time.monotonic()

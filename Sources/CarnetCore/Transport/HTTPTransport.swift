@@ -284,8 +284,13 @@ final class ExchangeState: @unchecked Sendable {
 }
 
 extension Substring {
+    /// Trims spaces, tabs and line ends. Works on scalars: in Swift "\r\n" is
+    /// one Character, equal neither to "\r" nor to "\n".
     func trimmingSpaces() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
-        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        let scalars = unicodeScalars.drop(while: isSpace).reversed().drop(while: isSpace).reversed()
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: scalars)
+        return String(out)
     }
 }
