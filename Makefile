@@ -32,7 +32,7 @@ export CARNET_EXAMPLE := $(abspath $(EXAMPLE))
 export CARNET_SANDBOX_BIN := $(abspath $(SANDBOX_BIN))
 export CARNET_NUVA_DIR := $(NUVA_DIR)
 
-.PHONY: all lib example deps test swift-test abi-check header-check python-test sandbox sandbox-test \
+.PHONY: all lib example deps test swift-test abi-check header-check python-test sandbox sandbox-serve sandbox-test \
         demo install bench clean
 
 all: lib example
@@ -89,6 +89,11 @@ python-test: all sandbox
 
 sandbox:
 	@if [ -f sandbox/Package.swift ]; then swift build --package-path sandbox; fi
+
+# Runs the reference service in the foreground (Ctrl-C stops it): FHIR on
+# 127.0.0.1:8443 (mutual TLS), enrollment on 127.0.0.1:8444; data in build/sandbox-data.
+sandbox-serve: sandbox
+	$(SANDBOX_BIN) serve --data-dir $(BUILD)/sandbox-data
 
 sandbox-test: sandbox
 	@if [ -d Tests/sandbox ]; then $(PYTHON) -m pytest -q Tests/sandbox; fi
