@@ -38,6 +38,28 @@ enum RemoveOutcome: Sendable {
     case confirmedRemoteDeletion
 }
 
+extension SQLiteConnection {
+    /// A transaction whose commit is not flushed to disk by itself (synchronous=NORMAL for this
+    /// commit only; the connection stays FULL for everything else). For bookkeeping that is safe
+    /// to redo: marking an item delivered, counting an attempt, moving the changes cursor. In WAL
+    /// mode the commit is still atomic and ordered: it becomes durable with the next FULL commit
+    /// or checkpoint, and a power cut can only roll it back, never corrupt or reorder. This saves
+    /// one fsync per pushed item (docs/performance.md); what the host recorded (`recordAdd`,
+    /// `recordRemove`) is always committed with its own fsync before the call returns.
+    func relaxedTransaction<T>(_ body: () throws(CarnetFailure) -> T) throws(CarnetFailure) -> T {
+        try execute("PRAGMA synchronous=NORMAL")
+        let result: T
+        do {
+            result = try transaction(body)
+        } catch {
+            try execute("PRAGMA synchronous=FULL")
+            throw error
+        }
+        try execute("PRAGMA synchronous=FULL")
+        return result
+    }
+}
+
 /// The outbox and the vaccinations' local state, always changed together in
 /// one transaction (so a recorded vaccination is durable before the call
 /// returns and its delivery is never forgotten).
@@ -53,6 +75,13 @@ extension LocalStore {
                 if let state = existing.first?.first?.text, state != "removed-remotely" {
                     return .alreadyRecorded(state: state)
                 }
+                // Added again after a remote deletion: the pending "removed" proposal of the old
+                // Immunization is answered (it would stay proposed forever, without a host id).
+                try db.query(
+                    """
+                    DELETE FROM proposal WHERE remote_id = (SELECT remote_id FROM vaccination
+                        WHERE patient_id = ? AND host_id = ? AND state = 'removed-remotely')
+                    """, [.text(patient.value), .text(hostID)])
                 try db.query(
                     """
                     INSERT INTO vaccination (patient_id, host_id, carnet_id, resource, remote_id, remote_version, origin, state, updated_at)
@@ -107,11 +136,15 @@ extension LocalStore {
         }
     }
 
-    /// Items to push, oldest first. `dueOnly` skips items still backing off.
-    func outboxItems(patient: HostPatientID?, dueOnly: Bool) throws(CarnetFailure) -> [OutboxItem] {
+    /// Items to push, oldest first, after `seq` `after`, at most `limit`. `dueOnly` skips items
+    /// still backing off. The pusher reads a page at a time: a round usually stops at the first
+    /// transient failure, so loading the whole outbox for every add made each add O(outbox).
+    func outboxItems(patient: HostPatientID?, dueOnly: Bool, after: Int64 = 0, limit: Int = 10_000)
+        throws(CarnetFailure) -> [OutboxItem]
+    {
         try withConnection { db throws(CarnetFailure) -> [OutboxItem] in
-            var sql = "SELECT seq, patient_id, host_id, operation, created_at, attempts FROM outbox WHERE blocked = 0"
-            var values: [SQLiteValue] = []
+            var sql = "SELECT seq, patient_id, host_id, operation, created_at, attempts FROM outbox WHERE blocked = 0 AND seq > ?"
+            var values: [SQLiteValue] = [.integer(after)]
             if let patient {
                 sql += " AND patient_id = ?"
                 values.append(.text(patient.value))
@@ -120,7 +153,8 @@ extension LocalStore {
                 sql += " AND next_attempt_at <= ?"
                 values.append(.integer(Clock.nowSeconds()))
             }
-            sql += " ORDER BY seq LIMIT 10000"
+            sql += " ORDER BY seq LIMIT ?"
+            values.append(.integer(Int64(max(1, min(limit, 10_000)))))
             return try db.query(sql, values).compactMap { r in
                 guard r.count == 6, let seq = r[0].integer, let p = r[1].text, let h = r[2].text,
                       let op = r[3].text.flatMap(OutboxItem.Operation.init(rawValue:)), let c = r[4].integer,
@@ -145,9 +179,11 @@ extension LocalStore {
     }
 
     /// The add reached the service: the item leaves the outbox, the row is synced.
+    /// Committed without its own fsync (see `relaxedTransaction`): lost in a power cut, the
+    /// item is simply pushed again and the conditional create finds it.
     func completeAdd(_ item: OutboxItem, remoteID: String, version: Int64) throws(CarnetFailure) {
         try withConnection { db throws(CarnetFailure) in
-            try db.transaction { () throws(CarnetFailure) in
+            try db.relaxedTransaction { () throws(CarnetFailure) in
                 try db.query("DELETE FROM outbox WHERE seq = ?", [.integer(item.seq)])
                 // If the host already asked to remove it, the row stays 'removing'.
                 try db.query(
@@ -163,10 +199,11 @@ extension LocalStore {
         }
     }
 
-    /// The remove reached the service (or the vaccination was already gone).
+    /// The remove reached the service (or the vaccination was already gone). Relaxed commit:
+    /// lost in a power cut, the DELETE is sent again and its 404/410 is a success.
     func completeRemove(_ item: OutboxItem) throws(CarnetFailure) {
         try withConnection { db throws(CarnetFailure) in
-            try db.transaction { () throws(CarnetFailure) in
+            try db.relaxedTransaction { () throws(CarnetFailure) in
                 try db.query("DELETE FROM outbox WHERE seq = ?", [.integer(item.seq)])
                 let removed = try db.query(
                     "DELETE FROM vaccination WHERE patient_id = ? AND host_id = ? RETURNING remote_id",
@@ -188,8 +225,10 @@ extension LocalStore {
     func failAttempt(_ item: OutboxItem, failure: CarnetFailure, message: String, blocked: Bool, nextAttempt: Int64)
         throws(CarnetFailure)
     {
+        // Relaxed commit: losing an attempt count (or a block, which the same answer restores
+        // at the next attempt) in a power cut is harmless.
         try withConnection { db throws(CarnetFailure) in
-            try db.transaction { () throws(CarnetFailure) in
+            try db.relaxedTransaction { () throws(CarnetFailure) in
                 try db.query(
                     """
                     UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, blocked = ?, last_status = ?,

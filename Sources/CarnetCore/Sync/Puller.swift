@@ -103,10 +103,11 @@ extension LocalStore {
         }
     }
 
-    /// Applies one page of changes and moves the cursor, atomically.
+    /// Applies one page of changes and moves the cursor, atomically. Relaxed commit: rolled
+    /// back by a power cut, the page is read again (applying a change twice is harmless).
     func apply(_ changes: [RemoteChange], newCursor: Int64) throws(CarnetFailure) {
         try withConnection { db throws(CarnetFailure) in
-            try db.transaction { () throws(CarnetFailure) in
+            try db.relaxedTransaction { () throws(CarnetFailure) in
                 let now = Clock.nowSeconds()
                 for change in changes {
                     let id = SQLiteValue.text(change.immunizationID)

@@ -25,7 +25,7 @@ struct Pusher {
 
     func push(patient: HostPatientID?, dueOnly: Bool) throws(CarnetFailure) -> Report {
         var report = Report()
-        let items = try client.store.outboxItems(patient: patient, dueOnly: dueOnly)
+        var items = try client.store.outboxItems(patient: patient, dueOnly: dueOnly, limit: Pusher.pageSize)
         guard !items.isEmpty else { return report }
         // The service asked us to wait (Retry-After): nothing is sent before then, even in the
         // foreground (a doctor's add or sync); the items simply stay pending.
@@ -34,35 +34,44 @@ struct Pusher {
             return report
         }
         let system = Pusher.identifierSystemPrefix + (try client.store.installID())
-        for item in items {
-            do throws(CarnetFailure) {
-                try token.check()
-                switch item.operation {
-                case .add: try pushAdd(item, system: system)
-                case .remove: try pushRemove(item)
+        var pages = 0
+        while let last = items.last, pages < Pusher.maxPages {
+            pages += 1
+            for item in items {
+                do throws(CarnetFailure) {
+                    try token.check()
+                    switch item.operation {
+                    case .add: try pushAdd(item, system: system)
+                    case .remove: try pushRemove(item)
+                    }
+                    report.pushed += 1
+                } catch {
+                    if error.kind == .storage || error.kind == .internalError { throw error }
+                    let blocking = Pusher.blocksItem(error)
+                    let attempt = min(max(item.attempts, 0), 1_000_000) + 1  // a tampered store cannot make this trap
+                    let next = Clock.nowSeconds() + Backoff.delay(attempts: attempt,
+                                                                  retryAfter: error.retryAfterSeconds)
+                    try client.store.failAttempt(item, failure: error, message: error.message.text(client.configuration.locale),
+                                                 blocked: blocking, nextAttempt: next)
+                    if let retryAfter = error.retryAfterSeconds { try client.store.holdService(seconds: retryAfter) }
+                    client.logger.log(blocking ? .warning : .info,
+                                      "push of one \(item.operation.rawValue) failed: \(error.kind.cName) (attempt \(attempt))")
+                    if blocking {
+                        report.blocked.append((item.hostID, error))
+                        continue
+                    }
+                    report.stoppedBy = error
+                    return report
                 }
-                report.pushed += 1
-            } catch {
-                if error.kind == .storage || error.kind == .internalError { throw error }
-                let blocking = Pusher.blocksItem(error)
-                let attempt = min(max(item.attempts, 0), 1_000_000) + 1  // a tampered store cannot make this trap
-                let next = Clock.nowSeconds() + Backoff.delay(attempts: attempt,
-                                                              retryAfter: error.retryAfterSeconds)
-                try client.store.failAttempt(item, failure: error, message: error.message.text(client.configuration.locale),
-                                             blocked: blocking, nextAttempt: next)
-                if let retryAfter = error.retryAfterSeconds { try client.store.holdService(seconds: retryAfter) }
-                client.logger.log(blocking ? .warning : .info,
-                                  "push of one \(item.operation.rawValue) failed: \(error.kind.cName) (attempt \(attempt))")
-                if blocking {
-                    report.blocked.append((item.hostID, error))
-                    continue
-                }
-                report.stoppedBy = error
-                return report
             }
+            items = try client.store.outboxItems(patient: patient, dueOnly: dueOnly, after: last.seq, limit: Pusher.pageSize)
         }
         return report
     }
+
+    /// Outbox items read per query, and the most pages one round pushes (10 000 items).
+    static let pageSize = 100
+    static let maxPages = 100
 
     /// Failures that retrying cannot fix: the host must act. A malformed or
     /// unexpected answer (protocol violation) is not the record's fault and
