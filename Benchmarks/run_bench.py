@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+"""Sync, link and footprint benchmarks of libcarnet (issue 6), each against a baseline measured in
+the same run, on loopback against a real carnet-sandbox over mutual TLS. `make bench` runs them
+(not CI). Results: a table on stdout and build/bench/<name>.json; docs/performance.md has the
+figures and how to read them.
+
+    run_bench.py push  [--count 10000]     libcarnet's sync pushing N pending adds vs raw libcurl
+    run_bench.py sync  [--carnets 2000 --changed 20]   one changes feed vs per-carnet polling
+    run_bench.py links [--count 100000 --lookups 100000]   carnet_link_get p50/p99
+    run_bench.py open                     dlopen + carnet_client_open, RSS added, .so size
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path[:0] = [os.path.join(REPO, "Tests", "python"), os.path.join(REPO, "Tests", "support")]
+
+import carnet  # noqa: E402
+from fault_support import P12_PASSWORD, immunization, patient_document, professional_with_p12  # noqa: E402
+from sandbox_process import Sandbox  # noqa: E402
+
+BUILD = os.path.join(REPO, "build", "bench")
+SECRET = "secret-de-l-hote-pour-la-cle"
+
+
+def lib_path():
+    return carnet.library_path()
+
+
+def tool(name):
+    path = os.path.join(BUILD, name)
+    if not os.path.exists(path):
+        sys.exit(f"{path} missing: run `make bench-tools`")
+    return path
+
+
+def run_json(args, **kw):
+    out = subprocess.run(args, check=True, capture_output=True, text=True, **kw)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def table(title, rows):
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    print(f"\n{title}")
+    for n, row in enumerate(rows):
+        print("  " + "  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+        if n == 0:
+            print("  " + "  ".join("-" * w for w in widths))
+
+
+def save(name, result):
+    os.makedirs(BUILD, exist_ok=True)
+    with open(os.path.join(BUILD, name + ".json"), "w") as f:
+        json.dump(result, f, indent=2)
+
+
+def access_count(sb, professional_id):
+    return sum(1 for e in sb.log_events()
+               if e.get("msg", e.get("message", e.get("event"))) == "access" and e.get("professional") == professional_id)
+
+
+def client(lib, sb, store, pro, **fields):
+    options = dict(service_url=sb.base_url, enrollment_url=sb.enrollment_url, ca_bundle_path=sb.ca_cert,
+                   identity_secret=SECRET, account_email=pro.professional.email,
+                   account_password=pro.professional.password)
+    options.update(fields)
+    return carnet.Client(lib, store, **options)
+
+
+class Keepalive:
+    """One kept-alive mTLS connection to the sandbox, for preparing data quickly."""
+
+    def __init__(self, sb, identity):
+        self.sb = sb
+        self.conn = http.client.HTTPSConnection("127.0.0.1", sb.fhir_port, context=sb.ssl_context(identity))
+
+    def post(self, path, resource):
+        self.conn.request("POST", "/fhir/" + path, body=json.dumps(resource).encode(),
+                          headers={"Content-Type": "application/fhir+json", "Accept": "application/fhir+json"})
+        response = self.conn.getresponse()
+        data = response.read()
+        assert response.status in (200, 201), (response.status, data[:300])
+        return json.loads(data)
+
+
+# ------------------------------------------------------------------------------------ push
+
+def bench_push(args):
+    lib = carnet.load(lib_path())
+    work = tempfile.mkdtemp(prefix="carnet-bench-push-")
+    with Sandbox(rate_limit=10_000_000, log_level="warning") as sb:
+        # libcarnet's professional: PKCS#12 imported into the library.
+        pro = professional_with_p12(sb, os.path.join(work, "pro"))
+        store = os.path.join(work, "store")
+        with client(lib, sb, store, pro) as c:
+            c.certificate_import_p12(pro.p12, P12_PASSWORD)
+            c.record_create("patient", patient_document())
+        # N adds recorded while the service is unreachable (durable, pending).
+        started = time.perf_counter()
+        with client(lib, sb, store, pro, service_url="https://127.0.0.1:9/fhir", connect_timeout_ms=1000) as off:
+            for i in range(args.count):
+                status, _ = off.vaccination_add("patient", immunization(f"lib-{i}"))
+                assert status == carnet.C["CARNET_PENDING"], status
+        record_seconds = time.perf_counter() - started
+        # The baseline's professional: another account, its own carnet, PEM files.
+        baseline_pro, identity = sb.professional_identity()
+        carnet_id = Keepalive(sb, identity).post("Patient", patient_document())["id"]
+        system = "urn:carnet:host-vaccination:" + uuid.uuid4().hex
+        runs = []
+        for round_ in range(args.rounds):
+            base = run_json([tool("baseline_http"), "push", sb.base_url, sb.ca_cert, identity.cert_path,
+                             identity.key_path, carnet_id, str(args.count), system, f"b{round_}"])
+            assert base["ok"] == args.count, base
+            runs.append(("baseline", base["seconds"]))
+            if round_ == 0:
+                lib_run = run_json([tool("bench_host"), "sync", store, lib_path(), sb.base_url, sb.ca_cert, SECRET])
+                assert lib_run["pushed"] == args.count, lib_run
+                runs.append(("libcarnet", lib_run["seconds"]))
+        baseline = statistics.median(s for n, s in runs if n == "baseline")
+        ours = next(s for n, s in runs if n == "libcarnet")
+        # carnet_sync also pulls: the changes feed brings back the N creations (N/100 pages). Its
+        # cost alone: rewind the cursor and sync again (nothing left to push).
+        db = sqlite3.connect(os.path.join(store, "carnet.sqlite"))
+        with db:
+            db.execute("UPDATE store_state SET value = 0 WHERE key = 'changes_cursor'")
+        db.close()
+        pull = run_json([tool("bench_host"), "sync", store, lib_path(), sb.base_url, sb.ca_cert, SECRET])["seconds"]
+        result = dict(count=args.count, libcarnet_seconds=ours, baseline_seconds_median=baseline,
+                      baseline_runs=[s for n, s in runs if n == "baseline"], ratio=ours / baseline,
+                      pull_back_seconds=pull, push_only_ratio=(ours - pull) / baseline,
+                      record_offline_seconds=record_seconds)
+        table(f"push {args.count} conditional creates over mutual TLS, keep-alive (same sandbox, same run)", [
+            ("", "seconds", "per item (ms)", "items/s"),
+            ("libcarnet carnet_sync (outbox -> service)", f"{ours:.2f}", f"{ours / args.count * 1e3:.3f}",
+             f"{args.count / ours:.0f}"),
+            ("baseline raw libcurl, one handle (median)", f"{baseline:.2f}", f"{baseline / args.count * 1e3:.3f}",
+             f"{args.count / baseline:.0f}"),
+            ("ratio (target <= 1.15)", f"{ours / baseline:.3f}", "", ""),
+            (f"  of which: pulling the {args.count} creations back ($changes)", f"{pull:.2f}", "", ""),
+            ("ratio of the push alone (sync minus that pull)", f"{(ours - pull) / baseline:.3f}", "", ""),
+            ("recording the adds offline (add + outbox, fsync'd)", f"{record_seconds:.2f}",
+             f"{record_seconds / args.count * 1e3:.3f}", ""),
+        ])
+        save("push", result)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------ sync
+
+def bench_sync(args):
+    lib = carnet.load(lib_path())
+    work = tempfile.mkdtemp(prefix="carnet-bench-sync-")
+    with Sandbox(rate_limit=10_000_000) as sb:
+        pro = professional_with_p12(sb, os.path.join(work, "pro"))
+        maker = Keepalive(sb, pro.identity)
+        carnet_ids = [maker.post("Patient", patient_document())["id"] for _ in range(args.carnets)]
+        # Some history on every carnet, so polling has something to read.
+        for cid in carnet_ids:
+            resource = immunization(uuid.uuid4().hex, date="2020-01-01")
+            resource["patient"] = {"reference": f"Patient/{cid}"}
+            resource["identifier"][0]["system"] = "urn:other-ehr:vaccination"
+            resource["status"] = "completed"
+            maker.post("Immunization", resource)
+        store = os.path.join(work, "store")
+        with client(lib, sb, store, pro) as c:
+            c.certificate_import_p12(pro.p12, P12_PASSWORD)
+            for i, cid in enumerate(carnet_ids):
+                c.link_set(f"patient-{i}", cid)
+            first = c.sync()  # initial catch-up: every existing vaccination proposed once
+            assert len(first["added"]) == args.carnets, len(first["added"])
+            for a in first["added"]:
+                c.vaccinations_accept(a["patient_id"], {"ignored": [a["immunization"]["id"]]})
+        # 20 carnets change elsewhere (another workstation of the same professional).
+        changed = random.Random(6).sample(carnet_ids, args.changed)
+        for cid in changed:
+            resource = immunization(uuid.uuid4().hex)
+            resource["patient"] = {"reference": f"Patient/{cid}"}
+            resource["identifier"][0]["system"] = "urn:other-ehr:vaccination"
+            resource["status"] = "completed"
+            maker.post("Immunization", resource)
+        maker.conn.close()
+        time.sleep(0.5)
+        before = access_count(sb, pro.professional.id)
+        ours = run_json([tool("bench_host"), "sync", store, lib_path(), sb.base_url, sb.ca_cert, SECRET])
+        time.sleep(0.5)
+        ours_requests = access_count(sb, pro.professional.id) - before
+        assert ours["added"] == args.changed, ours
+        ids_file = os.path.join(work, "carnets.txt")
+        with open(ids_file, "w") as f:
+            f.write("\n".join(carnet_ids) + "\n")
+        before = access_count(sb, pro.professional.id)
+        poll = run_json([tool("baseline_http"), "poll", sb.base_url, sb.ca_cert, pro.identity.cert_path,
+                         pro.identity.key_path, ids_file])
+        time.sleep(0.5)
+        poll_requests = access_count(sb, pro.professional.id) - before
+        result = dict(carnets=args.carnets, changed=args.changed, libcarnet_requests=ours_requests,
+                      libcarnet_seconds=ours["seconds"], poll_requests=poll_requests, poll_seconds=poll["seconds"],
+                      request_ratio=poll_requests / max(ours_requests, 1))
+        table(f"sync {args.carnets} linked carnets, {args.changed} changed (requests from the sandbox's access log)", [
+            ("", "requests", "seconds", "changes found"),
+            ("libcarnet carnet_sync (changes feed)", ours_requests, f"{ours['seconds']:.3f}", ours["added"]),
+            ("baseline: GET Immunization?patient= per carnet (C, libcurl)", poll_requests, f"{poll['seconds']:.3f}",
+             "(host must diff)"),
+            ("fewer requests (target >= 50x)", f"{poll_requests / max(ours_requests, 1):.0f}x",
+             f"{poll['seconds'] / ours['seconds']:.0f}x faster", ""),
+        ])
+        save("sync", result)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------ links
+
+def bench_links(args):
+    work = tempfile.mkdtemp(prefix="carnet-bench-links-")
+    store = os.path.join(work, "store")
+    run_json([tool("bench_host"), "open", store, lib_path()])  # creates the store and its schema
+    db = sqlite3.connect(os.path.join(store, "carnet.sqlite"))
+    with db:
+        db.executemany("INSERT INTO link (patient_id, carnet_id, linked_at) VALUES (?, ?, ?)",
+                       ((f"p{i}", str(uuid.UUID(int=random.getrandbits(128))), 0) for i in range(args.count)))
+    db.close()
+    result = run_json([tool("bench_host"), "links", store, lib_path(), str(args.count), str(args.lookups)])
+    assert result["found"] == args.lookups, result
+    rows = [("", "p50 (µs)", "p99 (µs)", "max (µs)")]
+    for key, label in (("carnet_link_get", "carnet_link_get (target p99 < 50 µs)"),
+                       ("raw_sqlite_prepared", "baseline: raw SQLite, prepared statement"),
+                       ("call_and_clock", "baseline: an empty library call + clock")):
+        r = result[key]
+        rows.append((label, f"{r['p50_us']:.2f}", f"{r['p99_us']:.2f}", f"{r['max_us']:.1f}"))
+    table(f"carnet_link_get, {args.count} links in the store, {args.lookups} random lookups (C driver)", rows)
+    save("links", result)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------ open, size
+
+def bench_open(args):
+    work = tempfile.mkdtemp(prefix="carnet-bench-open-")
+    fresh, existing = [], []
+    for i in range(args.runs):
+        store = os.path.join(work, f"s{i}")
+        fresh.append(run_json([tool("bench_host"), "open", store, lib_path()]))
+        existing.append(run_json([tool("bench_host"), "open", store, lib_path()]))
+    real = os.path.realpath(lib_path())
+    stripped = os.path.getsize(real)
+    unstripped_path = os.path.join(REPO, ".build", "release", "libcarnet.so")
+    unstripped = os.path.getsize(unstripped_path) if os.path.exists(unstripped_path) else None
+    med = lambda runs, k: statistics.median(r[k] for r in runs)  # noqa: E731
+    result = dict(runs=args.runs, fresh_store=fresh, existing_store=existing, so_bytes_stripped=stripped,
+                  so_bytes_unstripped=unstripped)
+    table(f"dlopen + carnet_client_open, median of {args.runs} processes (C driver, /proc/self/statm)", [
+        ("", "dlopen (ms)", "open (ms)", "total (ms)", "RSS added (MiB)"),
+        ("existing store (every start but the first)", f"{med(existing, 'dlopen_ms'):.1f}",
+         f"{med(existing, 'open_ms'):.1f}", f"{med(existing, 'total_ms'):.1f}",
+         f"{med(existing, 'rss_added_kib') / 1024:.1f}"),
+        ("new store (first start: schema created)", f"{med(fresh, 'dlopen_ms'):.1f}", f"{med(fresh, 'open_ms'):.1f}",
+         f"{med(fresh, 'total_ms'):.1f}", f"{med(fresh, 'rss_added_kib') / 1024:.1f}"),
+        ("targets", "", "", "< 50", "< 30"),
+    ])
+    table("libcarnet.so size", [("", "bytes", "MiB"),
+                                ("stripped (build/lib, what ships)", stripped, f"{stripped / 2**20:.2f}"),
+                                ("unstripped (.build/release)", unstripped or "-",
+                                 f"{unstripped / 2**20:.2f}" if unstripped else "-")])
+    save("open", result)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="bench", required=True)
+    p = sub.add_parser("push")
+    p.add_argument("--count", type=int, default=10_000)
+    p.add_argument("--rounds", type=int, default=2, help="baseline runs (around the libcarnet run)")
+    p = sub.add_parser("sync")
+    p.add_argument("--carnets", type=int, default=2000)
+    p.add_argument("--changed", type=int, default=20)
+    p = sub.add_parser("links")
+    p.add_argument("--count", type=int, default=100_000)
+    p.add_argument("--lookups", type=int, default=100_000)
+    p = sub.add_parser("open")
+    p.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    {"push": bench_push, "sync": bench_sync, "links": bench_links, "open": bench_open}[args.bench](args)
+
+
+if __name__ == "__main__":
+    main()
