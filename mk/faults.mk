@@ -4,3 +4,5 @@
 
 faults-slow: all sandbox
 	CARNET_CRASH_ROUNDS=$${CARNET_CRASH_ROUNDS:-300} $(PYTHON) -m pytest -q Tests/python/test_faults_crash.py -k killed
+
+BENCH_EXTRA += faults-slow

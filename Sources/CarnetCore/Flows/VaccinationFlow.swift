@@ -47,13 +47,22 @@ extension CarnetClient {
             }
             failure = report.blocked.first(where: { $0.hostID == hostID })?.failure ?? report.stoppedBy
         } catch {
-            // The change is recorded; a storage failure here is reported, anything else waits for a retry.
-            if error.kind == .storage { throw error }
+            // The change is recorded (committed before this push): whatever fails now, a storage
+            // error included, leaves it pending, to be pushed by the next sync. Reporting
+            // CARNET_E_STORAGE here made hosts believe an add was lost that reached the carnet
+            // (test_sqlite_io_errors_are_clear_and_lose_nothing_reported).
             failure = error
         }
-        let row = try store.vaccination(patientID: patientID.value, hostID: hostID)
+        var row: VaccinationRow?
+        var rowUnknown = false
+        do throws(CarnetFailure) {
+            row = try store.vaccination(patientID: patientID.value, hostID: hostID)
+        } catch {
+            failure = failure ?? error
+            rowUnknown = true
+        }
         var document: JSONValue = ["host_vaccination_id": .string(hostID)]
-        let state = row?.state ?? "removed"
+        let state = row?.state ?? (rowUnknown ? "pending" : "removed")
         document["state"] = .string(state)
         if let remote = row?.remoteID { document["immunization_id"] = .string(remote) }
         if let version = row?.remoteVersion { document["version"] = .number(String(version)) }
@@ -63,9 +72,11 @@ extension CarnetClient {
             document["status"] = .string(failure.kind.cName)
             document["message"] = .string(failure.message.text(configuration.locale))
         }
-        // A malformed answer leaves the item queued for a retry (Pusher.blocksItem): the call
-        // reports PENDING (the document keeps CARNET_E_PROTOCOL), not a failure of the add.
-        if var reason = failure, !delivered, reason.kind == .protocolViolation, state == "pending" || state == "removing" {
+        // A malformed answer, or the store failing after the change was recorded, leaves the item
+        // queued for a retry: the call reports PENDING (with the real domain, code and message;
+        // the document keeps CARNET_E_PROTOCOL / CARNET_E_STORAGE), not a failure of the add.
+        if var reason = failure, !delivered, reason.kind == .protocolViolation || reason.kind == .storage,
+           state == "pending" || state == "removing" {
             reason.kind = .http
             failure = reason
         }
