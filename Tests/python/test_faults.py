@@ -152,6 +152,29 @@ def test_429_retry_after_is_honoured_even_by_a_foreground_sync(client, sandbox, 
     converged(client, sandbox, pro, {"v1", "v2"})
 
 
+def test_retry_after_on_the_changes_feed_holds_a_new_client_too(lib, client, sandbox, pro, proxy, tmp_path):
+    remote = sandbox.add_vaccination(client.carnet_id, cis="61921204", date="2024-10-15")
+    proxy.inject("status", "GET", r"^/fhir/\$changes", code=503, retry_after=2)
+    started = time.monotonic()
+    report = client.sync()
+    assert report.get("offline") is True and report["status"] == "CARNET_E_HTTP", report
+    sent = proxy.count(None, r"^/fhir/")
+    # The wait is in the store: a host restarting at once does not hammer the service either.
+    client.close()
+    with open_client(lib, sandbox, str(tmp_path / "store"), pro.professional, service_url=proxy.base_url,
+                     ca_bundle_path=proxy.ca_bundle) as again:
+        report = again.sync()
+        assert report.get("offline") is True and report["status"] == "CARNET_E_LOCKED", report
+        assert proxy.count(None, r"^/fhir/") == sent, "nothing sent before Retry-After elapsed"
+        while time.monotonic() - started < 2.0:
+            time.sleep(0.1)
+        deadline = time.monotonic() + 3
+        while again.sync().get("offline"):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert [a["immunization"]["id"] for a in again.sync()["added"]] == [remote["id"]]
+
+
 # ---------------------------------------------------------------- faults on the remove (DELETE)
 
 @pytest.mark.parametrize("kind, params", [("drop_before", {}), ("drop_after", {}), ("reset_mid", {}),
