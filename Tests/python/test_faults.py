@@ -260,3 +260,54 @@ def test_connections_reset_at_accept_and_mid_handshake(lib, sandbox, pro, tmp_pa
             converged(c, sandbox, pro, {"t1", "t2"})
         finally:
             c.close()
+
+
+# ---------------------------------------------------------------- background sync respects the retry delays
+
+def background(client, interval_ms=100):
+    events = []
+    client.sync_start(interval_ms, lambda kind, detail: events.append((time.monotonic(), kind, detail)))
+    return events
+
+
+def test_background_sync_waits_for_the_backoff_before_retrying(client, sandbox, pro, proxy):
+    proxy.inject("status", "POST", POST_IMM, code=503)
+    add_pending(client, "v1", "CARNET_E_HTTP")
+    failed_at = time.monotonic()
+    events = background(client)
+    try:
+        deadline = time.monotonic() + 6
+        while proxy.count("POST", POST_IMM) < 2:
+            assert time.monotonic() < deadline, "never retried"
+            time.sleep(0.02)
+        retried_after = time.monotonic() - failed_at
+        # First retry delay: 2 s ± 20 %, on a whole-second clock: never before ~1 s, whereas a round
+        # runs every 100 ms.
+        assert retried_after >= 0.9, retried_after
+        while not any(kind == C["CARNET_EVENT_PUSHED"] for _, kind, _ in events):
+            assert time.monotonic() < deadline + 2
+            time.sleep(0.02)
+    finally:
+        client.sync_stop()
+    assert proxy.count("POST", POST_IMM) == 2
+    converged(client, sandbox, pro, {"v1"})
+
+
+def test_background_sync_respects_retry_after(client, sandbox, pro, proxy):
+    proxy.inject("status", "POST", POST_IMM, code=429, retry_after=3)
+    add_pending(client, "v1", "CARNET_E_LOCKED")
+    failed_at = time.monotonic()
+    events = background(client)
+    try:
+        deadline = time.monotonic() + 8
+        while proxy.count("POST", POST_IMM) < 2:
+            assert time.monotonic() < deadline, "never retried"
+            time.sleep(0.02)
+        assert time.monotonic() - failed_at >= 3.0
+        assert proxy.count("GET", r"^/fhir/\$changes") == 0, "no pull either while the service asked to wait"
+        while not any(kind == C["CARNET_EVENT_PUSHED"] for _, kind, _ in events):
+            assert time.monotonic() < deadline + 2
+            time.sleep(0.02)
+    finally:
+        client.sync_stop()
+    converged(client, sandbox, pro, {"v1"})
