@@ -2,13 +2,14 @@
 #
 #   make fuzz          each libFuzzer target for FUZZ_SECONDS (default 60) from Tests/fuzz/corpus/
 #   make fuzz-replay   replays the committed corpora once (fast; part of `make test`)
-#   make sanitize      the Swift tests under ThreadSanitizer and AddressSanitizer
+#   make sanitize      the Swift tests under ThreadSanitizer and AddressSanitizer, and the library
+#                      under AddressSanitizer through the ctypes suites
 #
 # The Python security suites (Tests/python/test_tls_matrix.py, test_hostile_service.py,
 # test_secrets_at_rest.py, test_no_patient_data_in_logs.py, test_sandbox_abuse.py,
 # test_properties.py) run with the other ctypes tests in `make python-test`.
 
-.PHONY: fuzz fuzz-build fuzz-library fuzz-replay sanitize sanitize-thread sanitize-address
+.PHONY: fuzz fuzz-build fuzz-library fuzz-replay sanitize sanitize-thread sanitize-address sanitize-library-address
 
 FUZZ_SECONDS ?= 60
 FUZZ_DIR := $(BUILD)/fuzz
@@ -69,7 +70,28 @@ fuzz-replay: $(FUZZ_JSON) $(FUZZ_ARGUMENTS)
 TEST_EXTRA += fuzz-replay
 
 # Separate scratch paths: sanitized builds never mix with the normal one.
-sanitize: sanitize-thread sanitize-address
+sanitize: sanitize-thread sanitize-address sanitize-library-address
+
+# The library itself under AddressSanitizer, driven by the ctypes suites (threads, lifecycle, every
+# flow, hostile arguments, TLS matrix, hostile service, secrets at rest, properties). The runtime is
+# preloaded into Python (and inherited by the suites' child processes); any report fails the run.
+ASAN_RUNTIME := $(firstword $(wildcard $(SWIFT_RUNTIME_DIR)/../../clang/*/lib/linux/libclang_rt.asan-x86_64.so))
+ASAN_LIBRARY_SUITES := test_threads.py test_lifecycle.py test_flows.py test_arguments.py test_tls_matrix.py \
+	test_hostile_service.py test_secrets_at_rest.py test_properties.py
+
+sanitize-library-address: sandbox
+	swift build -c release --scratch-path .build-asanlib --product carnet -Xswiftc -sanitize=address
+	rm -rf $(BUILD)/asan-reports && mkdir -p $(BUILD)/asan-reports
+	@# The sandbox the suites start must not inherit the preloaded runtime: only the library is under test.
+	printf '#!/bin/sh\nunset LD_PRELOAD ASAN_OPTIONS\nexec %s "$$@"\n' "$(CARNET_SANDBOX_BIN)" > $(BUILD)/asan-reports/sandbox
+	chmod +x $(BUILD)/asan-reports/sandbox
+	cd Tests/python && CARNET_LIB=$(abspath .build-asanlib/release/libcarnet.so) \
+	  CARNET_SANDBOX_BIN=$(abspath $(BUILD)/asan-reports/sandbox) \
+	  ASAN_OPTIONS=detect_leaks=0:halt_on_error=1:log_path=$(abspath $(BUILD)/asan-reports)/asan \
+	  LD_PRELOAD=$(ASAN_RUNTIME):$(SWIFT_RUNTIME_DIR)/libdispatch.so \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider $(ASAN_LIBRARY_SUITES)
+	@if ls $(BUILD)/asan-reports/asan.* >/dev/null 2>&1; then cat $(BUILD)/asan-reports/asan.*; exit 1; fi
+	@echo "sanitize-library-address: no AddressSanitizer report"
 
 sanitize-thread:
 	swift test --sanitize=thread --scratch-path .build-tsan

@@ -270,8 +270,10 @@ class LoopbackServer:
         self._stop.set()
         self._accept.join(timeout=5)
         self.sock.close()
+        # Connection threads are daemons; a handler that stalls on purpose (a silent
+        # server) is not waited for longer than a second.
         for thread in self._threads:
-            thread.join(timeout=5)
+            thread.join(timeout=1)
 
     def __enter__(self):
         return self
