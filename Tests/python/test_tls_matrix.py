@@ -11,6 +11,7 @@ permissive Python client, so that a refusal is proven to be the library's.
 """
 import datetime
 import ssl
+import subprocess
 import time
 import uuid
 
@@ -81,6 +82,17 @@ def accepted(lib, tmp_path, server, url=None, ca=None, **options):
     return served[0]
 
 
+def plain_curl_accepts(server, ca, url=None):
+    """Debian's curl with its defaults (libcurl 7.88, OpenSSL 3, security level 2): proves the
+    case is one libcurl accepts unless Carnet's policy refuses it. The server's record of this
+    request is then cleared."""
+    done = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10",
+                           "--cacert", ca, url or server.url() + "/metadata"], capture_output=True, text=True)
+    server.exchanges.clear()
+    server.connections = 0
+    return done.returncode == 0 and done.stdout == "200"
+
+
 def assert_tls_failure(failure, fragment, code=None):
     assert carnet.STATUS_NAMES[failure.status] == "CARNET_E_TLS", failure
     assert failure.domain == carnet.C["CARNET_DOMAIN_TLS"]
@@ -134,6 +146,7 @@ def test_host_named_only_in_the_common_name_is_refused(lib, tmp_path, pki):
     # CN=localhost, no subjectAltName: curl and OpenSSL accept it by default.
     cert, key = pki.root.issue(common_name="localhost", san=False)
     with serve(pki, cert, key) as server:
+        assert plain_curl_accepts(server, pki.root_path, server.url("localhost"))
         failure = refused(lib, tmp_path, server, url=server.url("localhost"), ca=pki.root_path)
     record("cn-only", assert_tls_failure(failure, "nom", code=62))
 
@@ -224,6 +237,7 @@ def test_tls_1_0_and_1_1_with_rsa_key_exchange_are_refused(lib, tmp_path, pki, v
     with serve(pki, cert, key, weak=True, minimum=version, maximum=version, ciphers="AES128-SHA") as server:
         negotiated, cipher = probe(server, minimum=version, maximum=version)
         assert negotiated in ("TLSv1", "TLSv1.1") and cipher == "AES128-SHA"
+        assert plain_curl_accepts(server, pki.root_path)
         failure = refused(lib, tmp_path, server, ca=pki.root_path)
     record("old-protocol", assert_tls_failure(failure, "protocole obsolète"))
 
@@ -233,6 +247,7 @@ def test_tls_1_2_without_forward_secrecy_is_refused(lib, tmp_path, pki):
     with serve(pki, cert, key, maximum=TLS.TLSv1_2, ciphers="AES256-SHA:AES128-GCM-SHA256") as server:
         negotiated, cipher = probe(server, maximum=TLS.TLSv1_2)
         assert negotiated == "TLSv1.2" and cipher in ("AES256-SHA", "AES128-GCM-SHA256")
+        assert plain_curl_accepts(server, pki.root_path)
         failure = refused(lib, tmp_path, server, ca=pki.root_path)
     record("no-forward-secrecy", assert_tls_failure(failure, "confidentialité persistante"))
 
