@@ -209,6 +209,33 @@ def test_a_token_is_refused_with_another_certificate(sandbox, pro_a, pro_b):
 
 # ----------------------------------------------------------------------------- guessing
 
+def test_share_code_guessing_through_the_library_is_locked_out(lib, sandbox, tmp_path):
+    """30 wrong share codes in 15 minutes lock lookups for this professional (even a right code),
+    not for others; the library reports the lock as CARNET_E_LOCKED and never echoes a code."""
+    professional, identity = sandbox.professional_identity()
+    family = sandbox.create_ten_carnet_citizen()
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    statuses = []
+    with library_client(lib, sandbox, tmp_path, identity, professional) as client:
+        for attempt in range(32):
+            symbols = "".join(alphabet[(attempt * 7 + i * 13) % len(alphabet)] for i in range(11))
+            guess = f"{symbols[:4]}-{symbols[4:8]}-{symbols[8:]}"
+            try:
+                client.share_code_lookup(guess)
+                statuses.append("CARNET_OK")
+            except carnet.CarnetFailure as failure:
+                statuses.append(status_name(failure))
+                assert guess not in failure.message and symbols[:4] not in failure.message
+        with pytest.raises(carnet.CarnetFailure) as failure:
+            client.share_code_lookup(family.share_code)
+        assert status_name(failure.value) == "CARNET_E_LOCKED", "even a right code waits for the lock"
+    assert statuses[:30] == ["CARNET_E_ACCESS_DENIED"] * 30, statuses
+    assert statuses[30:] == ["CARNET_E_LOCKED"] * 2, statuses
+    # Another professional is not locked by this one's guesses.
+    _, other = sandbox.professional_identity()
+    assert len(sandbox.lookup_share_code(other, family.share_code)) == 10
+
+
 def test_withdrawal_code_guessing_is_locked_out_and_a_used_code_refused(lib, tmp_path):
     with Sandbox(withdrawal_max_failures=3) as own:
         professional = own.create_professional()
