@@ -120,6 +120,14 @@ def test_expired_server_certificate_is_refused(lib, tmp_path, pki):
     record("expired", assert_tls_failure(failure, "a expiré", code=10))
 
 
+def test_refusals_are_in_english_on_request(lib, tmp_path, pki):
+    cert, key = pki.root.issue(ips=["127.0.0.1"], key_kind="rsa")
+    with serve(pki, cert, key, maximum=TLS.TLSv1_2, ciphers="AES256-SHA") as server:
+        failure = refused(lib, tmp_path, server, ca=pki.root_path, locale=carnet.C["CARNET_LOCALE_EN"])
+    assert carnet.STATUS_NAMES[failure.status] == "CARNET_E_TLS"
+    assert failure.message.startswith("Secure connection refused: ") and "forward secrecy" in failure.message
+
+
 def test_not_yet_valid_server_certificate_is_refused(lib, tmp_path, pki):
     cert, key = pki.root.issue(ips=["127.0.0.1"], not_before=now() + datetime.timedelta(days=2),
                                not_after=now() + datetime.timedelta(days=60))
