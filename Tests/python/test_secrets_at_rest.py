@@ -219,3 +219,30 @@ def test_pkcs12_with_a_chain_and_a_key_from_cryptography_loads(lib, tmp_path, id
     data = pkcs12.serialize_key_and_certificates(b"pro", pki.key, pki.cert, [pki.ca.cert], encryption)
     path = write(directory / "chain.p12", data)
     assert import_p12(lib, tmp_path, path, P12_PASSWORD)["issuer"].endswith("Carnet test client CA")
+
+
+@pytest.mark.parametrize("tamper", ["iterations", "ciphertext", "binding"])
+def test_a_tampered_sealed_key_is_refused_quickly(lib, tmp_path, flows, tamper):
+    import shutil
+    import time
+    store = str(tmp_path / "copy")
+    shutil.copytree(flows.store, store)
+    with sqlite3.connect(os.path.join(store, "carnet.sqlite")) as db:
+        certificate, sealed = db.execute("SELECT certificate_pem, sealed_key FROM identity").fetchone()
+        sealed = bytearray(sealed)
+        if tamper == "iterations":
+            sealed[5:9] = struct.pack(">I", 0xFFFFFFFF)  # would take hours if honoured
+        elif tamper == "ciphertext":
+            sealed[-1] ^= 0x01
+        else:
+            db.execute("UPDATE identity SET certificate_pem = ?", (bytes(certificate).replace(b"A", b"B", 1),))
+        db.execute("UPDATE identity SET sealed_key = ?", (bytes(sealed),))
+    started = time.monotonic()
+    with carnet.Client(lib, store, identity_secret=flows.secrets["identity secret"],
+                       service_url="https://127.0.0.1:9/fhir") as client:
+        with pytest.raises(carnet.CarnetFailure) as failure:
+            client.vaccinations_list(flows.patient_values["host patient id"])
+    assert time.monotonic() - started < 10
+    assert carnet.STATUS_NAMES[failure.value.status] in ("CARNET_E_STORAGE", "CARNET_E_IDENTITY_SECRET",
+                                                         "CARNET_E_CREDENTIALS"), failure.value
+    assert "secret" in failure.value.message or "endommagé" in failure.value.message
