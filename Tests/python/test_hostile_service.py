@@ -259,6 +259,20 @@ def test_error_answers_with_hostile_bodies_are_still_understood(pki, tmp_path):
     assert_failure(result, "CARNET_E_HTTP", "indisponible")
 
 
+@pytest.mark.parametrize("status, expected", [(422, "CARNET_E_REJECTED"), (400, "CARNET_E_HTTP"),
+                                              (403, "CARNET_E_CREDENTIALS"), (500, "CARNET_E_HTTP")])
+def test_the_services_own_text_never_reaches_the_doctor(pki, tmp_path, status, expected):
+    marker = "Jeanne MARTIN née le 02/04/1950 <script>"
+    outcome = {"resourceType": "OperationOutcome", "issue": [{
+        "severity": "error", "code": "invalid", "diagnostics": marker,
+        "details": {"text": marker, "coding": [{"system": "x", "code": marker}]}}]}
+    with hostile(pki, body_answer(json.dumps(outcome).encode(), status=status)) as server:
+        result = run_child(pki, tmp_path, server.url())
+    assert_failure(result, expected)
+    for word in ("Jeanne", "MARTIN", "1950", "script"):
+        assert word not in result["message"], result
+
+
 def test_the_status_names_are_known(lib):
     for name in ("CARNET_E_PROTOCOL", "CARNET_E_TIMEOUT", "CARNET_E_NETWORK", "CARNET_E_HTTP"):
         assert lib.carnet_status_string(carnet.C[name]).decode() == name
