@@ -113,8 +113,10 @@ class Rule:
         self.remaining = times
         self.params = params
 
-    def matches(self, method, path):
-        return self.remaining > 0 and (self.method is None or self.method == method) and self.path.search(path)
+    def matches(self, method, path, body=b""):
+        pattern = self.params.get("body")
+        return (self.remaining > 0 and (self.method is None or self.method == method) and self.path.search(path)
+                and (pattern is None or re.search(pattern, body)))
 
 
 def _reset(sock):
@@ -163,7 +165,8 @@ class FaultProxy:
         return f"https://127.0.0.1:{self.port}/fhir"
 
     def inject(self, kind: str, method: str | None = None, path: str = r".", times: int = 1, **params) -> Rule:
-        """Applies fault ``kind`` to the next ``times`` requests matching ``method`` and ``path`` (regex)."""
+        """Applies fault ``kind`` to the next ``times`` requests matching ``method`` and ``path`` (regex),
+        and ``body`` (a bytes regex) when given."""
         rule = Rule(method, path, kind, times, **params)
         with self.lock:
             self.rules.append(rule)
@@ -203,10 +206,10 @@ class FaultProxy:
             self.connections += 1
             threading.Thread(target=self._serve, args=(raw,), daemon=True).start()
 
-    def _take_rule(self, method, path):
+    def _take_rule(self, method, path, body):
         with self.lock:
             for rule in self.rules:
-                if rule.matches(method, path):
+                if rule.matches(method, path, body):
                     rule.remaining -= 1
                     return rule
         return None
@@ -225,7 +228,7 @@ class FaultProxy:
                 if request is None:
                     break
                 method, target, headers, body = request
-                rule = self._take_rule(method, target)
+                rule = self._take_rule(method, target, body)
                 kind = rule.kind if rule else "ok"
                 with self.lock:
                     self.seen.append((method, target, kind))

@@ -2,6 +2,7 @@
 carnet-sandbox (fault_proxy.py), each test ending with the invariant "service set == host set,
 no duplicate, outbox empty after recovery" (fault_support.assert_converged)."""
 import random
+import threading
 import time
 
 import pytest
@@ -173,6 +174,33 @@ def test_retry_after_on_the_changes_feed_holds_a_new_client_too(lib, client, san
             assert time.monotonic() < deadline
             time.sleep(0.2)
         assert [a["immunization"]["id"] for a in again.sync()["added"]] == [remote["id"]]
+
+
+def test_remove_while_the_first_push_of_its_add_is_in_flight(client, sandbox, pro, proxy):
+    # v2 waits in the outbox never attempted (the service asked to wait), then its first push is
+    # slow: the service creates it but the answer comes after the library's timeout. The host
+    # removes v2 while that request is in flight: it must not be "cancelled before sending"
+    # locally while the service creates it (it used to be: an orphan on the service).
+    proxy.inject("status", "POST", POST_IMM, code=429, retry_after=1)
+    add_pending(client, "v1", "CARNET_E_LOCKED")
+    add_pending(client, "v2", "CARNET_E_LOCKED")
+    assert [p["attempts"] for p in client.outbox_status()["pending"]] == [1, 0]
+    proxy.inject("delay", "POST", POST_IMM, body=rb'"v2"', seconds=TIMEOUT_MS / 1000 + 0.5)
+    time.sleep(2.1)
+    syncing = threading.Thread(target=client.sync)
+    syncing.start()
+    deadline = time.monotonic() + 5
+    while proxy.count("POST", POST_IMM, fault="delay") == 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(0.2)  # the service has created v2; its answer is held back
+    status = client.vaccination_remove("patient", "v2")
+    syncing.join(10)
+    assert status_name(status) in ("CARNET_OK", "CARNET_PENDING")
+    for _ in range(3):
+        if client.sync()["pending"] == []:
+            break
+    converged(client, sandbox, pro, {"v1"})
 
 
 # ---------------------------------------------------------------- faults on the remove (DELETE)

@@ -113,9 +113,13 @@ extension LocalStore {
                     return .confirmedRemoteDeletion
                 }
                 if state == "removing" { return .queued }
+                // Never sent: not attempted, and not being sent right now (`markSending`): a push in
+                // flight may be creating it on the service, so that one is removed from there.
                 let neverSent = try db.query(
-                    "SELECT seq FROM outbox WHERE patient_id = ? AND host_id = ? AND operation = 'add' AND attempts = 0",
-                    key)
+                    """
+                    SELECT seq FROM outbox WHERE patient_id = ? AND host_id = ? AND operation = 'add' AND attempts = 0
+                        AND last_status IS NULL
+                    """, key)
                 if row[1] == .null, !neverSent.isEmpty {
                     try db.query("DELETE FROM outbox WHERE patient_id = ? AND host_id = ?", key)
                     try db.query("DELETE FROM vaccination WHERE patient_id = ? AND host_id = ?", key)
@@ -178,25 +182,69 @@ extension LocalStore {
         }
     }
 
+    /// Marks items about to be sent (`last_status` 0, which reports no status), so that a remove
+    /// recorded meanwhile is not taken for the cancellation of something never sent.
+    func markSending(_ items: [OutboxItem]) throws(CarnetFailure) {
+        try withConnection { db throws(CarnetFailure) in
+            try db.relaxedTransaction { () throws(CarnetFailure) in
+                for item in items where item.attempts == 0 {
+                    try db.query("UPDATE outbox SET last_status = 0 WHERE seq = ? AND attempts = 0 AND last_status IS NULL",
+                                 [.integer(item.seq)])
+                }
+            }
+        }
+    }
+
+    /// Undoes `markSending` for items the round stopped before sending.
+    func unmarkSending(_ items: [OutboxItem]) throws(CarnetFailure) {
+        try withConnection { db throws(CarnetFailure) in
+            try db.relaxedTransaction { () throws(CarnetFailure) in
+                for item in items where item.attempts == 0 {
+                    try db.query("UPDATE outbox SET last_status = NULL WHERE seq = ? AND attempts = 0 AND last_status = 0",
+                                 [.integer(item.seq)])
+                }
+            }
+        }
+    }
+
+    /// Delivered items of one page, recorded in one relaxed transaction (see `completeAdd`).
+    func completeBatch(adds: [(item: OutboxItem, remoteID: String, version: Int64)], removes: [OutboxItem])
+        throws(CarnetFailure)
+    {
+        guard !adds.isEmpty || !removes.isEmpty else { return }
+        try withConnection { db throws(CarnetFailure) in
+            try db.relaxedTransaction { () throws(CarnetFailure) in
+                for add in adds { try LocalStore.completeAdd(db, add.item, remoteID: add.remoteID, version: add.version) }
+                for item in removes { try LocalStore.completeRemove(db, item) }
+            }
+        }
+    }
+
     /// The add reached the service: the item leaves the outbox, the row is synced.
     /// Committed without its own fsync (see `relaxedTransaction`): lost in a power cut, the
     /// item is simply pushed again and the conditional create finds it.
     func completeAdd(_ item: OutboxItem, remoteID: String, version: Int64) throws(CarnetFailure) {
         try withConnection { db throws(CarnetFailure) in
             try db.relaxedTransaction { () throws(CarnetFailure) in
-                try db.query("DELETE FROM outbox WHERE seq = ?", [.integer(item.seq)])
-                // If the host already asked to remove it, the row stays 'removing'.
-                try db.query(
-                    """
-                    UPDATE vaccination SET remote_id = ?, remote_version = ?, updated_at = ?,
-                        state = CASE state WHEN 'removing' THEN 'removing' ELSE 'synced' END
-                    WHERE patient_id = ? AND host_id = ?
-                    """,
-                    [.text(remoteID), .integer(version), .integer(Clock.nowSeconds()), .text(item.patientID),
-                     .text(item.hostID)])
-                try db.query("DELETE FROM proposal WHERE remote_id = ?", [.text(remoteID)])
+                try LocalStore.completeAdd(db, item, remoteID: remoteID, version: version)
             }
         }
+    }
+
+    private static func completeAdd(_ db: SQLiteConnection, _ item: OutboxItem, remoteID: String, version: Int64)
+        throws(CarnetFailure)
+    {
+        try db.query("DELETE FROM outbox WHERE seq = ?", [.integer(item.seq)])
+        // If the host already asked to remove it, the row stays 'removing'.
+        try db.query(
+            """
+            UPDATE vaccination SET remote_id = ?, remote_version = ?, updated_at = ?,
+                state = CASE state WHEN 'removing' THEN 'removing' ELSE 'synced' END
+            WHERE patient_id = ? AND host_id = ?
+            """,
+            [.text(remoteID), .integer(version), .integer(Clock.nowSeconds()), .text(item.patientID),
+             .text(item.hostID)])
+        try db.query("DELETE FROM proposal WHERE remote_id = ?", [.text(remoteID)])
     }
 
     /// The remove reached the service (or the vaccination was already gone). Relaxed commit:
@@ -204,14 +252,18 @@ extension LocalStore {
     func completeRemove(_ item: OutboxItem) throws(CarnetFailure) {
         try withConnection { db throws(CarnetFailure) in
             try db.relaxedTransaction { () throws(CarnetFailure) in
-                try db.query("DELETE FROM outbox WHERE seq = ?", [.integer(item.seq)])
-                let removed = try db.query(
-                    "DELETE FROM vaccination WHERE patient_id = ? AND host_id = ? RETURNING remote_id",
-                    [.text(item.patientID), .text(item.hostID)])
-                if let remote = removed.first?.first, remote != .null {
-                    try db.query("DELETE FROM proposal WHERE remote_id = ?", [remote])
-                }
+                try LocalStore.completeRemove(db, item)
             }
+        }
+    }
+
+    private static func completeRemove(_ db: SQLiteConnection, _ item: OutboxItem) throws(CarnetFailure) {
+        try db.query("DELETE FROM outbox WHERE seq = ?", [.integer(item.seq)])
+        let removed = try db.query(
+            "DELETE FROM vaccination WHERE patient_id = ? AND host_id = ? RETURNING remote_id",
+            [.text(item.patientID), .text(item.hostID)])
+        if let remote = removed.first?.first, remote != .null {
+            try db.query("DELETE FROM proposal WHERE remote_id = ?", [remote])
         }
     }
 

@@ -37,16 +37,24 @@ struct Pusher {
         var pages = 0
         while let last = items.last, pages < Pusher.maxPages {
             pages += 1
-            for item in items {
+            try client.store.markSending(items)
+            var done = Completions()
+            for (index, item) in items.enumerated() {
                 do throws(CarnetFailure) {
                     try token.check()
                     switch item.operation {
-                    case .add: try pushAdd(item, system: system)
-                    case .remove: try pushRemove(item)
+                    case .add: try pushAdd(item, system: system, into: &done)
+                    case .remove:
+                        try done.flush(client.store)  // its row must show the add's remote id
+                        try pushRemove(item, into: &done)
                     }
                     report.pushed += 1
                 } catch {
-                    if error.kind == .storage || error.kind == .internalError { throw error }
+                    if error.kind == .storage || error.kind == .internalError {
+                        try? done.flush(client.store)
+                        throw error
+                    }
+                    try done.flush(client.store)
                     let blocking = Pusher.blocksItem(error)
                     let attempt = min(max(item.attempts, 0), 1_000_000) + 1  // a tampered store cannot make this trap
                     let next = Clock.nowSeconds() + Backoff.delay(attempts: attempt,
@@ -60,13 +68,31 @@ struct Pusher {
                         report.blocked.append((item.hostID, error))
                         continue
                     }
+                    try client.store.unmarkSending(Array(items[(index + 1)...]))
                     report.stoppedBy = error
                     return report
                 }
             }
+            try done.flush(client.store)
             items = try client.store.outboxItems(patient: patient, dueOnly: dueOnly, after: last.seq, limit: Pusher.pageSize)
         }
         return report
+    }
+
+    /// Deliveries of the current page not yet written: committed together, in one relaxed
+    /// transaction, at the end of the page, before a remove and before any failure is recorded.
+    /// Lost in a crash, they are pushed again (idempotent) rather than counted twice.
+    struct Completions {
+        var adds: [(item: OutboxItem, remoteID: String, version: Int64)] = []
+        var removes: [OutboxItem] = []
+
+        mutating func flush(_ store: LocalStore) throws(CarnetFailure) {
+            guard !adds.isEmpty || !removes.isEmpty else { return }
+            let (a, r) = (adds, removes)
+            adds.removeAll()
+            removes.removeAll()
+            try store.completeBatch(adds: a, removes: r)
+        }
     }
 
     /// Outbox items read per query, and the most pages one round pushes (10 000 items).
@@ -83,7 +109,7 @@ struct Pusher {
         }
     }
 
-    private func pushAdd(_ item: OutboxItem, system: String) throws(CarnetFailure) {
+    private func pushAdd(_ item: OutboxItem, system: String, into done: inout Completions) throws(CarnetFailure) {
         guard let row = try client.store.vaccination(patientID: item.patientID, hostID: item.hostID) else {
             try client.store.completeRemove(item)  // the row is gone: nothing to send
             return
@@ -105,10 +131,10 @@ struct Pusher {
             throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
         }
         let version = created["meta"]?["versionId"]?.stringValue.flatMap { Int64($0) } ?? 1
-        try client.store.completeAdd(item, remoteID: id, version: version)
+        done.adds.append((item, id, version))
     }
 
-    private func pushRemove(_ item: OutboxItem) throws(CarnetFailure) {
+    private func pushRemove(_ item: OutboxItem, into done: inout Completions) throws(CarnetFailure) {
         guard let row = try client.store.vaccination(patientID: item.patientID, hostID: item.hostID),
               let remoteID = row.remoteID
         else {
@@ -122,7 +148,7 @@ struct Pusher {
         } catch where error.kind == .notFound {
             // Already deleted (by us in a lost answer, or elsewhere): the wish is fulfilled.
         }
-        try client.store.completeRemove(item)
+        done.removes.append(item)
     }
 }
 
