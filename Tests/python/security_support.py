@@ -192,6 +192,19 @@ def json_answer(body=EMPTY_BUNDLE, status=200, content_type="application/fhir+js
     return handler
 
 
+def _linger(raw):
+    """Closes like a well-behaved server (and like the sandbox): stop sending, read what the
+    client already sent, then close. Closing with unread data would send a TCP reset, which
+    can destroy the TLS alert before the client reads it (see docs/security.md, known gaps)."""
+    try:
+        raw.shutdown(socket.SHUT_WR)
+        raw.settimeout(1.0)
+        while raw.recv(65536):
+            pass
+    except OSError:
+        pass
+
+
 class LoopbackServer:
     """An HTTPS (or plain TCP, with context=None) server on loopback, one thread
     per connection, recording every connection in `exchanges`."""
@@ -236,10 +249,12 @@ class LoopbackServer:
         connection = raw
         try:
             if self.context is not None:
+                connection = self.context.wrap_socket(raw, server_side=True, do_handshake_on_connect=False)
                 try:
-                    connection = self.context.wrap_socket(raw, server_side=True)
+                    connection.do_handshake()
                 except (ssl.SSLError, OSError) as error:
                     exchange.handshake_error = error
+                    _linger(connection)
                     return
                 exchange.handshake_ok = True
                 exchange.tls_version = connection.version()

@@ -401,3 +401,22 @@ def test_an_enrollment_redirect_is_not_followed_with_the_code(lib, tmp_path, pki
         assert elsewhere.connections == 0, "the code was carried to the redirect target"
     assert carnet.STATUS_NAMES[failure.value.status] == "CARNET_E_PROTOCOL", failure.value
     assert "ABCD" not in failure.value.message
+
+
+@pytest.mark.parametrize("version", [TLS.TLSv1_2, TLS.TLSv1_3], ids=["tls1.2", "tls1.3"])
+def test_a_server_refusing_the_client_certificate_is_a_credentials_problem(lib, tmp_path, pki, version):
+    """With TLS 1.2 the refusal is a handshake alert; with TLS 1.3 it arrives on the first read
+    (curl error 56). Both are the professional's certificate, never "network unreachable"."""
+    other_ca = Authority("Another client CA")
+    other_path = write(tmp_path / "other-ca.pem", cert_pem(other_ca.cert))
+    cert, key = pki.root.issue(ips=["127.0.0.1"])
+    context = server_context(cert_pem(cert), key, client_ca=other_path, require_client_cert=True,
+                             minimum=version, maximum=version)
+    with LoopbackServer(context) as server:
+        with pytest.raises(carnet.CarnetFailure) as failure:
+            list_vaccinations(lib, tmp_path, server.url(), pki.root_path)
+        assert all(e.request_line is None for e in server.exchanges)
+        assert server.connections >= 1
+    assert carnet.STATUS_NAMES[failure.value.status] == "CARNET_E_CREDENTIALS", failure.value
+    assert failure.value.domain == carnet.C["CARNET_DOMAIN_CREDENTIALS"]
+    assert "certificat professionnel" in failure.value.message
