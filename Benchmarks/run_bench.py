@@ -49,8 +49,14 @@ def tool(name):
 
 
 def run_json(args, **kw):
+    """Runs a driver; returns its JSON line, with the child's CPU time (user + system) added."""
+    import resource
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(args, check=True, capture_output=True, text=True, **kw)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["cpu_seconds"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return result
 
 
 def table(title, rows):
@@ -135,21 +141,23 @@ def bench_push(args):
             ours = run_json([tool("bench_host"), "sync", store, lib_path(), sb.base_url, sb.ca_cert, SECRET])
             assert ours["pushed"] == args.count, ours
             rounds.append(dict(record=record, baseline=base["seconds"], libcarnet=ours["seconds"],
-                               ratio=ours["seconds"] / base["seconds"]))
+                               ratio=ours["seconds"] / base["seconds"], baseline_cpu=base["cpu_seconds"],
+                               libcarnet_cpu=ours["cpu_seconds"]))
         # carnet_sync also pulls: the changes feed brings back the N creations (N/100 pages). Its
         # cost alone: rewind the cursor to before the last round and sync again (nothing to push).
         db = sqlite3.connect(os.path.join(store, "carnet.sqlite"))
         with db:
             db.execute("UPDATE store_state SET value = ? WHERE key = 'changes_cursor'", (cursor_before_last,))
         db.close()
-        pull = run_json([tool("bench_host"), "sync", store, lib_path(), sb.base_url, sb.ca_cert, SECRET])["seconds"]
+        pulled = run_json([tool("bench_host"), "sync", store, lib_path(), sb.base_url, sb.ca_cert, SECRET])
+        pull, pull_cpu = pulled["seconds"], pulled["cpu_seconds"]
         med = lambda k: statistics.median(r[k] for r in rounds)  # noqa: E731
         ours, baseline = med("libcarnet"), med("baseline")
         push_ratios = [(r["libcarnet"] - pull) / r["baseline"] for r in rounds]
         result = dict(count=args.count, rounds=rounds, libcarnet_seconds_median=ours,
                       baseline_seconds_median=baseline, ratio_median=med("ratio"), pull_back_seconds=pull,
                       push_only_ratio_median=statistics.median(push_ratios),
-                      record_offline_seconds_median=med("record"))
+                      record_offline_seconds_median=med("record"), pull_back_cpu_seconds=pull_cpu)
         n = args.count
         table(f"push {n} conditional creates over mutual TLS, keep-alive (same sandbox; median of {args.rounds} "
               "rounds, baseline and libcarnet adjacent in each)", [
@@ -164,6 +172,13 @@ def bench_push(args):
              " ".join(f"{x:.2f}" for x in push_ratios), ""),
             ("recording the adds offline (add + outbox, fsync'd)", f"{med('record'):.2f}",
              f"{med('record') / n * 1e3:.3f}", ""),
+        ])
+        table("client CPU (user + system of the client process; the sandbox not included)", [
+            ("", "CPU seconds", "per item (ms)", ""),
+            ("libcarnet carnet_sync (includes the identity unlock, PBKDF2)", f"{med('libcarnet_cpu'):.2f}",
+             f"{med('libcarnet_cpu') / n * 1e3:.3f}", ""),
+            ("  of which the pull back and the unlock (the pull-only run)", f"{pull_cpu:.2f}", "", ""),
+            ("baseline raw libcurl", f"{med('baseline_cpu'):.2f}", f"{med('baseline_cpu') / n * 1e3:.3f}", ""),
         ])
         save("push", result)
     shutil.rmtree(work, ignore_errors=True)
