@@ -420,3 +420,20 @@ def test_a_server_refusing_the_client_certificate_is_a_credentials_problem(lib, 
     assert carnet.STATUS_NAMES[failure.value.status] == "CARNET_E_CREDENTIALS", failure.value
     assert failure.value.domain == carnet.C["CARNET_DOMAIN_CREDENTIALS"]
     assert "certificat professionnel" in failure.value.message
+
+
+@pytest.mark.parametrize("version", [TLS.TLSv1_2, TLS.TLSv1_3], ids=["tls1.2", "tls1.3"])
+def test_enrolling_at_an_address_that_requires_a_certificate_is_not_a_cipher_problem(lib, tmp_path, pki, version):
+    """A TLS 1.2 server wanting a client certificate aborts with handshake_failure, the alert a
+    server without common ciphers sends too: the verified server certificate tells them apart."""
+    cert, key = pki.root.issue(ips=["127.0.0.1"])
+    context = server_context(cert_pem(cert), key, client_ca=pki.client.ca_path, require_client_cert=True,
+                             minimum=version, maximum=version)
+    with LoopbackServer(context) as server:
+        with carnet.Client(lib, str(tmp_path / "s"), enrollment_url=server.url(path=""), ca_bundle_path=pki.root_path,
+                           identity_secret=IDENTITY_SECRET, account_email="dr@example.org") as client:
+            with pytest.raises(carnet.CarnetFailure) as failure:
+                client.certificate_enroll("ABCD-EFGH-JKLM-NPQR")
+        assert all(e.request_line is None for e in server.exchanges)
+    assert carnet.STATUS_NAMES[failure.value.status] == "CARNET_E_CREDENTIALS", failure.value
+    assert "chiffrement" not in failure.value.message

@@ -62,10 +62,15 @@ final class HTTPTransport: @unchecked Sendable {
     private var handle: UnsafeMutableRawPointer?
     /// The host name for the SSL_CTX callback; lives as long as the transport.
     private let policyHost: UnsafeMutablePointer<CChar>?
+    /// What the SSL_CTX callback applies and records (host, "server certificate verified");
+    /// lives as long as the transport, touched only under `lock` and by curl's callbacks.
+    private let policy: UnsafeMutablePointer<copenssl_tls_policy>
 
     init(settings: Settings) throws(CarnetFailure) {
         self.settings = settings
         self.policyHost = HTTPTransport.duplicate(settings.host)
+        self.policy = UnsafeMutablePointer<copenssl_tls_policy>.allocate(capacity: 1)
+        self.policy.initialize(to: copenssl_tls_policy(host: UnsafePointer(policyHost), server_verified: 0))
         guard let curl = curl_easy_init() else { throw .internal("curl_easy_init failed") }
         handle = curl
     }
@@ -73,6 +78,7 @@ final class HTTPTransport: @unchecked Sendable {
     deinit {
         if let handle { curl_easy_cleanup(handle) }
         if let policyHost { policyHost.deallocate() }
+        policy.deallocate()
     }
 
     private static func duplicate(_ text: String) -> UnsafeMutablePointer<CChar>? {
@@ -138,9 +144,9 @@ final class HTTPTransport: @unchecked Sendable {
         if let pin = settings.pinnedPublicKey { set(ccurl_setopt_string(curl, CURLOPT_PINNEDPUBLICKEY, pin)) }
         set(ccurl_setopt_ssl_ctx_callback(curl, { _, sslContext, userdata in
             guard let sslContext else { return CURLE_SSL_CONNECT_ERROR }
-            let host = userdata?.assumingMemoryBound(to: CChar.self)
-            return copenssl_tls_apply_policy(OpaquePointer(sslContext), host) == 1 ? CURLE_OK : CURLE_SSL_CONNECT_ERROR
-        }, UnsafeMutableRawPointer(policyHost)))
+            let policy = userdata?.assumingMemoryBound(to: copenssl_tls_policy.self)
+            return copenssl_tls_apply_policy_state(OpaquePointer(sslContext), policy) == 1 ? CURLE_OK : CURLE_SSL_CONNECT_ERROR
+        }, UnsafeMutableRawPointer(policy)))
         if request.presentsClientCertificate, let identity {
             identity.certificatePEM.withUnsafeBytes { bytes in
                 set(ccurl_setopt_blob(curl, CURLOPT_SSLCERT_BLOB, bytes.baseAddress, bytes.count))
@@ -200,6 +206,7 @@ final class HTTPTransport: @unchecked Sendable {
             throw .internal("curl_easy_setopt failed")
         }
 
+        policy.pointee.server_verified = 0
         let started = Clock.monotonicNanoseconds()
         let result = curl_easy_perform(curl)
         // The blobs were copied by curl; nothing of the key is left in options.
@@ -217,7 +224,8 @@ final class HTTPTransport: @unchecked Sendable {
             throw TransportFailures.map(result, verifyResult: verifyResult, detail: detail,
                                         presentedCertificate: request.presentsClientCertificate && identity != nil,
                                         tooLarge: state.overflowed || state.headerOverflow,
-                                        cancelled: cancel.isCancelled, responseStarted: state.responseStarted)
+                                        cancelled: cancel.isCancelled, responseStarted: state.responseStarted,
+                                        serverVerified: policy.pointee.server_verified == 1)
         }
         return HTTPResponse(status: status, headers: state.headers, body: state.body)
     }

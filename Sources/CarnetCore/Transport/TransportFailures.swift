@@ -15,7 +15,7 @@ enum TransportFailures {
 
     static func map(
         _ code: CURLcode, verifyResult: Int, detail: String, presentedCertificate: Bool, tooLarge: Bool, cancelled: Bool,
-        responseStarted: Bool = false
+        responseStarted: Bool = false, serverVerified: Bool = false
     ) -> CarnetFailure {
         let raw = Int32(code.rawValue)
         let lowerDetail = detail.lowercased()
@@ -49,12 +49,22 @@ enum TransportFailures {
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_ISSUER_ERROR:
             return tls(verifyProblem(verifyResult, detail: lowerDetail), raw, verifyResult: verifyResult)
         case CURLE_SSL_CONNECT_ERROR, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING:
-            if presentedCertificate || code == CURLE_SSL_CONNECT_ERROR, refusesClientCertificate(lowerDetail) {
+            // "certificate required" is about the client whether or not one was presented
+            // (e.g. an enrollment URL pointing at the mutual-TLS listener).
+            if presentedCertificate || code == CURLE_SSL_CONNECT_ERROR || lowerDetail.contains("certificate required"),
+               refusesClientCertificate(lowerDetail) {
                 return CarnetFailure(.credentials, domain: .credentials, code: raw, message: .credentialsRefused)
             }
             if code == CURLE_SSL_CONNECT_ERROR {
                 if verifyResult > unspecified {
                     return tls(verifyProblem(verifyResult, detail: lowerDetail), raw, verifyResult: verifyResult)
+                }
+                // The service's certificate had been verified when the server aborted the
+                // handshake with a generic alert: ciphers were agreed long before, so what it
+                // refused is the client certificate (missing, or refused with handshake_failure
+                // as some servers do).
+                if serverVerified, lowerDetail.contains("alert handshake failure") {
+                    return CarnetFailure(.credentials, domain: .credentials, code: raw, message: .credentialsRefused)
                 }
                 if lowerDetail.contains("ee key too small") || lowerDetail.contains("key too small") {
                     return tls(.weakCertificate, raw)
