@@ -12,6 +12,10 @@ Usage: kill_worker.py '<json config>' (lib, store, patient, prefix, journal, and
 carnet_options fields service_url, ca_bundle_path, identity_secret, request_timeout_ms...).
 Prints "ready" on stdout once the client is open and the identity unlocked (a first sync), so
 the parent's kill lands in the add/push loop.
+
+With "backlog": N in the config, the worker first records N adds with the service unreachable
+(journaled like the others), prints "ready", then runs carnet_sync to push the backlog: the
+parent's kill lands in the middle of that sync.
 """
 import json
 import os
@@ -43,6 +47,23 @@ def main():
                 return
         os._exit(3)
 
+    if config.get("backlog"):
+        offline = dict(options, service_url="https://127.0.0.1:9/fhir", connect_timeout_ms=500)
+        with carnet.Client(lib, config["store"], **offline) as off:
+            for i in range(config["backlog"]):
+                host_id = f"{config['prefix']}-{i}"
+                note(f"add? {host_id}")
+                status, _ = off.vaccination_add(config["patient"], {
+                    "resourceType": "Immunization", "identifier": [{"value": host_id}],
+                    "vaccineCode": {"coding": [{"system": CIS_SYSTEM, "code": "61921204"}]},
+                    "occurrenceDateTime": "2025-10-15"})
+                note(f"add! {host_id} {status}")
+        client = carnet.Client(lib, config["store"], **options)
+        client.certificate_info()
+        sys.stdout.write("ready\n")
+        sys.stdout.flush()
+        while True:
+            client.sync()
     client = carnet.Client(lib, config["store"], **options)
     try:
         client.sync()

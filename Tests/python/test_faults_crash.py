@@ -147,6 +147,30 @@ def test_host_killed_at_random_points_of_add_and_push(lib, sandbox, pro, tmp_pat
     assert len(acked) > rounds, (len(acked), rounds)
 
 
+def test_host_killed_in_the_middle_of_syncing_a_backlog(lib, sandbox, pro, tmp_path):
+    """A workstation back online pushes its backlog; the host dies at a random point of that sync
+    (a page's deliveries are committed together: a kill loses at most their bookkeeping)."""
+    store = str(tmp_path / "store")
+    journal = str(tmp_path / "journal")
+    carnet_id = prepared_store(lib, sandbox, pro, store)
+    rng = random.Random(60)
+    for r in range(8):
+        process = start_worker(worker_config(sandbox, store, journal, f"b{r}", backlog=150))
+        wait_ready(process)
+        time.sleep(rng.uniform(0.05, 0.6))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        process.stdout.close()
+        process.stderr.close()
+        assert process.returncode == -signal.SIGKILL, f"round {r}: the worker died by itself"
+    assert integrity(store) == "ok"
+    delivered_before_recovery = len(service_host_ids(sandbox, pro.identity, carnet_id))
+    assert 0 < delivered_before_recovery < 8 * 150, "the kills landed in the middle of the syncs"
+    attempted, acked, rm_acked, failures = recover_and_check(lib, sandbox, pro, store, carnet_id, journal)
+    assert not failures, failures[:5]
+    assert len(acked) == 8 * 150
+
+
 # ---------------------------------------------------------------- the service restarts mid-sync
 
 @pytest.mark.parametrize("how", ["sigterm", "sigkill"])
