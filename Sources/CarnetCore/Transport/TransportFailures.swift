@@ -70,6 +70,13 @@ enum TransportFailures {
                     return tls(.weakCertificate, raw)
                 }
                 if lowerDetail.contains("md too weak") { return tls(.weakSignature, raw) }
+                // The connection died during the handshake without any TLS alert (a service
+                // restarting, a load balancer resetting): a network failure, retried later,
+                // not a verdict on the service's security.
+                if !serverVerified, ["connection reset", "recv failure", "send failure", "broken pipe",
+                                     "ssl_error_syscall", "unexpected eof"].contains(where: { lowerDetail.contains($0) }) {
+                    return CarnetFailure(.network, domain: .network, code: raw, message: .networkUnreachable)
+                }
                 // The server speaks only TLS 1.0/1.1 (it answers our TLS 1.2 hello with a
                 // protocol_version alert, or with an old record version).
                 if lowerDetail.contains("protocol version") || lowerDetail.contains("wrong version number")
