@@ -1,6 +1,7 @@
 """Patient (carnet) and Immunization: create/read/update/delete, conditional create, ETags,
 search paging, and FHIR error semantics (every error an OperationOutcome with the right status)."""
 
+import urllib.parse
 import json
 import uuid
 
@@ -92,6 +93,16 @@ def test_conditional_create_on_identifier(sandbox, pro_a, carnet_a):
     second = sandbox.request("POST", "Immunization", dict(resource, lotNumber="other"), identity=identity, headers=condition)
     assert second.status == 200
     assert second.json() == first.json()  # the existing resource, unchanged
+    # the same condition percent-encoded (as libcarnet sends it) finds the same resource
+    encoded = {"If-None-Exist": "identifier=" + urllib.parse.quote(f"urn:carnet:host:test-ehr:vaccination|{host_id}",
+                                                                   safe="")}
+    again = sandbox.request("POST", "Immunization", resource, identity=identity, headers=encoded)
+    assert again.status == 200 and again.json()["id"] == first.json()["id"]
+    # and so does a mix: encoded system, raw bar (other clients send it so)
+    mixed = {"If-None-Exist": "identifier=" + urllib.parse.quote("urn:carnet:host:test-ehr:vaccination", safe="")
+             + "|" + host_id}
+    again = sandbox.request("POST", "Immunization", resource, identity=identity, headers=mixed)
+    assert again.status == 200 and again.json()["id"] == first.json()["id"]
     # without the condition, a duplicate identifier is a conflict (unique index)
     outcome(sandbox.request("POST", "Immunization", resource, identity=identity), 409, "duplicate")
     search = sandbox.request("GET", f"Immunization?patient={carnet_id}", identity=identity).json()

@@ -284,8 +284,13 @@ final class CarnetService: @unchecked Sendable {
     /// Parses `identifier=system|value` (or `identifier=value`).
     static func parseIfNoneExist(_ header: String) throws -> (String?, String) {
         let query = header.hasPrefix("?") ? String(header.dropFirst()) : header
-        let items = URLComponents(string: "x:?" + query)?.queryItems ?? []
-        guard items.count == 1, items[0].name == "identifier", let token = items[0].value, !token.isEmpty else {
+        // Parsed by hand: clients send the "|" raw or as %7C, and URLComponents refuses a raw "|".
+        let criteria = query.split(separator: "&", omittingEmptySubsequences: true)
+        guard criteria.count == 1, let equals = criteria[0].firstIndex(of: "="),
+              criteria[0][..<equals].removingPercentEncoding == "identifier",
+              let token = String(criteria[0][criteria[0].index(after: equals)...])
+                .replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
+              !token.isEmpty else {
             throw FHIRError.badRequest("If-None-Exist supports exactly one criterion: identifier=system|value")
         }
         if let bar = token.firstIndex(of: "|") {
