@@ -188,3 +188,33 @@ def test_log_callback_receives_lines_at_the_chosen_level_without_secrets(lib, tm
         pass
     assert all(level <= C["CARNET_LOG_WARNING"] for level in quiet)
     assert len(quiet) < len(lines)
+
+
+def test_a_store_from_an_older_version_is_migrated_keeping_its_data(lib, tmp_path):
+    store = tmp_path / "store"
+    store.mkdir(mode=0o700)
+    db_path = store / "carnet.sqlite"
+    db = sqlite3.connect(db_path)
+    # The schema as version 1 of Carnet wrote it, with one link.
+    db.executescript("""
+        CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL);
+        INSERT INTO schema_version VALUES (1, 0);
+        CREATE TABLE link (patient_id TEXT PRIMARY KEY NOT NULL, carnet_id TEXT NOT NULL,
+                           linked_at INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE INDEX link_by_carnet ON link(carnet_id);
+        CREATE TABLE store_state (key TEXT PRIMARY KEY NOT NULL, value BLOB) WITHOUT ROWID;
+        INSERT INTO link VALUES ('old-patient', '6f9619ff-8b86-d011-b42d-00c04fc964ff', 0);
+    """)
+    db.commit()
+    db.close()
+    os.chmod(db_path, 0o600)
+    with carnet.Client(lib, str(store)) as client:
+        assert client.link_get("old-patient") == "6f9619ff-8b86-d011-b42d-00c04fc964ff"
+        assert client.outbox_status()["pending"] == []  # tables of later versions exist
+    db = sqlite3.connect(db_path)
+    try:
+        versions = [row[0] for row in db.execute("SELECT version FROM schema_version ORDER BY version")]
+        assert versions[0] == 1 and versions == list(range(1, len(versions) + 1)) and len(versions) >= 3
+        assert db.execute("SELECT value FROM store_state WHERE key = 'install_id'").fetchone()[0]
+    finally:
+        db.close()

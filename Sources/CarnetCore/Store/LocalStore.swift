@@ -43,10 +43,11 @@ public final class LocalStore: Sendable {
         return Int(rows.first?.first?.integer ?? 0)
     }
 
-    /// Applies the missing migrations, each in its own IMMEDIATE transaction
-    /// with the version bump, so a crash mid-way leaves a consistent older
-    /// version. The version is read again inside each transaction: another
-    /// client (a second EHR window) may be migrating the same file right now.
+    /// Applies the missing migrations in one IMMEDIATE transaction with their
+    /// version rows: a crash leaves the file at its old version, never half
+    /// migrated, and a new store costs one commit instead of one per step.
+    /// The version is read again inside the transaction: another client (a
+    /// second EHR window) may have migrated the same file meanwhile.
     static func migrate(_ db: SQLiteConnection) throws(CarnetFailure) {
         try db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL)")
         let latest = StoreMigrations.latestVersion
@@ -55,9 +56,10 @@ public final class LocalStore: Sendable {
             throw .storage(code: 0, .storeNewerThanLibrary(found: found, supported: latest))
         }
         guard found < latest else { return }
-        for version in (found + 1)...latest {
-            try db.transaction { () throws(CarnetFailure) in
-                guard try readVersion(db) < version else { return }
+        try db.transaction { () throws(CarnetFailure) in
+            let current = try readVersion(db)
+            guard current < latest else { return }
+            for version in (current + 1)...latest {
                 try db.execute(StoreMigrations.all[version - 1])
                 try db.query("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
                              [.integer(Int64(version)), .integer(Clock.nowSeconds())])
