@@ -195,3 +195,18 @@ extension Array where Element == UInt8 {
         #expect(CarnetClient.queryValue("https://h/x", "_after") == nil)
     }
 }
+
+@Suite struct BackoffTests {
+    @Test func growsCapsSpreadsAndHonoursRetryAfter() {
+        let first = (0..<400).map { _ in Backoff.delay(attempts: 1, retryAfter: nil) }
+        #expect(first.allSatisfy { (1...3).contains($0) })
+        #expect(Set(first).count >= 2, "first retries are spread, not in lockstep")
+        let tenth = (0..<200).map { _ in Backoff.delay(attempts: 10, retryAfter: nil) }
+        #expect(tenth.allSatisfy { (512...1_536).contains($0) })
+        let late = (0..<200).map { _ in Backoff.delay(attempts: 1_000_000, retryAfter: nil) }
+        #expect(late.allSatisfy { (1_800...5_400).contains($0) })
+        #expect(Backoff.delay(attempts: 1, retryAfter: 120) == 120)
+        #expect(Backoff.delay(attempts: .max, retryAfter: nil) <= 5_400)
+        #expect(Backoff.delay(attempts: .min, retryAfter: nil) >= 1)
+    }
+}

@@ -152,21 +152,23 @@ struct Pusher {
     }
 }
 
-/// Retry delays: exponential from 2 s, capped at one hour, with ±20 % jitter
-/// so that a practice's workstations do not retry in lockstep; a server's
-/// Retry-After wins when it asks for longer.
+/// Retry delays: exponential from 2 s, capped at one hour, spread uniformly
+/// over [raw/2, 3·raw/2] ("equal jitter") so that a practice's workstations do
+/// not retry in lockstep — in whole seconds, the store's resolution, which is
+/// why the spread is wide enough to matter even for the first retries (1–3 s).
+/// A server's Retry-After wins when it asks for longer.
 enum Backoff {
     static let base: Int64 = 2
     static let ceiling: Int64 = 3_600
 
     static func delay(attempts: Int64, retryAfter: Int64?) -> Int64 {
-        let exponent = min(max(attempts - 1, 0), 20)
+        let exponent = min(max(attempts, 1), 21) - 1  // clamped first: no overflow for any input
         let raw = min(base << exponent, ceiling)
-        var jitter: Int64 = 0
+        var spread = raw / 2
         if let bytes = try? KeyProtection.randomBytes(2) {
             let unit = Int64(bytes[0]) << 8 | Int64(bytes[1])  // 0...65535
-            jitter = raw * (unit - 32_768) / 163_840          // within ±20 %
+            spread = (raw + 1) * unit / 65_536                // 0...raw
         }
-        return max(raw + jitter, retryAfter ?? 0, 1)
+        return max(raw / 2 + spread, retryAfter ?? 0, 1)
     }
 }
