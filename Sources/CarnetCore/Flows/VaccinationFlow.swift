@@ -169,7 +169,7 @@ extension LocalStore {
         throws(CarnetFailure)
     {
         try withConnection { db throws(CarnetFailure) in
-            try db.transaction { () throws(CarnetFailure) in
+            try db.durableTransaction { () throws(CarnetFailure) in
                 let now = Clock.nowSeconds()
                 for (remote, host) in imported {
                     let existing = try db.query("SELECT remote_id FROM vaccination WHERE patient_id = ? AND host_id = ?",

@@ -12,12 +12,14 @@ extension LocalStore {
     /// Links (or re-links) a patient to a carnet.
     public func link(patient patientID: HostPatientID, to carnetID: CarnetID) throws(CarnetFailure) {
         try withConnection { db throws(CarnetFailure) in
-            try db.query(
+            try db.durableTransaction { () throws(CarnetFailure) in
+                try db.query(
                 """
                 INSERT INTO link (patient_id, carnet_id, linked_at) VALUES (?, ?, ?)
                 ON CONFLICT(patient_id) DO UPDATE SET carnet_id = excluded.carnet_id, linked_at = excluded.linked_at
                 """,
                 [.text(patientID.value), .text(carnetID.value), .integer(Clock.nowSeconds())])
+            }
         }
     }
 

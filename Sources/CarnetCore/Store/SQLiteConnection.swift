@@ -106,6 +106,14 @@ final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
+    /// A transaction whose commit is fsync'd, whatever an earlier relaxed
+    /// transaction left the connection at (even if restoring FULL failed):
+    /// what the doctor records must survive a power cut once the call returns.
+    func durableTransaction<T>(_ body: () throws(CarnetFailure) -> T) throws(CarnetFailure) -> T {
+        try execute("PRAGMA synchronous=FULL")
+        return try transaction(body)
+    }
+
     /// Maps an SQLite result code to the failure the doctor sees.
     static func failure(code: Int32) -> CarnetFailure {
         switch code & 0xFF {

@@ -68,7 +68,7 @@ extension LocalStore {
         -> AddOutcome
     {
         try withConnection { db throws(CarnetFailure) -> AddOutcome in
-            try db.transaction { () throws(CarnetFailure) -> AddOutcome in
+            try db.durableTransaction { () throws(CarnetFailure) -> AddOutcome in
                 let now = Clock.nowSeconds()
                 let existing = try db.query("SELECT state FROM vaccination WHERE patient_id = ? AND host_id = ?",
                                             [.text(patient.value), .text(hostID)])
@@ -101,7 +101,7 @@ extension LocalStore {
 
     func recordRemove(patient: HostPatientID, hostID: String) throws(CarnetFailure) -> RemoveOutcome {
         try withConnection { db throws(CarnetFailure) -> RemoveOutcome in
-            try db.transaction { () throws(CarnetFailure) -> RemoveOutcome in
+            try db.durableTransaction { () throws(CarnetFailure) -> RemoveOutcome in
                 let key: [SQLiteValue] = [.text(patient.value), .text(hostID)]
                 let rows = try db.query("SELECT state, remote_id FROM vaccination WHERE patient_id = ? AND host_id = ?", key)
                 guard let row = rows.first, let state = row[0].text else {
