@@ -311,9 +311,11 @@ static void screen_sync(carnet_client *client, const patient *p) {
         report("synchronisation", status, &error);
         return;
     }
-    printf("  Envoyés : %ld ; nouveaux vaccins à importer : %s ; suppressions à confirmer : %s ; en attente : %s\n",
+    printf("  Envoyés : %ld ; nouveaux vaccins à importer : %s ; suppressions à confirmer : %s ;\n"
+           "  modifiés ailleurs : %s ; en attente : %s\n",
            json_number(json, "pushed"), strstr(json, "\"added\":[]") ? "aucun" : "oui (voir import)",
-           strstr(json, "\"removed\":[]") ? "aucune" : "oui", strstr(json, "\"pending\":[]") ? "rien" : "oui");
+           strstr(json, "\"removed\":[]") ? "aucune" : "oui", strstr(json, "\"changed\":[]") ? "aucun" : "oui",
+           strstr(json, "\"pending\":[]") ? "rien" : "oui");
     if (strstr(json, "\"offline\":true")) printf("  Service injoignable : tout est conservé.\n");
     carnet_string_free(json);
 }

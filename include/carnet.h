@@ -521,7 +521,9 @@ CARNET_API carnet_status CARNET_CALL carnet_vaccinations_list(carnet_client *cli
  * { "imported": [ { "immunization_id": "...", "host_vaccination_id": "..." } ],
  *   "ignored": [ "immunization_id", ... ] }
  * @endcode
- * Accepting the same pair twice changes nothing.
+ * Accepting the same pair twice changes nothing. Accepting a vaccination the
+ * host already holds (same host id) acknowledges a `changed` proposal of
+ * carnet_sync().
  * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT; ::CARNET_E_CONFLICT (that
  *         host id already names another vaccination).
  */
@@ -569,6 +571,8 @@ CARNET_API carnet_status CARNET_CALL carnet_vaccination_remove(carnet_client *cl
  *   "added":   [ { "patient_id": "...", "carnet_id": "...", "immunization": { Immunization } } ],
  *   "removed": [ { "patient_id": "...", "carnet_id": "...", "immunization_id": "...",
  *                  "host_vaccination_id": "..." } ],
+ *   "changed": [ { "patient_id": "...", "carnet_id": "...", "host_vaccination_id": "...",
+ *                  "immunization": { Immunization, the service's new version } } ],
  *   "pending": [ { "patient_id": "...", "host_vaccination_id": "...", "operation": "add" | "remove",
  *                  "since": "2026-11-30T08:00:00Z", "pending_seconds": 12, "attempts": 1,
  *                  "blocked": false, "status": "CARNET_E_NETWORK", "message": "..." } ],
@@ -576,7 +580,10 @@ CARNET_API carnet_status CARNET_CALL carnet_vaccination_remove(carnet_client *cl
  * @endcode
  * `added` are vaccinations recorded elsewhere, to import (then
  * carnet_vaccinations_accept()); `removed` were deleted elsewhere, to confirm
- * (carnet_vaccination_remove()). They stay proposed until handled.
+ * (carnet_vaccination_remove()); `changed` are the host's vaccinations edited
+ * elsewhere (the service's version wins), to refresh in the EHR, then
+ * acknowledged with carnet_vaccinations_accept() under the same host id.
+ * They stay proposed until handled.
  * @param patient_id a patient, or NULL for every linked patient.
  * @return ::CARNET_OK (also when the service is unreachable: see `offline`);
  *         credentials and TLS statuses; ::CARNET_E_STORAGE.
@@ -604,7 +611,7 @@ typedef enum carnet_event_kind {
     /** Pending changes reached the service. detail: `{"pushed": 3}` */
     CARNET_EVENT_PUSHED = 1,
     /** Changes made elsewhere wait for the host (call carnet_sync() to get
-     *  them). detail: `{"added": 1, "removed": 0}` */
+     *  them). detail: `{"added": 1, "removed": 0, "changed": 0}` */
     CARNET_EVENT_CHANGES = 2,
     /** A round failed; reported when the failure starts or changes, not at
      *  every interval. detail: `{"status": "CARNET_E_NETWORK", "message": "..."}` */

@@ -98,10 +98,16 @@ def test_pushed_then_changed_by_another_professional_the_service_version_wins(cl
     changed = change_remotely(sandbox, colleague_identity, rid, "LOT-CORRIGE")
     assert changed["meta"]["versionId"] == "2"
     report = client.sync()
-    # Decision: the service's version is the truth; the host is not asked anything, the store
-    # remembers the new version; nothing is pushed back over the change.
+    # Decision: the service's version is the truth; the store remembers the new version, nothing
+    # is pushed back over the change, and the host is told so it can refresh its copy.
     assert report["added"] == [] and report["removed"] == [] and report["pushed"] == 0
     assert local_row(client, "v1") == ("synced", 2)
+    assert [(c["host_vaccination_id"], c["immunization"]["lotNumber"]) for c in report["changed"]] \
+        == [("v1", "LOT-CORRIGE")]
+    assert client.sync()["changed"] == report["changed"], "proposed until the host acknowledges it"
+    # The host takes the new version (accept with its own id acknowledges the change).
+    client.vaccinations_accept("patient", {"imported": [{"immunization_id": rid, "host_vaccination_id": "v1"}]})
+    assert client.sync()["changed"] == []
     listed = client.vaccinations_list("patient")["entry"]
     assert [e["resource"].get("lotNumber") for e in listed] == ["LOT-CORRIGE"]
     assert listed[0]["extension"][0]["valueString"] == "v1", "still the host's vaccination"

@@ -1,8 +1,8 @@
 public import CarnetJSON
 
 /// "Synchroniser avec les vaccins partagés": push what is pending, pull what
-/// changed elsewhere, and tell the host what to import, what to confirm, and
-/// what is still waiting and why.
+/// changed elsewhere, and tell the host what to import, what to confirm, what
+/// to refresh, and what is still waiting and why.
 extension CarnetClient {
     public func sync(patientID: HostPatientID?) throws(CarnetFailure) -> JSONValue {
         let token = cancellation.token()
@@ -29,6 +29,7 @@ extension CarnetClient {
             "pushed": .number(String(push.pushed)),
             "added": .array(proposals.added),
             "removed": .array(proposals.removed),
+            "changed": .array(proposals.changed),
             "pending": .array(try store.outboxReport(patient: patientID)),
         ]
         if let failure = push.stoppedBy ?? pullFailure {

@@ -179,7 +179,16 @@ extension LocalStore {
                             throw CarnetFailure(.conflict, domain: .validation,
                                                 message: .invalidField("host_vaccination_id", reason: .unknownValue))
                         }
-                        continue  // accepting twice changes nothing
+                        // Already the host's: accepting acknowledges a change made elsewhere
+                        // (the stored copy takes the service's version); twice changes nothing.
+                        try db.query(
+                            """
+                            UPDATE vaccination SET resource = COALESCE((SELECT resource FROM proposal
+                                WHERE remote_id = ? AND kind = 'changed'), resource), updated_at = ?
+                            WHERE patient_id = ? AND host_id = ?
+                            """, [.text(remote), .integer(now), .text(patient.value), .text(host)])
+                        try db.query("DELETE FROM proposal WHERE remote_id = ? AND kind = 'changed'", [.text(remote)])
+                        continue
                     }
                     let proposal = try db.query("SELECT version, resource FROM proposal WHERE remote_id = ?", [.text(remote)])
                     let version = proposal.first?[0].integer ?? 1

@@ -72,6 +72,22 @@ enum StoreMigrations {
         ) WITHOUT ROWID;
         INSERT INTO store_state (key, value) VALUES ('install_id', lower(hex(randomblob(16))));
         """,
+        // 4: proposals may also say that a vaccination the host holds was
+        // changed elsewhere (SQLite cannot alter a CHECK: the table is rebuilt).
+        """
+        CREATE TABLE proposal_v4 (
+            remote_id  TEXT PRIMARY KEY NOT NULL,
+            carnet_id  TEXT NOT NULL,
+            version    INTEGER NOT NULL,
+            resource   BLOB,
+            kind       TEXT NOT NULL CHECK (kind IN ('added', 'removed', 'changed')),
+            seen_at    INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO proposal_v4 SELECT remote_id, carnet_id, version, resource, kind, seen_at FROM proposal;
+        DROP TABLE proposal;
+        ALTER TABLE proposal_v4 RENAME TO proposal;
+        CREATE INDEX proposal_by_carnet ON proposal(carnet_id);
+        """,
     ]
 
     static var latestVersion: Int { all.count }

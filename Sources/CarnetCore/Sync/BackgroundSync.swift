@@ -113,10 +113,11 @@ public final class BackgroundSync: @unchecked Sendable {
             if let stopped = push.stoppedBy { throw stopped }
             _ = try Puller(client: client, token: token).pull()
             let proposals = try client.store.proposals(patient: nil)
-            let count = proposals.added.count + proposals.removed.count
+            let count = proposals.added.count + proposals.removed.count + proposals.changed.count
             if count > 0, count != lastProposalCount {
                 emit(.changes, ["added": .number(String(proposals.added.count)),
-                                "removed": .number(String(proposals.removed.count))])
+                                "removed": .number(String(proposals.removed.count)),
+                                "changed": .number(String(proposals.changed.count))])
             }
             lastProposalCount = count
             lastFailure = nil

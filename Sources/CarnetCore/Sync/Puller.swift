@@ -127,9 +127,21 @@ extension LocalStore {
                                     """, [.integer(change.version), .integer(now), id])
                             }
                         } else if change.version > (row[3].integer ?? 0) {
-                            // Changed elsewhere: the service's version is the truth; remember it.
+                            // Changed elsewhere: the service's version is the truth; remember it,
+                            // and tell the host so it can refresh its copy (docs/sync.md).
                             try db.query("UPDATE vaccination SET remote_version = ? WHERE remote_id = ?",
                                          [.integer(change.version), id])
+                            if state == "synced", let resource = change.resource {
+                                try db.query(
+                                    """
+                                    INSERT INTO proposal (remote_id, carnet_id, version, resource, kind, seen_at)
+                                    SELECT remote_id, carnet_id, ?, ?, 'changed', ? FROM vaccination WHERE remote_id = ?
+                                    ON CONFLICT(remote_id) DO UPDATE SET version = excluded.version,
+                                        resource = excluded.resource, kind = 'changed'
+                                    WHERE excluded.version >= proposal.version
+                                    """,
+                                    [.integer(change.version), .blob(Array(resource.serialized().utf8)), .integer(now), id])
+                            }
                         }
                         continue
                     }
@@ -161,8 +173,10 @@ extension LocalStore {
 
     /// Proposals for the host (vaccinations to import, deletions to confirm),
     /// for one patient or all linked patients.
-    func proposals(patient: HostPatientID?) throws(CarnetFailure) -> (added: [JSONValue], removed: [JSONValue]) {
-        try withConnection { db throws(CarnetFailure) -> (added: [JSONValue], removed: [JSONValue]) in
+    func proposals(patient: HostPatientID?) throws(CarnetFailure)
+        -> (added: [JSONValue], removed: [JSONValue], changed: [JSONValue])
+    {
+        try withConnection { db throws(CarnetFailure) -> (added: [JSONValue], removed: [JSONValue], changed: [JSONValue]) in
             var sql = """
                 SELECT l.patient_id, p.carnet_id, p.remote_id, p.kind, p.resource, v.host_id
                 FROM proposal p JOIN link l ON l.carnet_id = p.carnet_id
@@ -176,18 +190,27 @@ extension LocalStore {
             sql += " ORDER BY p.seen_at, p.remote_id LIMIT 10000"
             var added: [JSONValue] = []
             var removed: [JSONValue] = []
+            var changed: [JSONValue] = []
             for r in try db.query(sql, values) {
                 let patientID = JSONValue.string(r[0].text ?? "")
-                if r[3].text == "removed" {
+                var resource: JSONValue?
+                if case .blob(let bytes) = r[4] { resource = try? JSONValue.parse(bytes) }
+                switch (r[3].text, resource) {
+                case ("removed"?, _):
                     removed.append(["patient_id": patientID, "carnet_id": .string(r[1].text ?? ""),
                                     "immunization_id": .string(r[2].text ?? ""),
                                     "host_vaccination_id": .string(r[5].text ?? "")])
-                } else if case .blob(let bytes) = r[4], let resource = try? JSONValue.parse(bytes) {
+                case ("changed"?, let resource?):
+                    changed.append(["patient_id": patientID, "carnet_id": .string(r[1].text ?? ""),
+                                    "host_vaccination_id": .string(r[5].text ?? ""), "immunization": resource])
+                case ("added"?, let resource?):
                     added.append(["patient_id": patientID, "carnet_id": .string(r[1].text ?? ""),
                                   "immunization": resource])
+                default:
+                    continue
                 }
             }
-            return (added, removed)
+            return (added, removed, changed)
         }
     }
 }
