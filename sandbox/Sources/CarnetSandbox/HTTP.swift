@@ -108,12 +108,10 @@ enum Body {
         }
         let bytes = try await bytes(request)
         guard !bytes.isEmpty else { throw FHIRError.badRequest("the request body is empty") }
-        if let reason = RequestJSON.rejection(bytes) {
-            throw FHIRError(status: 400, code: "structure", message: "malformed JSON: \(reason)", detail: "malformed-json")
-        }
         do {
-            return try JSONValue.parse(bytes)
-        } catch let error as JSONError {
+            return try JSONValue.parse(bytes, limits: JSONLimits(maxBytes: Body.maxBytes, maxDepth: 64, maxNumberLength: 64))
+        } catch {
+            // The reason names the fault and its byte offset, never the document's content.
             throw FHIRError(status: 400, code: "structure", message: "malformed JSON: \(error.description)", detail: "malformed-json")
         }
     }
