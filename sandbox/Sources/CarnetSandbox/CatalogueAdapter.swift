@@ -1,7 +1,6 @@
 // The root package's vaccine catalogue and recommendation engine behind `VaccineLookup`.
 //
-// CarnetJSON values cross into the sandbox's own JSON model through their serialized text
-// (this file is the only one that imports CarnetJSON, so the names never clash elsewhere).
+// The sandbox's JSON is CarnetJSON (JSON.swift), so the engine's resources are used as they are.
 
 import CarnetCatalogue
 import CarnetJSON
@@ -92,9 +91,7 @@ final class CatalogueLookup: VaccineLookup, @unchecked Sendable {
             let resource = FHIRRecommendation.immunizationRecommendation(
                 forecasts: forecasts, patientReference: "Patient/\(id)", assessmentDate: assessment,
                 id: UUID().uuidString.lowercased())
-            if let converted = try? JSONValue.parse(Array(resource.serialized().utf8), maxDepth: 64) {
-                parameters.append(["name": "recommendation", "resource": converted])
-            }
+            parameters.append(["name": "recommendation", "resource": resource])
         }
         for immunization in immunizations {
             parameters.append(["name": "evaluatedHistory", "resource": immunization])

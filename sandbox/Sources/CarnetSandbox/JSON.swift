@@ -8,11 +8,6 @@
 
 extension JSONValue {
     static func int(_ value: Int) -> JSONValue { .number(String(value)) }
-
-    /// Parses a document under the service's limits (as request bodies are).
-    static func parse(_ bytes: [UInt8], maxDepth: Int) throws -> JSONValue {
-        try JSONValue.parse(bytes, limits: JSONLimits(maxBytes: Body.maxBytes, maxDepth: maxDepth, maxNumberLength: 64))
-    }
 }
 
 extension JSONObject {
