@@ -131,7 +131,24 @@ def _reset(sock):
         pass
 
 
-class FaultProxy:
+class _LoopbackProxy:
+    """What both proxies share: a listening socket and a context-manager lifetime."""
+
+    def close(self):
+        self.running = False
+        try:
+            self.listener.close()
+        except OSError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class FaultProxy(_LoopbackProxy):
     """See the module docstring. ``with FaultProxy(sandbox, cert, key, workdir) as proxy: ...``"""
 
     def __init__(self, upstream_port: int, upstream_ca: str, identity_cert: str, identity_key: str, workdir: str):
@@ -181,19 +198,6 @@ class FaultProxy:
         with self.lock:
             return sum(1 for m, p, f in self.seen
                        if (method is None or m == method) and pattern.search(p) and (fault is None or f == fault))
-
-    def close(self):
-        self.running = False
-        try:
-            self.listener.close()
-        except OSError:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     # ------------------------------------------------------------------ serving
 
@@ -338,7 +342,7 @@ class FaultProxy:
         return FaultProxy._head(code, reasons.get(code, "Error"), headers, len(body)) + body
 
 
-class TCPFaultProxy:
+class TCPFaultProxy(_LoopbackProxy):
     """Passes bytes through between the library and the sandbox (TLS end to end).
 
     ``reset_next(n)`` resets the next ``n`` connections as soon as they are accepted;
@@ -380,19 +384,6 @@ class TCPFaultProxy:
     def reset_after_server_bytes(self, n):
         with self.lock:
             self.reset_mid_handshake += n
-
-    def close(self):
-        self.running = False
-        try:
-            self.listener.close()
-        except OSError:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def _accept_loop(self):
         while self.running:
