@@ -40,22 +40,27 @@ enum ClientCall {
 }
 
 extension ClientCall {
-    /// For entry points that can succeed with CARNET_PENDING: the body returns
-    /// nil for OK or the failure that explains a PENDING result; the error
-    /// struct then carries status PENDING and the reason.
-    static func runAllowingPending(
+    /// For the entry points that record a change (add, remove): the core decided the outcome
+    /// (`ChangeOutcome`); here it becomes a status. Delivered → OK; pending → CARNET_PENDING with
+    /// the reason's domain, code and message (the change is recorded); refused → the reason's
+    /// status. The state document goes to `out` (when the function has one) unless refused.
+    static func change(
         _ handle: OpaquePointer?,
+        _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
         _ error: UnsafeMutablePointer<carnet_error>?,
-        _ body: (CarnetClient) throws(CarnetFailure) -> CarnetFailure?
+        _ body: (CarnetClient) throws(CarnetFailure) -> ChangeOutcome
     ) -> carnet_status {
+        out?.pointee = nil
         var pendingReason: CarnetFailure?
         var locale = UserMessage.Locale.french
         let status = run(handle, error) { client throws(CarnetFailure) in
             locale = client.configuration.locale
-            pendingReason = try body(client)
+            let outcome = try body(client)
+            if case .refused(_, let reason) = outcome { throw reason }
+            if let out { try output(outcome.document, out) }
+            if case .pending(_, let reason) = outcome { pendingReason = reason }
         }
-        guard status == CARNET_OK, let reason = pendingReason else { return status }
-        var pending = reason
+        guard status == CARNET_OK, var pending = pendingReason else { return status }
         pending.kind = .pending
         return ErrorReporting.report(pending, locale: locale, into: error)
     }

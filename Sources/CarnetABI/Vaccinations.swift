@@ -29,13 +29,11 @@ public func carnet_vaccination_add(
     _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?, _ immunization_json: UnsafePointer<CChar>?,
     _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
 ) -> carnet_status {
-    out_json?.pointee = nil
-    return ClientCall.runAllowingPending(client, error) { client throws(CarnetFailure) -> CarnetFailure? in
+    ClientCall.change(client, out_json, error) { client throws(CarnetFailure) -> ChangeOutcome in
         _ = try Arguments.requiredPointer(out_json, name: "out_json")
         let patient = try Arguments.patientID(patient_id)
         let document = try Arguments.requiredJSON(immunization_json, name: "immunization_json")
-        let result = try client.addVaccination(patientID: patient, immunization: document)
-        return try ClientCall.settle(result, out_json)
+        return try client.addVaccination(patientID: patient, immunization: document)
     }
 }
 
@@ -44,11 +42,10 @@ public func carnet_vaccination_remove(
     _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?, _ host_vaccination_id: UnsafePointer<CChar>?,
     _ error: UnsafeMutablePointer<carnet_error>?
 ) -> carnet_status {
-    ClientCall.runAllowingPending(client, error) { client throws(CarnetFailure) -> CarnetFailure? in
+    ClientCall.change(client, nil, error) { client throws(CarnetFailure) -> ChangeOutcome in
         let patient = try Arguments.patientID(patient_id)
         let hostID = try Arguments.requiredString(host_vaccination_id, name: "host_vaccination_id", maxBytes: 128)
-        let result = try client.removeVaccination(patientID: patient, hostVaccinationID: hostID)
-        return try ClientCall.settle(result, nil)
+        return try client.removeVaccination(patientID: patient, hostVaccinationID: hostID)
     }
 }
 
@@ -72,23 +69,5 @@ public func carnet_outbox_status(
     ClientCall.json(client, out_json, error) { client throws(CarnetFailure) -> JSONValue in
         let patient = patient_id == nil ? nil : try Arguments.patientID(patient_id)
         return try client.outboxStatus(patientID: patient)
-    }
-}
-
-extension ClientCall {
-    /// An add/remove result: delivered → OK; waiting → PENDING with the
-    /// reason; refused for good (blocked) → that failure.
-    static func settle(
-        _ result: CarnetClient.ChangeResult, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
-    ) throws(CarnetFailure) -> CarnetFailure? {
-        if let failure = result.failure, !result.delivered, !failure.kind.isTransient,
-           failure.kind != .credentials, failure.kind != .tls, failure.kind != .certificateExpired,
-           failure.kind != .noCertificate, failure.kind != .identitySecret
-        {
-            throw failure
-        }
-        if let out { try output(result.document, out) }
-        if result.delivered { return nil }
-        return result.failure ?? CarnetFailure(.pending, domain: .network, message: .networkUnreachable)
     }
 }

@@ -24,7 +24,7 @@ extension CarnetClient {
             headers: [("Content-Type", "application/pkcs10"), ("Accept", "application/pem-certificate-chain"),
                       ("Authorization", "Basic " + credentials)],
             body: Array(request.requestPEM.utf8), presentsClientCertificate: false)
-        let response = try enrollmentTransport().perform(http, identity: nil, cancel: token, logger: logger)
+        let response = try access.enrollmentTransport().perform(http, identity: nil, cancel: token, logger: logger)
         guard response.status == 200 || response.status == 201 else {
             logger.log(.warning, "enrollment refused: HTTP \(response.status)")
             throw ServiceFailures.map(response)
@@ -38,7 +38,7 @@ extension CarnetClient {
         guard PEM.keyMatches(request.privateKeyPEM, certificate: leaf) else {
             throw CarnetFailure(.protocolViolation, domain: .credentials, message: .protocolViolation(.wrongResourceType))
         }
-        let details = try install(certificatePEM: leaf, chainPEM: chain, key: request.privateKeyPEM)
+        let details = try access.install(certificatePEM: leaf, chainPEM: chain, key: request.privateKeyPEM)
         return CarnetClient.describe(details)
     }
 
@@ -49,13 +49,13 @@ extension CarnetClient {
         guard let details = CertificateDetails(pem: file.certificatePEM) else {
             throw CarnetFailure(.invalidArgument, domain: .credentials, message: .pkcs12Malformed)
         }
-        try CarnetClient.checkValidity(details)
-        _ = try install(certificatePEM: file.certificatePEM, chainPEM: file.chainPEM, key: file.privateKeyPEM)
+        try ServiceAccess.checkValidity(details)
+        _ = try access.install(certificatePEM: file.certificatePEM, chainPEM: file.chainPEM, key: file.privateKeyPEM)
         return CarnetClient.describe(details)
     }
 
     public func certificateInfo() throws(CarnetFailure) -> JSONValue {
-        CarnetClient.describe(try installedCertificate())
+        CarnetClient.describe(try access.installedCertificate())
     }
 
     static func describe(_ details: CertificateDetails) -> JSONValue {

@@ -5,89 +5,37 @@ internal import CarnetCatalogue
 /// of them the host imported, and every add or remove the doctor makes
 /// ("chaque ajout ... conduit à l'ajout automatique ... idem pour la suppression").
 extension CarnetClient {
-    /// The result of an add or a remove: the vaccination's state, and whether
-    /// it has reached the service yet.
-    public struct ChangeResult: Sendable {
-        public var delivered: Bool
-        public var document: JSONValue
-        /// Why delivery did not happen now (transient: retried later; blocking: the host must act).
-        public var failure: CarnetFailure?
-    }
-
     /// Records the host's vaccination durably, then pushes it at once. The
     /// host's vaccination id is `identifier[0].value`; adding the same id
     /// twice records nothing new.
-    public func addVaccination(patientID: HostPatientID, immunization: JSONValue) throws(CarnetFailure) -> ChangeResult {
+    public func addVaccination(patientID: HostPatientID, immunization: JSONValue) throws(CarnetFailure)
+        -> ChangeOutcome
+    {
         let (hostID, resource) = try ImmunizationDocument.validatedForAdd(immunization)
         let carnet = try linkedCarnet(patientID)
-        _ = try store.recordAdd(patient: patientID, carnet: carnet, hostID: hostID, resource: resource)
-        return try deliver(patientID: patientID, hostID: hostID)
+        _ = try vaccinations.recordAdd(patient: patientID, carnet: carnet, hostID: hostID, resource: resource)
+        return syncEngine.deliver(patient: patientID, hostID: hostID, token: cancellation.token())
     }
 
     /// Records the removal durably, then pushes it at once. A vaccination
     /// still waiting to be sent is simply cancelled: nothing is sent.
-    public func removeVaccination(patientID: HostPatientID, hostVaccinationID: String) throws(CarnetFailure) -> ChangeResult {
+    public func removeVaccination(patientID: HostPatientID, hostVaccinationID: String) throws(CarnetFailure)
+        -> ChangeOutcome
+    {
         let hostID = try ImmunizationDocument.validatedHostID(hostVaccinationID, argumentName: "host_vaccination_id")
-        switch try store.recordRemove(patient: patientID, hostID: hostID) {
+        switch try vaccinations.recordRemove(patient: patientID, hostID: hostID) {
         case .cancelledBeforeSending, .confirmedRemoteDeletion:
-            return ChangeResult(delivered: true, document: ["host_vaccination_id": .string(hostID), "state": "removed"],
-                                failure: nil)
+            return .delivered(ChangeOutcome.document(hostID: hostID, stateName: "removed"))
         case .queued:
-            return try deliver(patientID: patientID, hostID: hostID)
+            return syncEngine.deliver(patient: patientID, hostID: hostID, token: cancellation.token())
         }
-    }
-
-    /// Pushes the patient's outbox now and reports where `hostID` stands.
-    private func deliver(patientID: HostPatientID, hostID: String) throws(CarnetFailure) -> ChangeResult {
-        let token = cancellation.token()
-        var failure: CarnetFailure?
-        do throws(CarnetFailure) {
-            let report = try serializedPush { () throws(CarnetFailure) in
-                try Pusher(client: self, token: token).push(patient: patientID, dueOnly: false)
-            }
-            failure = report.blocked.first(where: { $0.hostID == hostID })?.failure ?? report.stoppedBy
-        } catch {
-            // The change is recorded (committed before this push): whatever fails now, a storage
-            // error included, leaves it pending, to be pushed by the next sync. Reporting
-            // CARNET_E_STORAGE here made hosts believe an add was lost that reached the carnet
-            // (test_sqlite_io_errors_are_clear_and_lose_nothing_reported).
-            failure = error
-        }
-        var row: VaccinationRow?
-        var rowUnknown = false
-        do throws(CarnetFailure) {
-            row = try store.vaccination(patientID: patientID.value, hostID: hostID)
-        } catch {
-            failure = failure ?? error
-            rowUnknown = true
-        }
-        var document: JSONValue = ["host_vaccination_id": .string(hostID)]
-        let state = row?.state ?? (rowUnknown ? "pending" : "removed")
-        document["state"] = .string(state)
-        if let remote = row?.remoteID { document["immunization_id"] = .string(remote) }
-        if let version = row?.remoteVersion { document["version"] = .number(String(version)) }
-        let delivered = state == "synced" || state == "removed"
-        if delivered { failure = nil }
-        if let failure, !delivered {
-            document["status"] = .string(failure.kind.cName)
-            document["message"] = .string(failure.message.text(configuration.locale))
-        }
-        // A malformed answer, or the store failing after the change was recorded, leaves the item
-        // queued for a retry: the call reports PENDING (with the real domain, code and message;
-        // the document keeps CARNET_E_PROTOCOL / CARNET_E_STORAGE), not a failure of the add.
-        if var reason = failure, !delivered, reason.kind == .protocolViolation || reason.kind == .storage,
-           state == "pending" || state == "removing" {
-            reason.kind = .http
-            failure = reason
-        }
-        return ChangeResult(delivered: delivered, document: document, failure: failure)
     }
 
     /// The carnet's vaccinations as a FHIR searchset Bundle. Entries the host
     /// already has carry the host's id in an extension.
     public func listVaccinations(patientID: HostPatientID) throws(CarnetFailure) -> JSONValue {
         let carnet = try linkedCarnet(patientID)
-        let connection = ServiceConnection(client: self, token: cancellation.token())
+        let connection = syncEngine.connection(cancellation.token())
         var entries: [JSONValue] = []
         var query: [(String, String)] = [("patient", carnet.value), ("_count", "100")]
         for _ in 0..<100 {
@@ -98,7 +46,7 @@ extension CarnetClient {
                       let id = resource["id"]?.stringValue
                 else { continue }
                 var item: JSONValue = ["fullUrl": entry["fullUrl"] ?? .string("Immunization/" + id), "resource": resource]
-                if let hostID = try store.hostID(forRemote: id) {
+                if let hostID = try vaccinations.hostID(forRemote: id) {
                     item["extension"] = [["url": .string(CarnetClient.hostIDExtension), "valueString": .string(hostID)]]
                 }
                 entries.append(item)
@@ -153,62 +101,8 @@ extension CarnetClient {
         }
         guard !imported.isEmpty || !ignored.isEmpty else { throw .invalidArgument(.missingArgument("imported")) }
         let carnet = try linkedCarnet(patientID)
-        try store.accept(patient: patientID, carnet: carnet, imported: imported, ignored: ignored)
+        try vaccinations.accept(patient: patientID, carnet: carnet, imported: imported, ignored: ignored)
         return ["imported": .number(String(imported.count)), "ignored": .number(String(ignored.count))]
-    }
-}
-
-extension LocalStore {
-    func hostID(forRemote remoteID: String) throws(CarnetFailure) -> String? {
-        try withConnection { db throws(CarnetFailure) -> String? in
-            try db.query("SELECT host_id FROM vaccination WHERE remote_id = ?", [.text(remoteID)]).first?.first?.text
-        }
-    }
-
-    func accept(patient: HostPatientID, carnet: CarnetID, imported: [(remote: String, host: String)], ignored: [String])
-        throws(CarnetFailure)
-    {
-        try withConnection { db throws(CarnetFailure) in
-            try db.durableTransaction { () throws(CarnetFailure) in
-                let now = Clock.nowSeconds()
-                for (remote, host) in imported {
-                    let existing = try db.query("SELECT remote_id FROM vaccination WHERE patient_id = ? AND host_id = ?",
-                                                [.text(patient.value), .text(host)])
-                    if let row = existing.first {
-                        guard row.first?.text == remote else {
-                            throw CarnetFailure(.conflict, domain: .validation,
-                                                message: .invalidField("host_vaccination_id", reason: .unknownValue))
-                        }
-                        // Already the host's: accepting acknowledges a change made elsewhere
-                        // (the stored copy takes the service's version); twice changes nothing.
-                        try db.query(
-                            """
-                            UPDATE vaccination SET resource = COALESCE((SELECT resource FROM proposal
-                                WHERE remote_id = ? AND kind = 'changed'), resource), updated_at = ?
-                            WHERE patient_id = ? AND host_id = ?
-                            """, [.text(remote), .integer(now), .text(patient.value), .text(host)])
-                        try db.query("DELETE FROM proposal WHERE remote_id = ? AND kind = 'changed'", [.text(remote)])
-                        continue
-                    }
-                    let proposal = try db.query("SELECT version, resource FROM proposal WHERE remote_id = ?", [.text(remote)])
-                    let version = proposal.first?[0].integer ?? 1
-                    var resource: [UInt8] = Array("{}".utf8)
-                    if let row = proposal.first, case .blob(let bytes) = row[1] { resource = bytes }
-                    try db.query(
-                        """
-                        INSERT INTO vaccination (patient_id, host_id, carnet_id, resource, remote_id, remote_version, origin, state, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, 'imported', 'synced', ?)
-                        """,
-                        [.text(patient.value), .text(host), .text(carnet.value), .blob(resource), .text(remote),
-                         .integer(version), .integer(now)])
-                    try db.query("DELETE FROM proposal WHERE remote_id = ?", [.text(remote)])
-                }
-                for remote in ignored {
-                    try db.query("INSERT OR IGNORE INTO ignored_remote (remote_id) VALUES (?)", [.text(remote)])
-                    try db.query("DELETE FROM proposal WHERE remote_id = ?", [.text(remote)])
-                }
-            }
-        }
     }
 }
 

@@ -1,10 +1,11 @@
 internal import CarnetJSON
 
-/// FHIR R4 requests to the service, for one client: URLs built from the
-/// configured base, the client certificate presented, answers checked (status,
-/// content type, JSON within limits, resource type) before anyone reads them.
+/// FHIR R4 requests to the service, with their answers checked (status, content type, JSON
+/// within limits, resource type) before anyone reads them. Works on any `FHIRService`: the
+/// production one over mutual TLS, or a test's in-memory service.
 struct ServiceConnection {
-    let client: CarnetClient
+    let service: any FHIRService
+    let logger: Logger
     let token: Cancellation.Token
 
     static let fhirJSON = "application/fhir+json"
@@ -20,26 +21,15 @@ struct ServiceConnection {
         _ method: HTTPRequest.Method, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
         headers: [(String, String)] = [], expect: Set<Int> = [200, 201]
     ) throws(CarnetFailure) -> Answer {
-        guard let base = client.configuration.serviceURL else {
-            throw .invalidArgument(.serviceURLMissing)
-        }
-        var url = base.text + "/" + path
-        if !query.isEmpty {
-            url += "?" + query.map { URLEncoding.component($0.0) + "=" + URLEncoding.component($0.1) }.joined(separator: "&")
-        }
-        var allHeaders = [("Accept", ServiceConnection.fhirJSON), ("X-Request-Id", RequestID.make())] + headers
-        if body != nil { allHeaders.append(("Content-Type", ServiceConnection.fhirJSON + "; charset=utf-8")) }
-        let request = HTTPRequest(method: method, url: url, headers: allHeaders,
-                                  body: body.map { Array($0.serialized().utf8) })
-        let identity = try client.unlockedIdentity()
-        let response = try client.fhirTransport(background: token.isBackground).perform(request, identity: identity, cancel: token,
-                                                            logger: client.logger)
+        let request = FHIRRequest(method: method, path: path, query: query, headers: headers, body: body)
+        let response = try service.send(request, token: token)
         guard expect.contains(response.status) else {
             let failure = response.status >= 200 && response.status < 300
                 ? CarnetFailure(.protocolViolation, domain: .http, code: Int32(clamping: response.status),
                                 message: .protocolViolation(.unexpectedStatus))
                 : ServiceFailures.map(response)
-            client.logger.log(.warning, "service answered HTTP \(response.status) to \(method.rawValue) \(HTTPTransport.resourceLabel(url))")
+            logger.log(.warning, "service answered HTTP \(response.status) to \(method.rawValue) "
+                + HTTPTransport.resourceLabel("https://service/" + path))
             throw failure
         }
         guard !response.body.isEmpty else { return Answer(response: response, resource: nil) }
@@ -52,7 +42,7 @@ struct ServiceConnection {
             let value = try JSONValue.parse(response.body, limits: ServiceConnection.jsonLimits)
             return Answer(response: response, resource: value)
         } catch {
-            client.logger.log(.warning, "service sent malformed JSON: \(error.kind.rawValue)")
+            logger.log(.warning, "service sent malformed JSON: \(error.kind.rawValue)")
             throw CarnetFailure(.protocolViolation, domain: .http, code: Int32(clamping: response.status),
                                 message: .protocolViolation(.malformedJSON))
         }

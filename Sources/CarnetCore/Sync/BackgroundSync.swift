@@ -98,11 +98,9 @@ public final class BackgroundSync: @unchecked Sendable {
         let token = cancellation.token(alsoCancelledBy: client.cancellation)
         checkCertificate()
         do throws(CarnetFailure) {
-            let push = try client.serializedPush { () throws(CarnetFailure) in
-                try Pusher(client: client, token: token).push(patient: nil, dueOnly: true)
-            }
-            if push.pushed > 0 { emit(.pushed, ["pushed": .number(String(push.pushed))]) }
-            for (hostID, failure) in push.blocked {
+            let round = try client.syncEngine.round(patient: nil, dueOnly: true, token: token)
+            if round.push.pushed > 0 { emit(.pushed, ["pushed": .number(String(round.push.pushed))]) }
+            for (hostID, failure) in round.push.blocked {
                 if failure.message == .accessRevoked {
                     emit(.accessRevoked, ["host_vaccination_id": .string(hostID), "status": .string(failure.kind.cName),
                                           "message": .string(failure.message.text(client.configuration.locale))])
@@ -110,14 +108,12 @@ public final class BackgroundSync: @unchecked Sendable {
                     report(failure)
                 }
             }
-            if let stopped = push.stoppedBy { throw stopped }
-            _ = try Puller(client: client, token: token).pull()
-            let proposals = try client.store.proposals(patient: nil)
-            let count = proposals.added.count + proposals.removed.count + proposals.changed.count
+            if let stopped = round.stoppedBy { throw stopped }
+            let count = round.proposals.count
             if count > 0, count != lastProposalCount {
-                emit(.changes, ["added": .number(String(proposals.added.count)),
-                                "removed": .number(String(proposals.removed.count)),
-                                "changed": .number(String(proposals.changed.count))])
+                emit(.changes, ["added": .number(String(round.proposals.added.count)),
+                                "removed": .number(String(round.proposals.removed.count)),
+                                "changed": .number(String(round.proposals.changed.count))])
             }
             lastProposalCount = count
             lastFailure = nil
@@ -136,7 +132,7 @@ public final class BackgroundSync: @unchecked Sendable {
 
     /// "Certificate expiring within 30 days", at most once a day.
     private func checkCertificate() {
-        guard let details = try? client.installedCertificate() else { return }
+        guard let details = try? client.access.installedCertificate() else { return }
         let now = Clock.nowSeconds()
         let days = details.daysLeft(at: now)
         guard days <= 30, now - lastExpiryWarning >= 86_400 else { return }

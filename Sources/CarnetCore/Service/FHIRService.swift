@@ -1,0 +1,49 @@
+internal import CarnetJSON
+
+/// One request to the FHIR service, relative to its base URL (`Immunization`,
+/// `Immunization/<id>`, `$changes`...). The body is a FHIR resource, encoded once, by whoever
+/// puts it on the wire.
+struct FHIRRequest: Sendable {
+    var method: HTTPRequest.Method
+    var path: String
+    var query: [(String, String)] = []
+    var headers: [(String, String)] = []
+    var body: JSONValue?
+}
+
+/// The FHIR service as the library needs it: send a request, get the service's HTTP answer
+/// whatever its status, or a failure of the exchange itself (network, TLS, timeout,
+/// cancellation, credentials not available). `ServiceConnection` checks and types the answer.
+///
+/// In production `TLSFHIRService` (libcurl over mutual TLS); in the engine's unit tests an
+/// in-memory service implementing the semantics the library relies on (Tests/CarnetCoreTests).
+protocol FHIRService: Sendable {
+    func send(_ request: FHIRRequest, token: Cancellation.Token) throws(CarnetFailure) -> HTTPResponse
+}
+
+/// The production service: the configured base URL, the professional's certificate, and one
+/// libcurl transport for the doctor's calls and another for the background sync (so a slow
+/// background request never makes the doctor wait).
+struct TLSFHIRService: FHIRService {
+    let baseURL: ServiceURL?
+    let logger: Logger
+    /// The transport for foreground (false) or background (true) requests.
+    let transport: @Sendable (_ background: Bool) throws(CarnetFailure) -> HTTPTransport
+    /// The professional's unlocked certificate and key.
+    let identity: @Sendable () throws(CarnetFailure) -> ClientIdentityMaterial
+
+    func send(_ request: FHIRRequest, token: Cancellation.Token) throws(CarnetFailure) -> HTTPResponse {
+        guard let baseURL else { throw .invalidArgument(.serviceURLMissing) }
+        var url = baseURL.text + "/" + request.path
+        if !request.query.isEmpty {
+            url += "?" + request.query.map { URLEncoding.component($0.0) + "=" + URLEncoding.component($0.1) }
+                .joined(separator: "&")
+        }
+        var headers = [("Accept", ServiceConnection.fhirJSON), ("X-Request-Id", RequestID.make())] + request.headers
+        if request.body != nil { headers.append(("Content-Type", ServiceConnection.fhirJSON + "; charset=utf-8")) }
+        let http = HTTPRequest(method: request.method, url: url, headers: headers,
+                               body: request.body.map { Array($0.serialized().utf8) })
+        let material = try identity()
+        return try transport(token.isBackground).perform(http, identity: material, cancel: token, logger: logger)
+    }
+}

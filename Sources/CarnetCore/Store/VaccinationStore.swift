@@ -1,0 +1,217 @@
+internal import CarnetJSON
+
+/// One vaccination the store knows for a patient.
+struct VaccinationRow: Sendable {
+    let patientID: String
+    let hostID: String
+    let carnetID: String
+    let resource: JSONValue
+    let remoteID: String?
+    let remoteVersion: Int64?
+    let state: VaccinationState
+}
+
+/// What recording an add did.
+enum AddRecording: Sendable, Equatable {
+    case queued
+    case alreadyRecorded(VaccinationState)
+}
+
+/// What recording a remove did.
+enum RemoveRecording: Sendable, Equatable {
+    case queued
+    /// The add had never been sent: both cancel, nothing goes to the service.
+    case cancelledBeforeSending
+    /// Already deleted on the service; the host confirmed, the row is gone.
+    case confirmedRemoteDeletion
+}
+
+/// Every SQL statement about the host's vaccinations, the outbox, the proposals and the
+/// changes cursor (this file: what the host records; Outbox.swift: delivery bookkeeping;
+/// RemoteChanges.swift: what the service tells). The sync engine and the flows depend on this
+/// type, never on SQL.
+///
+/// Two kinds of commit, side by side in SQLiteConnection: what the host recorded is
+/// `durableTransaction` (fsync'd before the call returns); bookkeeping that is safe to redo is
+/// `relaxedTransaction` (docs/sync.md, "Bookkeeping commits").
+struct VaccinationStore: Sendable {
+    let store: LocalStore
+    /// Seconds since the epoch: the wall clock, or a test's clock.
+    let now: @Sendable () -> Int64
+
+    init(_ store: LocalStore, now: @escaping @Sendable () -> Int64 = { Clock.nowSeconds() }) {
+        self.store = store
+        self.now = now
+    }
+
+    @discardableResult
+    func withConnection<T>(_ body: (SQLiteConnection) throws(CarnetFailure) -> T) throws(CarnetFailure) -> T {
+        try store.withConnection(body)
+    }
+
+    /// Records an add and queues it, in one durable transaction.
+    func recordAdd(patient: HostPatientID, carnet: CarnetID, hostID: String, resource: JSONValue)
+        throws(CarnetFailure) -> AddRecording
+    {
+        let now = self.now()
+        return try withConnection { db throws(CarnetFailure) -> AddRecording in
+            try db.durableTransaction { () throws(CarnetFailure) -> AddRecording in
+                let key: [SQLiteValue] = [.text(patient.value), .text(hostID)]
+                let existing = try db.query("SELECT state FROM vaccination WHERE patient_id = ? AND host_id = ?", key)
+                if let text = existing.first?.first?.text {
+                    let state = VaccinationState(rawValue: text) ?? .pending
+                    if state != .removedRemotely { return .alreadyRecorded(state) }
+                }
+                // Added again after a remote deletion: the pending "removed" proposal of the old
+                // Immunization is answered (it would stay proposed forever, without a host id).
+                try db.query(
+                    """
+                    DELETE FROM proposal WHERE remote_id = (SELECT remote_id FROM vaccination
+                        WHERE patient_id = ? AND host_id = ? AND state = ?)
+                    """, key + [.text(VaccinationState.removedRemotely.rawValue)])
+                try db.query(
+                    """
+                    INSERT INTO vaccination (patient_id, host_id, carnet_id, resource, remote_id, remote_version,
+                                             origin, state, updated_at)
+                    VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?)
+                    ON CONFLICT(patient_id, host_id) DO UPDATE SET carnet_id = excluded.carnet_id,
+                        resource = excluded.resource, remote_id = NULL, remote_version = NULL,
+                        origin = excluded.origin, state = excluded.state, updated_at = excluded.updated_at
+                    """,
+                    key + [.text(carnet.value), .blob(Array(resource.serialized().utf8)),
+                           .text(VaccinationOrigin.host.rawValue), .text(VaccinationState.pending.rawValue),
+                           .integer(now)])
+                try db.query("INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
+                             key + [.text(OutboxOperation.add.rawValue), .integer(now)])
+                return .queued
+            }
+        }
+    }
+
+    /// Records a remove, in one durable transaction: queued for the service, or settled locally
+    /// when nothing was ever created there.
+    func recordRemove(patient: HostPatientID, hostID: String) throws(CarnetFailure) -> RemoveRecording {
+        let now = self.now()
+        return try withConnection { db throws(CarnetFailure) -> RemoveRecording in
+            try db.durableTransaction { () throws(CarnetFailure) -> RemoveRecording in
+                let key: [SQLiteValue] = [.text(patient.value), .text(hostID)]
+                let rows = try db.query("SELECT state, remote_id FROM vaccination WHERE patient_id = ? AND host_id = ?",
+                                        key)
+                guard let row = rows.first, row.count == 2, let text = row[0].text else {
+                    throw CarnetFailure(.notFound, domain: .validation, message: .unknownHostVaccination)
+                }
+                let state = VaccinationState(rawValue: text) ?? .pending
+                let remoteID = row[1]
+                if state == .removedRemotely {
+                    try db.query("DELETE FROM vaccination WHERE patient_id = ? AND host_id = ?", key)
+                    try db.query("DELETE FROM proposal WHERE remote_id = ?", [remoteID])
+                    return .confirmedRemoteDeletion
+                }
+                if state == .removing { return .queued }
+                // Never sent: not attempted, and not being sent right now (`markSending`): a push in
+                // flight may be creating it on the service, so that one is removed from there.
+                let neverSent = try db.query(
+                    """
+                    SELECT seq FROM outbox WHERE patient_id = ? AND host_id = ? AND operation = ? AND attempts = 0
+                        AND last_status IS NULL
+                    """, key + [.text(OutboxOperation.add.rawValue)])
+                // Refused by the service (`failed`): it never existed there either.
+                if remoteID == .null, !neverSent.isEmpty || state == .failed {
+                    try db.query("DELETE FROM outbox WHERE patient_id = ? AND host_id = ?", key)
+                    try db.query("DELETE FROM vaccination WHERE patient_id = ? AND host_id = ?", key)
+                    return .cancelledBeforeSending
+                }
+                try db.query("UPDATE vaccination SET state = ?, updated_at = ? WHERE patient_id = ? AND host_id = ?",
+                             [.text(VaccinationState.removing.rawValue), .integer(now)] + key)
+                try db.query("INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
+                             key + [.text(OutboxOperation.remove.rawValue), .integer(now)])
+                return .queued
+            }
+        }
+    }
+
+    func vaccination(patientID: String, hostID: String) throws(CarnetFailure) -> VaccinationRow? {
+        try withConnection { db throws(CarnetFailure) -> VaccinationRow? in
+            let rows = try db.query(
+                """
+                SELECT carnet_id, resource, remote_id, remote_version, state FROM vaccination
+                WHERE patient_id = ? AND host_id = ?
+                """, [.text(patientID), .text(hostID)])
+            guard let r = rows.first, r.count == 5, let carnet = r[0].text,
+                  let state = r[4].text.flatMap(VaccinationState.init(rawValue:))
+            else { return nil }
+            var resource: JSONValue = .null
+            if case .blob(let bytes) = r[1] { resource = (try? JSONValue.parse(bytes)) ?? .null }
+            return VaccinationRow(patientID: patientID, hostID: hostID, carnetID: carnet, resource: resource,
+                                  remoteID: r[2].text, remoteVersion: r[3].integer, state: state)
+        }
+    }
+
+    /// The host's id of a vaccination known on the service, if the host holds it.
+    func hostID(forRemote remoteID: String) throws(CarnetFailure) -> String? {
+        try withConnection { db throws(CarnetFailure) -> String? in
+            try db.query("SELECT host_id FROM vaccination WHERE remote_id = ?", [.text(remoteID)]).first?.first?.text
+        }
+    }
+
+    /// Records which remote vaccinations the host imported (under which host ids) and which it
+    /// ignores, durably: sync neither proposes them again nor pushes them back.
+    func accept(patient: HostPatientID, carnet: CarnetID, imported: [(remote: String, host: String)],
+                ignored: [String]) throws(CarnetFailure)
+    {
+        let now = self.now()
+        try withConnection { db throws(CarnetFailure) in
+            try db.durableTransaction { () throws(CarnetFailure) in
+                let changed = SQLiteValue.text(ProposalKind.changed.rawValue)
+                for (remote, host) in imported {
+                    let existing = try db.query("SELECT remote_id FROM vaccination WHERE patient_id = ? AND host_id = ?",
+                                                [.text(patient.value), .text(host)])
+                    if let row = existing.first {
+                        guard row.first?.text == remote else {
+                            throw CarnetFailure(.conflict, domain: .validation,
+                                                message: .invalidField("host_vaccination_id", reason: .unknownValue))
+                        }
+                        // Already the host's: accepting acknowledges a change made elsewhere
+                        // (the stored copy takes the service's version); twice changes nothing.
+                        try db.query(
+                            """
+                            UPDATE vaccination SET resource = COALESCE((SELECT resource FROM proposal
+                                WHERE remote_id = ? AND kind = ?), resource), updated_at = ?
+                            WHERE patient_id = ? AND host_id = ?
+                            """, [.text(remote), changed, .integer(now), .text(patient.value), .text(host)])
+                        try db.query("DELETE FROM proposal WHERE remote_id = ? AND kind = ?", [.text(remote), changed])
+                        continue
+                    }
+                    let proposal = try db.query("SELECT version, resource FROM proposal WHERE remote_id = ?",
+                                                [.text(remote)])
+                    let version = proposal.first?.first?.integer ?? 1
+                    var resource: [UInt8] = Array("{}".utf8)
+                    if let row = proposal.first, row.count == 2, case .blob(let bytes) = row[1] { resource = bytes }
+                    try db.query(
+                        """
+                        INSERT INTO vaccination (patient_id, host_id, carnet_id, resource, remote_id, remote_version,
+                                                 origin, state, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                        [.text(patient.value), .text(host), .text(carnet.value), .blob(resource), .text(remote),
+                         .integer(version), .text(VaccinationOrigin.imported.rawValue),
+                         .text(VaccinationState.synced.rawValue), .integer(now)])
+                    try db.query("DELETE FROM proposal WHERE remote_id = ?", [.text(remote)])
+                }
+                for remote in ignored {
+                    try db.query("INSERT OR IGNORE INTO ignored_remote (remote_id) VALUES (?)", [.text(remote)])
+                    try db.query("DELETE FROM proposal WHERE remote_id = ?", [.text(remote)])
+                }
+            }
+        }
+    }
+
+    /// This store's installation id (the scope of the host's vaccination ids on the wire).
+    func installID() throws(CarnetFailure) -> String {
+        try withConnection { db throws(CarnetFailure) -> String in
+            let rows = try db.query("SELECT value FROM store_state WHERE key = 'install_id'")
+            guard let id = rows.first?.first?.text else { throw .internal("install id missing") }
+            return id
+        }
+    }
+}
