@@ -19,8 +19,8 @@ LIB_SONAME := $(BUILD)/lib/libcarnet.so.$(SOVERSION)
 EXAMPLE := $(BUILD)/bin/carnet-example
 SANDBOX_BIN := sandbox/.build/debug/carnet-sandbox
 # The NUVA release the tests and benchmarks read (never copied into the repository):
-# ../shared/data/nuva next to the clone, else the workplace's copy.
-NUVA_DIR ?= $(firstword $(wildcard $(abspath ../shared/data/nuva) /work/shared/data/nuva) $(abspath ../shared/data/nuva))
+# ../shared/data/nuva next to the clone (override with NUVA_DIR=...).
+NUVA_DIR ?= $(abspath ../shared/data/nuva)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config openssl fiu-utils util-linux

@@ -53,10 +53,6 @@ CURLcode ccurl_getinfo_long(CURL *curl, CURLINFO info, long *out) {
     return curl_easy_getinfo(curl, info, out);
 }
 
-CURLcode ccurl_getinfo_string(CURL *curl, CURLINFO info, const char **out) {
-    return curl_easy_getinfo(curl, info, out);
-}
-
 const char *ccurl_version_text(void) {
     curl_version_info_data *info = curl_version_info(CURLVERSION_NOW);
     return info != NULL ? info->version : NULL;

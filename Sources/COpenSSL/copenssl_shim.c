@@ -1,6 +1,6 @@
 #include "copenssl_shim.h"
 
-int copenssl_tls_apply_policy(SSL_CTX *ctx, const char *host) {
+static int copenssl_tls_apply_policy(SSL_CTX *ctx, const char *host) {
     if (ctx == NULL) return 0;
     if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) return 0;
     if (SSL_CTX_get_security_level(ctx) < 2) SSL_CTX_set_security_level(ctx, 2);
@@ -44,8 +44,4 @@ int copenssl_tls_apply_policy_state(SSL_CTX *ctx, copenssl_tls_policy *policy) {
     /* Same mode as curl chose (SSL_VERIFY_PEER); only the callback is added. */
     SSL_CTX_set_verify(ctx, SSL_CTX_get_verify_mode(ctx), policy_verify_callback);
     return 1;
-}
-
-const char *copenssl_version_text(void) {
-    return OpenSSL_version(OPENSSL_VERSION);
 }

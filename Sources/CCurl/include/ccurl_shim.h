@@ -23,7 +23,6 @@ CURLcode ccurl_setopt_progress_callback(CURL *curl, ccurl_progress_callback call
 CURLcode ccurl_setopt_ssl_ctx_callback(CURL *curl, ccurl_ssl_ctx_callback callback, void *userdata);
 
 CURLcode ccurl_getinfo_long(CURL *curl, CURLINFO info, long *out);
-CURLcode ccurl_getinfo_string(CURL *curl, CURLINFO info, const char **out);
 
 /* libcurl's version number as text ("7.88.1"); CURLVERSION_NOW is a macro. */
 const char *ccurl_version_text(void);

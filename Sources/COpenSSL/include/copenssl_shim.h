@@ -14,25 +14,18 @@
 #include <stdint.h>
 #include <stddef.h>
 
-/* Applies Carnet's TLS policy to a context libcurl is about to use:
- * TLS 1.2 minimum, security level 2 (RSA/DH >= 2048 bits, no SHA-1 signatures),
- * and host name checks against subjectAltName only (a certificate naming the
- * host only in its CN is refused). Returns 1 on success, 0 on failure. */
-int copenssl_tls_apply_policy(SSL_CTX *ctx, const char *host);
-
 /* The policy of one transport, passed to the SSL_CTX callback of each connection. */
 typedef struct copenssl_tls_policy {
     const char *host;    /* NUL-terminated host name or IP literal; owned by the caller */
     int server_verified; /* set to 1 by the handshake once the server's certificate chain verified */
 } copenssl_tls_policy;
 
-/* copenssl_tls_apply_policy, plus a verify callback that records in `policy->server_verified`
+/* Applies Carnet's TLS policy to a context libcurl is about to use: TLS 1.2 minimum, security
+ * level 2 (RSA/DH >= 2048 bits, no SHA-1 signatures), host name checks against subjectAltName only
+ * (a certificate naming the host only in its CN is refused); plus a verify callback that records in `policy->server_verified`
  * that the service's certificate passed verification (so a handshake that fails afterwards is
  * about the client's certificate, not the server's ciphers). Returns 1 on success. */
 int copenssl_tls_apply_policy_state(SSL_CTX *ctx, copenssl_tls_policy *policy);
-
-/* OpenSSL's version text ("OpenSSL 3.0.x ..."), for diagnostics. */
-const char *copenssl_version_text(void);
 
 
 /* ---- The professional's identity (copenssl_identity.c) ---- */
