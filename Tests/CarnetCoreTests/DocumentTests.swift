@@ -190,9 +190,9 @@ extension Array where Element == UInt8 {
     }
 
     @Test func readsOnlySafePagingValues() {
-        #expect(CarnetClient.queryValue("https://h/fhir/Immunization?patient=x&_after=abc-1", "_after") == "abc-1")
-        #expect(CarnetClient.queryValue("https://evil/x?_after=a%20b", "_after") == nil)
-        #expect(CarnetClient.queryValue("https://h/x", "_after") == nil)
+        #expect(ServiceConnection.queryValue("https://h/fhir/Immunization?patient=x&_after=abc-1", "_after") == "abc-1")
+        #expect(ServiceConnection.queryValue("https://evil/x?_after=a%20b", "_after") == nil)
+        #expect(ServiceConnection.queryValue("https://h/x", "_after") == nil)
     }
 }
 

@@ -30,8 +30,17 @@ public final class CarnetClient: Sendable {
         self.configuration = configuration
         vaccinations = VaccinationStore(store)
         access = ServiceAccess(configuration: configuration, store: store)
-        syncEngine = SyncEngine(store: vaccinations, service: access.fhirService(), logger: configuration.logger,
-                                locale: configuration.locale)
+        let installID: String
+        do {
+            installID = try vaccinations.installID()
+        } catch {
+            CurlRuntime.release()
+            throw error
+        }
+        syncEngine = SyncEngine(
+            store: vaccinations, service: access.fhirService(),
+            scope: HostIDScope(practiceID: configuration.practiceID, installID: installID),
+            logger: configuration.logger, locale: configuration.locale)
         configuration.logger.log(
             .info, "client opened (store schema \(StoreMigrations.latestVersion), libcurl \(CurlRuntime.versionText))")
     }

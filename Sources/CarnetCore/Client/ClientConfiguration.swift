@@ -14,6 +14,11 @@ public struct ClientConfiguration: Sendable {
     public var requestTimeoutMilliseconds: UInt32
     public var locale: UserMessage.Locale
     public var logger: Logger
+    /// The host's installation: the EHR database every workstation of the practice shares
+    /// (docs/integration.md, "Several workstations"). It scopes the host's vaccination ids on the
+    /// wire, so any workstation of the practice recognises, corrects and removes the practice's
+    /// vaccinations. nil: the store's own install id (one workstation, as before).
+    public var practiceID: String?
 
     public static let defaultConnectTimeoutMilliseconds: UInt32 = 10_000
     public static let defaultRequestTimeoutMilliseconds: UInt32 = 30_000
@@ -24,8 +29,14 @@ public struct ClientConfiguration: Sendable {
         serviceURL: String?, enrollmentURL: String? = nil, storeDirectory: String, accountEmail: String? = nil, accountPassword: String? = nil,
         caBundlePath: String? = nil, crlPath: String? = nil, pinnedPublicKey: String? = nil,
         identitySecret: String? = nil, connectTimeoutMilliseconds: UInt32 = 0, requestTimeoutMilliseconds: UInt32 = 0,
-        locale: UserMessage.Locale = .french, logger: Logger = .disabled
+        locale: UserMessage.Locale = .french, logger: Logger = .disabled, practiceID: String? = nil
     ) throws(CarnetFailure) {
+        if let practiceID {
+            guard HostIDScope.isValidPracticeID(practiceID) else {
+                throw .invalidArgument(.invalidField("practice_id", reason: .unknownValue))
+            }
+        }
+        self.practiceID = practiceID
         if let serviceURL {
             guard let url = ServiceURL(serviceURL) else {
                 throw .invalidArgument(.invalidField("service_url", reason: .notHTTPSURL))

@@ -17,13 +17,28 @@ extension CarnetClient {
         return syncEngine.deliver(patient: patientID, hostID: hostID, token: cancellation.token())
     }
 
+    /// Records a correction of a vaccination (lot, date, product, site...) durably, then pushes it
+    /// at once, as an update conditioned on the version last seen: an edit made elsewhere in the
+    /// meantime is refused as a conflict for the host to look at, never overwritten. With a practice
+    /// id, a vaccination recorded on another workstation of the practice is corrected too.
+    public func updateVaccination(patientID: HostPatientID, immunization: JSONValue) throws(CarnetFailure)
+        -> ChangeOutcome
+    {
+        let (hostID, resource) = try ImmunizationDocument.validatedForAdd(immunization)
+        let carnet = try linkedCarnet(patientID)
+        _ = try vaccinations.recordUpdate(patient: patientID, carnet: carnet, hostID: hostID, resource: resource)
+        return syncEngine.deliver(patient: patientID, hostID: hostID, token: cancellation.token())
+    }
+
     /// Records the removal durably, then pushes it at once. A vaccination
     /// still waiting to be sent is simply cancelled: nothing is sent.
     public func removeVaccination(patientID: HostPatientID, hostVaccinationID: String) throws(CarnetFailure)
         -> ChangeOutcome
     {
         let hostID = try ImmunizationDocument.validatedHostID(hostVaccinationID, argumentName: "host_vaccination_id")
-        switch try vaccinations.recordRemove(patient: patientID, hostID: hostID) {
+        // With a practice id, an id this workstation never saw may be another workstation's.
+        let carnet = configuration.practiceID == nil ? nil : try linkedCarnet(patientID)
+        switch try vaccinations.recordRemove(patient: patientID, hostID: hostID, unknownOnCarnet: carnet) {
         case .cancelledBeforeSending, .confirmedRemoteDeletion:
             return .delivered(ChangeOutcome.document(hostID: hostID, stateName: "removed"))
         case .queued:
@@ -32,50 +47,25 @@ extension CarnetClient {
     }
 
     /// The carnet's vaccinations as a FHIR searchset Bundle. Entries the host
-    /// already has carry the host's id in an extension.
+    /// already has (in this store, or recorded under the practice's scope on any
+    /// workstation) carry the host's id in an extension.
     public func listVaccinations(patientID: HostPatientID) throws(CarnetFailure) -> JSONValue {
         let carnet = try linkedCarnet(patientID)
         let connection = syncEngine.connection(cancellation.token())
         var entries: [JSONValue] = []
-        var query: [(String, String)] = [("patient", carnet.value), ("_count", "100")]
-        for _ in 0..<100 {
-            let answer = try connection.send(.get, "Immunization", query: query, expect: [200])
-            let bundle = try connection.resource(answer, type: "Bundle")
-            for entry in bundle["entry"]?.arrayValue ?? [] {
-                guard let resource = entry["resource"], resource["resourceType"] == "Immunization",
-                      let id = resource["id"]?.stringValue
-                else { continue }
-                var item: JSONValue = ["fullUrl": entry["fullUrl"] ?? .string("Immunization/" + id), "resource": resource]
-                if let hostID = try vaccinations.hostID(forRemote: id) {
-                    item["extension"] = [["url": .string(CarnetClient.hostIDExtension), "valueString": .string(hostID)]]
-                }
-                entries.append(item)
+        for resource in try connection.immunizations(of: carnet.value) {
+            guard let id = resource["id"]?.stringValue else { continue }
+            var item: JSONValue = ["fullUrl": .string("Immunization/" + id), "resource": resource]
+            if let hostID = try vaccinations.hostID(forRemote: id) ?? syncEngine.scope.hostID(of: resource) {
+                item["extension"] = [["url": .string(CarnetClient.hostIDExtension), "valueString": .string(hostID)]]
             }
-            // Follow `next` with its own paging parameter only: never an absolute URL the service chose.
-            guard let next = bundle["link"]?.arrayValue?.first(where: { $0["relation"] == "next" })?["url"]?.stringValue,
-                  let after = CarnetClient.queryValue(next, "_after")
-            else { break }
-            query = [("patient", carnet.value), ("_count", "100"), ("_after", after)]
+            entries.append(item)
         }
         return ["resourceType": "Bundle", "type": "searchset", "total": .number(String(entries.count)),
                 "entry": .array(entries)]
     }
 
     public static let hostIDExtension = "https://carnet.invalid/fhir/StructureDefinition/host-vaccination-id"
-
-    static func queryValue(_ url: String, _ name: String) -> String? {
-        guard let q = url.firstIndex(of: "?") else { return nil }
-        for pair in url[url.index(after: q)...].split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            if parts.count == 2, parts[0] == name {
-                let value = String(parts[1])
-                guard value.utf8.count <= 128, value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_") })
-                else { return nil }
-                return value
-            }
-        }
-        return nil
-    }
 
     /// Records which remote vaccinations the host imported (under which host
     /// ids) and which it chose to ignore, so sync neither proposes them again

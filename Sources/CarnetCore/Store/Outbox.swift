@@ -9,8 +9,8 @@ struct OutboxItem: Sendable, Equatable {
     let attempts: Int64
 }
 
-/// One delivered add: the service's id and version of the Immunization.
-struct DeliveredAdd: Sendable {
+/// One delivered add or update: the service's id and version of the Immunization.
+struct Delivery: Sendable {
     let item: OutboxItem
     let remoteID: String
     let version: Int64
@@ -72,34 +72,46 @@ extension VaccinationStore {
 
     /// Delivered items of one page, recorded in one relaxed transaction: lost in a power cut, the
     /// items are pushed again and the conditional create (or the DELETE's 404/410) finds them done.
-    func complete(adds: [DeliveredAdd], removes: [OutboxItem]) throws(CarnetFailure) {
-        guard !adds.isEmpty || !removes.isEmpty else { return }
+    func complete(adds: [Delivery], updates: [Delivery] = [], removes: [OutboxItem]) throws(CarnetFailure) {
+        guard !adds.isEmpty || !updates.isEmpty || !removes.isEmpty else { return }
         let now = self.now()
         try withConnection { db throws(CarnetFailure) in
             try db.relaxedTransaction { () throws(CarnetFailure) in
                 for add in adds { try VaccinationStore.completeAdd(db, add, now: now) }
+                for update in updates { try VaccinationStore.completeAdd(db, update, now: now) }
                 for item in removes { try VaccinationStore.completeRemove(db, item) }
             }
         }
     }
 
-    /// Drops a remove (or an add whose row is gone) that has nothing left to send.
-    func dropWithoutSending(_ item: OutboxItem) throws(CarnetFailure) {
-        try complete(adds: [], removes: [item])
+    /// Drops an item that has nothing left to send: a remove (the row goes with it), an add whose
+    /// row is gone, or an update superseded by a remove or a refusal (`keepingRow`).
+    func dropWithoutSending(_ item: OutboxItem, keepingRow: Bool = false) throws(CarnetFailure) {
+        guard keepingRow else { return try complete(adds: [], removes: [item]) }
+        try withConnection { db throws(CarnetFailure) in
+            try db.relaxedTransaction { () throws(CarnetFailure) in
+                try db.query("DELETE FROM outbox WHERE seq = ?", [.integer(item.seq)])
+            }
+        }
     }
 
-    private static func completeAdd(_ db: SQLiteConnection, _ add: DeliveredAdd, now: Int64) throws(CarnetFailure) {
+    /// An add or an update reached the service at `version`.
+    private static func completeAdd(_ db: SQLiteConnection, _ add: Delivery, now: Int64) throws(CarnetFailure) {
         try db.query("DELETE FROM outbox WHERE seq = ?", [.integer(add.item.seq)])
-        // If the host already asked to remove it, the row stays `removing`.
-        let removing = SQLiteValue.text(VaccinationState.removing.rawValue)
+        // If the host already asked to remove it, the row stays `removing`; if a correction is
+        // still queued behind this delivery, it stays `updating`.
+        let key: [SQLiteValue] = [.text(add.item.patientID), .text(add.item.hostID)]
         try db.query(
             """
             UPDATE vaccination SET remote_id = ?, remote_version = ?, updated_at = ?,
-                state = CASE state WHEN ? THEN state ELSE ? END
+                state = CASE WHEN state = ? THEN state
+                             WHEN EXISTS (SELECT 1 FROM outbox WHERE patient_id = ? AND host_id = ? AND operation = ?)
+                             THEN ? ELSE ? END
             WHERE patient_id = ? AND host_id = ?
             """,
-            [.text(add.remoteID), .integer(add.version), .integer(now), removing,
-             .text(VaccinationState.synced.rawValue), .text(add.item.patientID), .text(add.item.hostID)])
+            [.text(add.remoteID), .integer(add.version), .integer(now), .text(VaccinationState.removing.rawValue)]
+                + key + [.text(OutboxOperation.update.rawValue), .text(VaccinationState.updating.rawValue),
+                         .text(VaccinationState.synced.rawValue)] + key)
         try db.query("DELETE FROM proposal WHERE remote_id = ?", [.text(add.remoteID)])
     }
 

@@ -62,11 +62,11 @@ extension VaccinationStore {
     /// Applies one page of changes and moves the cursor, atomically. Relaxed commit: rolled
     /// back by a power cut, the page is read again (applying a change twice is harmless:
     /// keyed on the Immunization id, versions only move up).
-    func apply(_ changes: [RemoteChange], newCursor: Int64) throws(CarnetFailure) {
+    func apply(_ changes: [RemoteChange], newCursor: Int64, scope: HostIDScope) throws(CarnetFailure) {
         let now = self.now()
         try withConnection { db throws(CarnetFailure) in
             try db.relaxedTransaction { () throws(CarnetFailure) in
-                for change in changes { try VaccinationStore.apply(change, db, now: now) }
+                for change in changes { try VaccinationStore.apply(change, db, scope: scope, now: now) }
                 try db.query(
                     """
                     INSERT INTO store_state (key, value) VALUES ('changes_cursor', ?)
@@ -76,7 +76,9 @@ extension VaccinationStore {
         }
     }
 
-    private static func apply(_ change: RemoteChange, _ db: SQLiteConnection, now: Int64) throws(CarnetFailure) {
+    private static func apply(_ change: RemoteChange, _ db: SQLiteConnection, scope: HostIDScope, now: Int64)
+        throws(CarnetFailure)
+    {
         let id = SQLiteValue.text(change.immunizationID)
         let synced = SQLiteValue.text(VaccinationState.synced.rawValue)
         let ours = try db.query("SELECT state, remote_version FROM vaccination WHERE remote_id = ?", [id])
@@ -113,6 +115,7 @@ extension VaccinationStore {
             }
             return
         }
+        if try recognise(change, db, scope: scope, now: now) { return }
         if !(try db.query("SELECT 1 FROM ignored_remote WHERE remote_id = ?", [id])).isEmpty { return }
         let added = SQLiteValue.text(ProposalKind.added.rawValue)
         if change.deleted {
@@ -133,6 +136,44 @@ extension VaccinationStore {
             """,
             [id, .text(carnet), .integer(change.version), .blob(Array(resource.serialized().utf8)), added,
              .integer(now)])
+    }
+
+    /// A vaccination of the practice this store did not know by its remote id (recorded on
+    /// another workstation of the practice): it is the host's own, so it is stored as synced under
+    /// its host id — never proposed for import — and a change of it queued here meanwhile (a
+    /// remove or a correction from this workstation) now knows where it is.
+    private static func recognise(_ change: RemoteChange, _ db: SQLiteConnection, scope: HostIDScope, now: Int64)
+        throws(CarnetFailure) -> Bool
+    {
+        guard !change.deleted, let hostID = scope.hostID(of: change.resource), let carnet = change.carnetID,
+              let resource = change.resource
+        else { return false }
+        let linked = try db.query("SELECT patient_id FROM link WHERE carnet_id = ? ORDER BY patient_id LIMIT 1",
+                                  [.text(carnet)])
+        guard let patient = linked.first?.first?.text else { return false }
+        let key: [SQLiteValue] = [.text(patient), .text(hostID)]
+        let id = SQLiteValue.text(change.immunizationID)
+        let existing = try db.query("SELECT remote_id FROM vaccination WHERE patient_id = ? AND host_id = ?", key)
+        if let row = existing.first {
+            if row.first == .null {
+                try db.query(
+                    """
+                    UPDATE vaccination SET remote_id = ?, remote_version = ?, updated_at = ?
+                    WHERE patient_id = ? AND host_id = ? AND remote_id IS NULL
+                    """, [id, .integer(change.version), .integer(now)] + key)
+            }
+        } else {
+            try db.query(
+                """
+                INSERT INTO vaccination (patient_id, host_id, carnet_id, resource, remote_id, remote_version, origin,
+                                         state, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                key + [.text(carnet), .blob(Array(resource.serialized().utf8)), id, .integer(change.version),
+                       .text(VaccinationOrigin.host.rawValue), .text(VaccinationState.synced.rawValue), .integer(now)])
+        }
+        try db.query("DELETE FROM proposal WHERE remote_id = ?", [id])
+        return true
     }
 
     /// Proposals for the host (vaccinations to import, deletions to confirm, changes to

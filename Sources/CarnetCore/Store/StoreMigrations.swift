@@ -88,6 +88,46 @@ enum StoreMigrations {
         ALTER TABLE proposal_v4 RENAME TO proposal;
         CREATE INDEX proposal_by_carnet ON proposal(carnet_id);
         """,
+        // 5: corrections — a vaccination can be `updating` (its correction waits in the outbox as
+        // an `update`). The two tables are rebuilt to widen their CHECKs; rows and seqs are kept.
+        """
+        CREATE TABLE vaccination_v5 (
+            patient_id     TEXT NOT NULL,
+            host_id        TEXT NOT NULL,
+            carnet_id      TEXT NOT NULL,
+            resource       BLOB NOT NULL,
+            remote_id      TEXT,
+            remote_version INTEGER,
+            origin         TEXT NOT NULL CHECK (origin IN ('host', 'imported')),
+            state          TEXT NOT NULL
+                CHECK (state IN ('pending', 'synced', 'removing', 'failed', 'removed-remotely', 'updating')),
+            updated_at     INTEGER NOT NULL,
+            PRIMARY KEY (patient_id, host_id)
+        ) WITHOUT ROWID;
+        INSERT INTO vaccination_v5 SELECT patient_id, host_id, carnet_id, resource, remote_id, remote_version, origin,
+            state, updated_at FROM vaccination;
+        DROP TABLE vaccination;
+        ALTER TABLE vaccination_v5 RENAME TO vaccination;
+        CREATE UNIQUE INDEX vaccination_by_remote ON vaccination(remote_id) WHERE remote_id IS NOT NULL;
+        CREATE INDEX vaccination_by_carnet ON vaccination(carnet_id);
+        CREATE TABLE outbox_v5 (
+            seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+            patient_id      TEXT NOT NULL,
+            host_id         TEXT NOT NULL,
+            operation       TEXT NOT NULL CHECK (operation IN ('add', 'remove', 'update')),
+            created_at      INTEGER NOT NULL,
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL DEFAULT 0,
+            blocked         INTEGER NOT NULL DEFAULT 0,
+            last_status     INTEGER,
+            last_message    TEXT
+        );
+        INSERT INTO outbox_v5 SELECT seq, patient_id, host_id, operation, created_at, attempts, next_attempt_at,
+            blocked, last_status, last_message FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v5 RENAME TO outbox;
+        CREATE INDEX outbox_by_patient ON outbox(patient_id, seq);
+        """,
     ]
 
     static var latestVersion: Int { all.count }

@@ -15,6 +15,8 @@ enum VaccinationState: String, Sendable, CaseIterable {
     case failed
     /// Deleted elsewhere; proposed to the host for confirmation.
     case removedRemotely = "removed-remotely"
+    /// The host corrected it; the update waits in the outbox.
+    case updating
 
     /// What an add or remove reports as delivered: on the service, or gone from both sides.
     var isDelivered: Bool { self == .synced }
@@ -37,5 +39,5 @@ enum ProposalKind: String, Sendable, CaseIterable {
 
 /// A change waiting in the outbox.
 enum OutboxOperation: String, Sendable {
-    case add, remove
+    case add, remove, update
 }

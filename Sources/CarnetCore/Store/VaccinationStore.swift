@@ -14,6 +14,8 @@ struct VaccinationRow: Sendable {
 /// What recording an add did.
 enum AddRecording: Sendable, Equatable {
     case queued
+    /// The id was known with other content: recorded as a correction (docs/sync.md, "Corrections").
+    case corrected
     case alreadyRecorded(VaccinationState)
 }
 
@@ -57,10 +59,13 @@ struct VaccinationStore: Sendable {
         return try withConnection { db throws(CarnetFailure) -> AddRecording in
             try db.durableTransaction { () throws(CarnetFailure) -> AddRecording in
                 let key: [SQLiteValue] = [.text(patient.value), .text(hostID)]
-                let existing = try db.query("SELECT state FROM vaccination WHERE patient_id = ? AND host_id = ?", key)
-                if let text = existing.first?.first?.text {
-                    let state = VaccinationState(rawValue: text) ?? .pending
-                    if state != .removedRemotely { return .alreadyRecorded(state) }
+                let body = Array(resource.serialized().utf8)
+                if let row = try VaccinationStore.stateAndResource(db, key), row.state != .removedRemotely {
+                    // The same id with other content is a correction (an EHR that sends the whole
+                    // record again on each save just works); the same content records nothing.
+                    guard row.resource != body else { return .alreadyRecorded(row.state) }
+                    try VaccinationStore.queueCorrection(db, key, state: row.state, resource: body, now: now)
+                    return .corrected
                 }
                 // Added again after a remote deletion: the pending "removed" proposal of the old
                 // Immunization is answered (it would stay proposed forever, without a host id).
@@ -78,7 +83,7 @@ struct VaccinationStore: Sendable {
                         resource = excluded.resource, remote_id = NULL, remote_version = NULL,
                         origin = excluded.origin, state = excluded.state, updated_at = excluded.updated_at
                     """,
-                    key + [.text(carnet.value), .blob(Array(resource.serialized().utf8)),
+                    key + [.text(carnet.value), .blob(body),
                            .text(VaccinationOrigin.host.rawValue), .text(VaccinationState.pending.rawValue),
                            .integer(now)])
                 try db.query("INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
@@ -90,7 +95,12 @@ struct VaccinationStore: Sendable {
 
     /// Records a remove, in one durable transaction: queued for the service, or settled locally
     /// when nothing was ever created there.
-    func recordRemove(patient: HostPatientID, hostID: String) throws(CarnetFailure) -> RemoveRecording {
+    /// `carnet`: when given (the host set a practice id), an id this workstation does not know
+    /// may be the practice's, recorded on another workstation: the remove is queued and the
+    /// pusher finds it on the service by its identifier. Without it, an unknown id is NOT_FOUND.
+    func recordRemove(patient: HostPatientID, hostID: String, unknownOnCarnet carnet: CarnetID? = nil)
+        throws(CarnetFailure) -> RemoveRecording
+    {
         let now = self.now()
         return try withConnection { db throws(CarnetFailure) -> RemoveRecording in
             try db.durableTransaction { () throws(CarnetFailure) -> RemoveRecording in
@@ -98,7 +108,13 @@ struct VaccinationStore: Sendable {
                 let rows = try db.query("SELECT state, remote_id FROM vaccination WHERE patient_id = ? AND host_id = ?",
                                         key)
                 guard let row = rows.first, row.count == 2, let text = row[0].text else {
-                    throw CarnetFailure(.notFound, domain: .validation, message: .unknownHostVaccination)
+                    guard let carnet else {
+                        throw CarnetFailure(.notFound, domain: .validation, message: .unknownHostVaccination)
+                    }
+                    try VaccinationStore.insertUnresolved(db, key, carnet: carnet, state: .removing, now: now)
+                    try db.query("INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
+                                 key + [.text(OutboxOperation.remove.rawValue), .integer(now)])
+                    return .queued
                 }
                 let state = VaccinationState(rawValue: text) ?? .pending
                 let remoteID = row[1]
@@ -128,6 +144,103 @@ struct VaccinationStore: Sendable {
                 return .queued
             }
         }
+    }
+
+    /// Records a correction of a vaccination the host holds, durably (docs/sync.md, "Corrections").
+    /// An id this workstation does not know is the practice's (recorded on another workstation):
+    /// the pusher finds it on the service by its identifier, or creates it.
+    func recordUpdate(patient: HostPatientID, carnet: CarnetID, hostID: String, resource: JSONValue)
+        throws(CarnetFailure) -> AddRecording
+    {
+        let now = self.now()
+        let body = Array(resource.serialized().utf8)
+        let known = try withConnection { db throws(CarnetFailure) -> AddRecording? in
+            try db.durableTransaction { () throws(CarnetFailure) -> AddRecording? in
+                let key: [SQLiteValue] = [.text(patient.value), .text(hostID)]
+                guard let row = try VaccinationStore.stateAndResource(db, key) else {
+                    try VaccinationStore.insertUnresolved(db, key, carnet: carnet, state: .updating, now: now,
+                                                          resource: body)
+                    try db.query("INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
+                                 key + [.text(OutboxOperation.update.rawValue), .integer(now)])
+                    return .corrected
+                }
+                if row.state == .removedRemotely { return nil }  // deleted on the service: created anew
+                guard row.resource != body else { return .alreadyRecorded(row.state) }
+                try VaccinationStore.queueCorrection(db, key, state: row.state, resource: body, now: now)
+                return .corrected
+            }
+        }
+        if let known { return known }
+        return try recordAdd(patient: patient, carnet: carnet, hostID: hostID, resource: resource)
+    }
+
+    private static func stateAndResource(_ db: SQLiteConnection, _ key: [SQLiteValue]) throws(CarnetFailure)
+        -> (state: VaccinationState, resource: [UInt8])?
+    {
+        let rows = try db.query("SELECT state, resource FROM vaccination WHERE patient_id = ? AND host_id = ?", key)
+        guard let row = rows.first, row.count == 2, let text = row[0].text else { return nil }
+        var resource: [UInt8] = []
+        if case .blob(let bytes) = row[1] { resource = bytes }
+        return (VaccinationState(rawValue: text) ?? .pending, resource)
+    }
+
+    /// A row for a vaccination of the practice this workstation has not seen: its remote id is
+    /// found on the service when the change is pushed (or by the next pull).
+    private static func insertUnresolved(_ db: SQLiteConnection, _ key: [SQLiteValue], carnet: CarnetID,
+                                         state: VaccinationState, now: Int64, resource: [UInt8] = Array("{}".utf8))
+        throws(CarnetFailure)
+    {
+        try db.query(
+            """
+            INSERT INTO vaccination (patient_id, host_id, carnet_id, resource, remote_id, remote_version, origin,
+                                     state, updated_at)
+            VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?)
+            """,
+            key + [.text(carnet.value), .blob(resource), .text(VaccinationOrigin.host.rawValue),
+                   .text(state.rawValue), .integer(now)])
+    }
+
+    /// The new content replaces the stored one, and reaches the service: with the pending add if
+    /// it was never sent, by reopening a refused add (the correction may fix what was refused),
+    /// else as an update conditioned on the version this store last saw.
+    private static func queueCorrection(_ db: SQLiteConnection, _ key: [SQLiteValue], state: VaccinationState,
+                                        resource: [UInt8], now: Int64) throws(CarnetFailure)
+    {
+        let add = SQLiteValue.text(OutboxOperation.add.rawValue)
+        switch state {
+        case .removing, .removedRemotely:
+            throw CarnetFailure(.notFound, domain: .validation, message: .unknownHostVaccination)
+        case .failed:
+            try db.query(
+                """
+                UPDATE outbox SET blocked = 0, attempts = 0, next_attempt_at = 0, last_status = NULL,
+                    last_message = NULL WHERE patient_id = ? AND host_id = ? AND operation = ?
+                """, key + [add])
+            try db.query("UPDATE vaccination SET resource = ?, state = ?, updated_at = ? WHERE patient_id = ? AND host_id = ?",
+                         [.blob(resource), .text(VaccinationState.pending.rawValue), .integer(now)] + key)
+            return
+        case .pending:
+            let neverSent = try db.query(
+                """
+                SELECT seq FROM outbox WHERE patient_id = ? AND host_id = ? AND operation = ? AND attempts = 0
+                    AND last_status IS NULL
+                """, key + [add])
+            if !neverSent.isEmpty {
+                try db.query("UPDATE vaccination SET resource = ?, updated_at = ? WHERE patient_id = ? AND host_id = ?",
+                             [.blob(resource), .integer(now)] + key)
+                return
+            }
+        case .synced, .updating:
+            break
+        }
+        // Sent (or being sent) with the old content, or on the service: an update follows. A
+        // correction blocked by a conflict is replaced by this one (the host decided).
+        try db.query("DELETE FROM outbox WHERE patient_id = ? AND host_id = ? AND operation = ?",
+                     key + [.text(OutboxOperation.update.rawValue)])
+        try db.query("UPDATE vaccination SET resource = ?, state = ?, updated_at = ? WHERE patient_id = ? AND host_id = ?",
+                     [.blob(resource), .text(VaccinationState.updating.rawValue), .integer(now)] + key)
+        try db.query("INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
+                     key + [.text(OutboxOperation.update.rawValue), .integer(now)])
     }
 
     func vaccination(patientID: String, hostID: String) throws(CarnetFailure) -> VaccinationRow? {

@@ -8,6 +8,7 @@ internal import CarnetJSON
 struct Puller {
     let store: VaccinationStore
     let connection: ServiceConnection
+    let scope: HostIDScope
     let logger: Logger
 
     static let pageSize = 100
@@ -40,7 +41,7 @@ struct Puller {
                 throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.unexpectedStatus))
             }
             let changes = entries.compactMap(RemoteChange.init(entry:))
-            try store.apply(changes, newCursor: next)
+            try store.apply(changes, newCursor: next, scope: scope)
             report.pages += 1
             report.changes += changes.count
             let hasNext = (bundle["link"]?.arrayValue ?? []).contains { $0["relation"] == "next" }

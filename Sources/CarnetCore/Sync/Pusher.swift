@@ -12,6 +12,7 @@ internal import CarnetJSON
 struct Pusher {
     let store: VaccinationStore
     let connection: ServiceConnection
+    let scope: HostIDScope
     let logger: Logger
     /// The language of the message stored with a failed attempt (shown by `carnet_outbox_status`).
     let locale: UserMessage.Locale
@@ -23,8 +24,6 @@ struct Pusher {
         /// Failures that blocked individual items.
         var blocked: [(hostID: String, failure: CarnetFailure)] = []
     }
-
-    static let identifierSystemPrefix = "urn:carnet:host-vaccination:"
 
     /// Outbox items read per query, and the most pages one round pushes (10 000 items).
     static let pageSize = 100
@@ -40,7 +39,6 @@ struct Pusher {
             report.stoppedBy = wait
             return report
         }
-        let system = Pusher.identifierSystemPrefix + (try store.installID())
         var pages = 0
         while let last = items.last, pages < Pusher.maxPages {
             pages += 1
@@ -50,7 +48,10 @@ struct Pusher {
                 do throws(CarnetFailure) {
                     try connection.token.check()
                     switch item.operation {
-                    case .add: try pushAdd(item, system: system, into: &done)
+                    case .add: try pushAdd(item, into: &done)
+                    case .update:
+                        try done.flush(store)  // its row must show the add's remote id and version
+                        try pushUpdate(item, into: &done)
                     case .remove:
                         try done.flush(store)  // its row must show the add's remote id
                         try pushRemove(item, into: &done)
@@ -107,47 +108,104 @@ struct Pusher {
     /// transaction, at the end of the page, before a remove and before any failure is recorded.
     /// Lost in a crash, they are pushed again (idempotent) rather than counted twice.
     struct Completions {
-        var adds: [DeliveredAdd] = []
+        var adds: [Delivery] = []
+        var updates: [Delivery] = []
         var removes: [OutboxItem] = []
 
         mutating func flush(_ store: VaccinationStore) throws(CarnetFailure) {
-            guard !adds.isEmpty || !removes.isEmpty else { return }
-            let (a, r) = (adds, removes)
+            guard !adds.isEmpty || !updates.isEmpty || !removes.isEmpty else { return }
+            let (a, u, r) = (adds, updates, removes)
             adds.removeAll()
+            updates.removeAll()
             removes.removeAll()
-            try store.complete(adds: a, removes: r)
+            try store.complete(adds: a, updates: u, removes: r)
         }
     }
 
-    private func pushAdd(_ item: OutboxItem, system: String, into done: inout Completions) throws(CarnetFailure) {
+    /// The resource as the service gets it: the host's id in the practice's scope, the carnet.
+    private func wireResource(_ row: VaccinationRow) -> JSONValue {
+        var resource = row.resource
+        resource["identifier"] = [["system": .string(scope.system), "value": .string(row.hostID)]]
+        resource["patient"] = ["reference": .string("Patient/" + row.carnetID)]
+        resource["id"] = nil
+        resource["meta"] = nil
+        return resource
+    }
+
+    private func pushAdd(_ item: OutboxItem, into done: inout Completions) throws(CarnetFailure) {
         guard let row = try store.vaccination(patientID: item.patientID, hostID: item.hostID) else {
             try store.dropWithoutSending(item)  // the row is gone: nothing to send
             return
         }
-        var resource = row.resource
-        resource["identifier"] = [["system": .string(system), "value": .string(item.hostID)]]
-        resource["patient"] = ["reference": .string("Patient/" + row.carnetID)]
-        resource["id"] = nil
-        resource["meta"] = nil
+        let created = try create(row)
+        done.adds.append(Delivery(item: item, remoteID: created.id, version: created.version))
+    }
+
+    /// A conditional create on the host's id: 201 the first time, 200 with the existing one after
+    /// a lost answer or from another workstation of the practice.
+    private func create(_ row: VaccinationRow) throws(CarnetFailure) -> (id: String, version: Int64) {
         // The whole `system|value` token is percent-encoded, the separator included: a raw `|` is
         // not a valid URI character, and a server that sees one may skip percent-decoding
         // (carnet-sandbox did: the retried create then missed its match and answered 409).
-        let condition = "identifier=" + URLEncoding.component(system + "|" + item.hostID)
-        let answer = try connection.send(.post, "Immunization", body: resource,
+        let condition = "identifier=" + URLEncoding.component(scope.system + "|" + row.hostID)
+        let answer = try connection.send(.post, "Immunization", body: wireResource(row),
                                          headers: [("If-None-Exist", condition)], expect: [200, 201])
-        let created = try connection.resource(answer, type: "Immunization")
-        guard let id = created["id"]?.stringValue, !id.isEmpty, id.utf8.count <= 64 else {
+        return try Pusher.identity(of: connection.resource(answer, type: "Immunization"))
+    }
+
+    private static func identity(of resource: JSONValue) throws(CarnetFailure) -> (id: String, version: Int64) {
+        guard let id = resource["id"]?.stringValue, !id.isEmpty, id.utf8.count <= 64 else {
             throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
         }
-        let version = created["meta"]?["versionId"]?.stringValue.flatMap { Int64($0) } ?? 1
-        done.adds.append(DeliveredAdd(item: item, remoteID: id, version: version))
+        return (id, resource["meta"]?["versionId"]?.stringValue.flatMap { Int64($0) } ?? 1)
+    }
+
+    /// Where a vaccination of the practice is on the service when this store never learnt it
+    /// (recorded on another workstation): the carnet's vaccination with the host's id in scope.
+    private func locate(_ row: VaccinationRow) throws(CarnetFailure) -> (id: String, version: Int64)? {
+        for resource in try connection.immunizations(of: row.carnetID) where scope.hostID(of: resource) == row.hostID {
+            return try Pusher.identity(of: resource)
+        }
+        return nil
+    }
+
+    /// A correction: `PUT` conditioned on the version this store last saw (`If-Match`), so an
+    /// edit made elsewhere meanwhile is a conflict for the host to see (412 → blocked), never
+    /// overwritten. Unknown here (another workstation's): found by its identifier, else created.
+    private func pushUpdate(_ item: OutboxItem, into done: inout Completions) throws(CarnetFailure) {
+        guard let row = try store.vaccination(patientID: item.patientID, hostID: item.hostID),
+              row.state == .updating || row.state == .pending
+        else {
+            try store.dropWithoutSending(item, keepingRow: true)  // removed since, or refused: nothing to update
+            return
+        }
+        var target = row.remoteID.map { (id: $0, version: row.remoteVersion) }
+        if target == nil, let found = try locate(row) { target = (found.id, found.version) }
+        guard let target else {
+            let created = try create(row)
+            done.updates.append(Delivery(item: item, remoteID: created.id, version: created.version))
+            return
+        }
+        var resource = wireResource(row)
+        resource["id"] = .string(target.id)
+        var headers: [(String, String)] = []
+        if let version = target.version { headers.append(("If-Match", "W/\"\(version)\"")) }
+        let answer = try connection.send(.put, "Immunization/" + URLEncoding.component(target.id), body: resource,
+                                         headers: headers, expect: [200, 201])
+        let updated = try Pusher.identity(of: connection.resource(answer, type: "Immunization"))
+        done.updates.append(Delivery(item: item, remoteID: updated.id, version: updated.version))
     }
 
     private func pushRemove(_ item: OutboxItem, into done: inout Completions) throws(CarnetFailure) {
-        guard let row = try store.vaccination(patientID: item.patientID, hostID: item.hostID),
-              let remoteID = row.remoteID
-        else {
-            // Never created on the service (its add was refused or cancelled).
+        guard let row = try store.vaccination(patientID: item.patientID, hostID: item.hostID) else {
+            try store.dropWithoutSending(item)
+            return
+        }
+        // Never created from here (its add was refused or cancelled, or another workstation of
+        // the practice recorded it): found by its identifier, or there is nothing to delete.
+        var remote = row.remoteID
+        if remote == nil { remote = try locate(row)?.id }
+        guard let remoteID = remote else {
             try store.dropWithoutSending(item)
             return
         }

@@ -10,14 +10,18 @@ internal import Synchronization
 final class SyncEngine: Sendable {
     let store: VaccinationStore
     let service: any FHIRService
+    /// The identifier system of the host's vaccination ids (the practice's, or this store's).
+    let scope: HostIDScope
     let logger: Logger
     /// The language of the messages the engine writes into documents and the outbox.
     let locale: UserMessage.Locale
     private let pushLock = Mutex<Void>(())
 
-    init(store: VaccinationStore, service: any FHIRService, logger: Logger, locale: UserMessage.Locale) {
+    init(store: VaccinationStore, service: any FHIRService, scope: HostIDScope, logger: Logger,
+         locale: UserMessage.Locale) {
         self.store = store
         self.service = service
+        self.scope = scope
         self.logger = logger
         self.locale = locale
     }
@@ -32,14 +36,14 @@ final class SyncEngine: Sendable {
     func push(patient: HostPatientID?, dueOnly: Bool, token: Cancellation.Token) throws(CarnetFailure)
         -> Pusher.Report
     {
-        let pusher = Pusher(store: store, connection: connection(token), logger: logger, locale: locale)
+        let pusher = Pusher(store: store, connection: connection(token), scope: scope, logger: logger, locale: locale)
         return try pushLock.withLock { (_: inout sending Void) throws(CarnetFailure) -> Pusher.Report in
             try pusher.push(patient: patient, dueOnly: dueOnly)
         }
     }
 
     func pull(token: Cancellation.Token) throws(CarnetFailure) -> Puller.Report {
-        try Puller(store: store, connection: connection(token), logger: logger).pull()
+        try Puller(store: store, connection: connection(token), scope: scope, logger: logger).pull()
     }
 
     /// What one round did: `carnet_sync` and the background sync present it each their own way.

@@ -26,15 +26,19 @@ struct EngineHarness {
     let carnet: CarnetID
     let otherPatient: HostPatientID
     let otherCarnet: CarnetID
+    let practiceID: String?
 
     init(directory: String = temporaryDirectory() + "/store", service: InMemoryFHIRService = InMemoryFHIRService(),
-         clock: TestClock = TestClock()) throws {
+         clock: TestClock = TestClock(), practiceID: String? = nil) throws {
         self.directory = directory
         self.service = service
         self.clock = clock
         local = try LocalStore(directory: directory)
         store = VaccinationStore(local, now: { clock.now })
-        engine = SyncEngine(store: store, service: service, logger: .disabled, locale: .french)
+        engine = SyncEngine(store: store, service: service,
+                            scope: HostIDScope(practiceID: practiceID, installID: try store.installID()),
+                            logger: .disabled, locale: .french)
+        self.practiceID = practiceID
         patient = try HostPatientID("patient-1")
         otherPatient = try HostPatientID("patient-2")
         guard let carnet = CarnetID(EngineHarness.carnetText), let other = CarnetID(EngineHarness.otherCarnetText)
@@ -46,7 +50,12 @@ struct EngineHarness {
     }
 
     func restarted() throws -> EngineHarness {
-        try EngineHarness(directory: directory, service: service, clock: clock)
+        try EngineHarness(directory: directory, service: service, clock: clock, practiceID: practiceID)
+    }
+
+    /// Another workstation of the same practice: its own store, the same service and practice id.
+    func secondWorkstation() throws -> EngineHarness {
+        try EngineHarness(service: service, clock: clock, practiceID: practiceID)
     }
 
     var token: Cancellation.Token { Cancellation().token() }
@@ -72,10 +81,20 @@ struct EngineHarness {
         return engine.deliver(patient: who, hostID: hostID, token: token)
     }
 
+    /// What `carnet_vaccination_update` does below the C boundary.
+    @discardableResult
+    func update(_ hostID: String, date: String = "2026-11-02", lot: String) throws -> ChangeOutcome {
+        var resource = EngineHarness.immunization(hostID, date: date)
+        resource["lotNumber"] = .string(lot)
+        _ = try store.recordUpdate(patient: patient, carnet: carnet, hostID: hostID, resource: resource)
+        return engine.deliver(patient: patient, hostID: hostID, token: token)
+    }
+
     /// What `carnet_vaccination_remove` does below the C boundary.
     @discardableResult
     func remove(_ hostID: String) throws -> ChangeOutcome {
-        switch try store.recordRemove(patient: patient, hostID: hostID) {
+        let unknownOnCarnet = practiceID == nil ? nil : carnet
+        switch try store.recordRemove(patient: patient, hostID: hostID, unknownOnCarnet: unknownOnCarnet) {
         case .cancelledBeforeSending, .confirmedRemoteDeletion:
             return .delivered(ChangeOutcome.document(hostID: hostID, stateName: "removed"))
         case .queued:
@@ -94,6 +113,9 @@ struct EngineHarness {
     var outboxCount: Int {
         get throws { try store.outboxItems(patient: nil, dueOnly: false).count }
     }
+
+    /// The lots on the service, in creation order.
+    var serviceLots: [String] { service.immunizations.compactMap { $0["lotNumber"]?.stringValue } }
 
     /// The host ids on the service, in creation order (duplicates kept).
     var serviceHostIDs: [String] {

@@ -51,8 +51,8 @@ import Testing
                                    carnetID: EngineHarness.carnetText, resource: newer)
         let change1 = RemoteChange(immunizationID: "r1", version: 1, deleted: false,
                                    carnetID: EngineHarness.carnetText, resource: older)
-        try h.store.apply([change2], newCursor: 5)
-        try h.store.apply([change2, change1], newCursor: 6)
+        try h.store.apply([change2], newCursor: 5, scope: h.engine.scope)
+        try h.store.apply([change2, change1], newCursor: 6, scope: h.engine.scope)
         let proposals = try h.store.proposals(patient: h.patient)
         #expect(proposals.added.count == 1)
         #expect(proposals.added.first?["immunization"]?["lotNumber"]?.stringValue == "NEW")
