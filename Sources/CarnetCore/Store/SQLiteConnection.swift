@@ -7,6 +7,11 @@ internal import CSQLite
 /// itself is opened in serialized mode as a second line of defence).
 final class SQLiteConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
+    /// Prepared statements by SQL text, reused (reset and unbound after each use): the sync engine
+    /// runs the same few statements for every pushed item, and preparing dominated their cost.
+    /// The statements are literals of the code, so the cache stays small; it is bounded anyway.
+    private var statements: [String: OpaquePointer] = [:]
+    private static let maxCachedStatements = 128
 
     /// Opens (creating if needed) the database file. The caller has already
     /// created the file with restrictive permissions; SQLite gives its -wal and
@@ -27,7 +32,25 @@ final class SQLiteConnection: @unchecked Sendable {
     }
 
     deinit {
+        for statement in statements.values { sqlite3_finalize(statement) }
         sqlite3_close_v2(handle)
+    }
+
+    /// The cached statement for `sql`, prepared on first use.
+    private func prepared(_ handle: OpaquePointer, _ sql: String) throws(CarnetFailure) -> OpaquePointer {
+        if let cached = statements[sql] { return cached }
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard rc == SQLITE_OK, let statement else {
+            sqlite3_finalize(statement)
+            throw SQLiteConnection.failure(code: sqlite3_extended_errcode(handle))
+        }
+        if statements.count >= SQLiteConnection.maxCachedStatements {
+            for old in statements.values { sqlite3_finalize(old) }
+            statements.removeAll(keepingCapacity: true)
+        }
+        statements[sql] = statement
+        return statement
     }
 
     /// Runs one or more statements without results (schema, pragmas).
@@ -41,12 +64,12 @@ final class SQLiteConnection: @unchecked Sendable {
     @discardableResult
     func query(_ sql: String, _ values: [SQLiteValue] = []) throws(CarnetFailure) -> [[SQLiteValue]] {
         guard let handle else { throw .internal("database closed") }
-        var statement: OpaquePointer?
-        var rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
-        guard rc == SQLITE_OK, let statement else {
-            throw SQLiteConnection.failure(code: sqlite3_extended_errcode(handle))
+        let statement = try prepared(handle, sql)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
         }
-        defer { sqlite3_finalize(statement) }
+        var rc = SQLITE_OK
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             switch value {

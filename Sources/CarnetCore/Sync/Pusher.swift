@@ -97,11 +97,13 @@ struct Pusher {
     private func record(_ failure: CarnetFailure, of item: OutboxItem, blocking: Bool) throws(CarnetFailure) {
         let attempt = min(max(item.attempts, 0), 1_000_000) + 1  // a tampered store cannot make this trap
         let next = store.now() + Backoff.delay(attempts: attempt, retryAfter: failure.retryAfterSeconds)
-        try store.failAttempt(item, failure: failure, message: failure.message.text(locale), blocked: blocking,
-                              nextAttempt: next)
+        try store.failAttempt(
+            item, failure: failure, message: failure.message.text(locale), blocked: blocking,
+            nextAttempt: next)
         if let retryAfter = failure.retryAfterSeconds { try store.holdService(seconds: retryAfter) }
-        logger.log(blocking ? .warning : .info,
-                   "push of one \(item.operation.rawValue) failed: \(failure.kind.cName) (attempt \(attempt))")
+        logger.log(
+            blocking ? .warning : .info,
+            "push of one \(item.operation.rawValue) failed: \(failure.kind.cName) (attempt \(attempt))")
     }
 
     /// Deliveries of the current page not yet written: committed together, in one relaxed
@@ -148,8 +150,9 @@ struct Pusher {
         // not a valid URI character, and a server that sees one may skip percent-decoding
         // (carnet-sandbox did: the retried create then missed its match and answered 409).
         let condition = "identifier=" + URLEncoding.component(scope.system + "|" + row.hostID)
-        let answer = try connection.send(.post, "Immunization", body: wireResource(row),
-                                         headers: [("If-None-Exist", condition)], expect: [200, 201])
+        let answer = try connection.send(
+            .post, "Immunization", body: wireResource(row),
+            headers: [("If-None-Exist", condition)], expect: [200, 201])
         return try Pusher.identity(of: connection.resource(answer, type: "Immunization"))
     }
 
@@ -174,7 +177,7 @@ struct Pusher {
     /// overwritten. Unknown here (another workstation's): found by its identifier, else created.
     private func pushUpdate(_ item: OutboxItem, into done: inout Completions) throws(CarnetFailure) {
         guard let row = try store.vaccination(patientID: item.patientID, hostID: item.hostID),
-              row.state == .updating || row.state == .pending
+            row.state == .updating || row.state == .pending
         else {
             try store.dropWithoutSending(item, keepingRow: true)  // removed since, or refused: nothing to update
             return
@@ -190,8 +193,9 @@ struct Pusher {
         resource["id"] = .string(target.id)
         var headers: [(String, String)] = []
         if let version = target.version { headers.append(("If-Match", "W/\"\(version)\"")) }
-        let answer = try connection.send(.put, "Immunization/" + URLEncoding.component(target.id), body: resource,
-                                         headers: headers, expect: [200, 201])
+        let answer = try connection.send(
+            .put, "Immunization/" + URLEncoding.component(target.id), body: resource,
+            headers: headers, expect: [200, 201])
         let updated = try Pusher.identity(of: connection.resource(answer, type: "Immunization"))
         done.updates.append(Delivery(item: item, remoteID: updated.id, version: updated.version))
     }
@@ -210,9 +214,10 @@ struct Pusher {
             return
         }
         do {
-            _ = try connection.send(.delete, "Immunization/" + URLEncoding.component(remoteID),
-                                    expect: [200, 202, 204])
-        } catch where error.kind == .notFound {
+            _ = try connection.send(
+                .delete, "Immunization/" + URLEncoding.component(remoteID),
+                expect: [200, 202, 204])
+        } catch  where error.kind == .notFound {
             // Already deleted (by us in a lost answer, or elsewhere): the wish is fulfilled.
         }
         done.removes.append(item)
