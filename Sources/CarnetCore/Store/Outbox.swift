@@ -122,6 +122,8 @@ extension VaccinationStore {
             [.text(item.patientID), .text(item.hostID)])
         if let remote = removed.first?.first, remote != .null {
             try db.query("DELETE FROM proposal WHERE remote_id = ?", [remote])
+            // Remembered, so the changes feed replaying its earlier versions never brings it back.
+            try db.query("INSERT OR IGNORE INTO ignored_remote (remote_id) VALUES (?)", [remote])
         }
     }
 

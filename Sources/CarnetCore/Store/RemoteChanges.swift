@@ -66,7 +66,12 @@ extension VaccinationStore {
         let now = self.now()
         try withConnection { db throws(CarnetFailure) in
             try db.relaxedTransaction { () throws(CarnetFailure) in
-                for change in changes { try VaccinationStore.apply(change, db, scope: scope, now: now) }
+                // The feed may replay a resource's earlier versions: one deleted later in the same
+                // page is not recognised as the practice's (it would come back to life).
+                let deletedLater = Set(changes.filter(\.deleted).map(\.immunizationID))
+                for change in changes {
+                    try VaccinationStore.apply(change, db, scope: scope, deletedLater: deletedLater, now: now)
+                }
                 try db.query(
                     """
                     INSERT INTO store_state (key, value) VALUES ('changes_cursor', ?)
@@ -76,8 +81,8 @@ extension VaccinationStore {
         }
     }
 
-    private static func apply(_ change: RemoteChange, _ db: SQLiteConnection, scope: HostIDScope, now: Int64)
-        throws(CarnetFailure)
+    private static func apply(_ change: RemoteChange, _ db: SQLiteConnection, scope: HostIDScope,
+                              deletedLater: Set<String>, now: Int64) throws(CarnetFailure)
     {
         let id = SQLiteValue.text(change.immunizationID)
         let synced = SQLiteValue.text(VaccinationState.synced.rawValue)
@@ -115,8 +120,9 @@ extension VaccinationStore {
             }
             return
         }
-        if try recognise(change, db, scope: scope, now: now) { return }
+        // Ignored by the host, or removed by this store (the feed replays older versions).
         if !(try db.query("SELECT 1 FROM ignored_remote WHERE remote_id = ?", [id])).isEmpty { return }
+        if !deletedLater.contains(change.immunizationID), try recognise(change, db, scope: scope, now: now) { return }
         let added = SQLiteValue.text(ProposalKind.added.rawValue)
         if change.deleted {
             // Added and deleted elsewhere before the host imported it.

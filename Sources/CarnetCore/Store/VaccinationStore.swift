@@ -121,6 +121,7 @@ struct VaccinationStore: Sendable {
                 if state == .removedRemotely {
                     try db.query("DELETE FROM vaccination WHERE patient_id = ? AND host_id = ?", key)
                     try db.query("DELETE FROM proposal WHERE remote_id = ?", [remoteID])
+                    try db.query("INSERT OR IGNORE INTO ignored_remote (remote_id) VALUES (?)", [remoteID])
                     return .confirmedRemoteDeletion
                 }
                 if state == .removing { return .queued }

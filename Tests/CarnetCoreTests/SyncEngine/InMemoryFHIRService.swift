@@ -39,8 +39,9 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
     private struct State {
         var resources: [String: Stored] = [:]
         var order: [String] = []
-        /// The changes feed: (seq, id) in the order changes happened.
-        var history: [(seq: Int64, id: String)] = []
+        /// The changes feed: every version of every resource, in the order changes happened (like
+        /// carnet-sandbox, the feed replays a resource's earlier versions, not only its latest).
+        var history: [(seq: Int64, id: String, version: Stored)] = []
         var nextID = 1
         var nextSeq: Int64 = 1
         var faults: [(matches: @Sendable (FHIRRequest) -> Bool, fault: Fault)] = []
@@ -254,8 +255,8 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
         let count = Int(request.query.first { $0.0 == "_count" }?.1 ?? "") ?? 100
         let after = s.history.filter { $0.seq > cursor }
         let page = Array(after.prefix(max(1, count)))
-        let entries: [JSONValue] = page.compactMap { change in
-            guard let stored = s.resources[change.id] else { return nil }
+        let entries: [JSONValue] = page.map { change in
+            let stored = change.version
             var entry: JSONValue = [
                 "request": ["method": stored.deleted ? "DELETE" : "PUT", "url": .string("Immunization/" + change.id)],
                 "response": ["etag": .string("W/\"\(stored.version)\"")],
@@ -275,11 +276,10 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
 
     // MARK: helpers
 
-    /// Every change is one feed entry at a new, ever-growing seq; only the latest state of each
-    /// resource is served (an earlier entry of the same resource leaves the feed).
+    /// Every change is one more feed entry, at a new, ever-growing seq, with the resource as of then.
     private static func logChange(_ id: String, in s: inout State) {
-        s.history.removeAll { $0.id == id }
-        s.history.append((s.nextSeq, id))
+        guard let stored = s.resources[id] else { return }
+        s.history.append((s.nextSeq, id, stored))
         s.nextSeq += 1
     }
 

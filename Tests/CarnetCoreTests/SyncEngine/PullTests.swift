@@ -126,6 +126,30 @@ import Testing
         #expect(try h.add("v1").refusal?.kind == .notFound)
     }
 
+    /// The feed replays a resource's earlier versions (its creation, then its tombstone): what
+    /// this store removed never comes back as the host's, nor as a proposal.
+    @Test func whatThisStoreRemovedNeverComesBackWithTheFeedsHistory() throws {
+        let h = try EngineHarness()
+        try h.add("keep")
+        try h.add("gone")
+        #expect(try h.remove("gone").isDelivered)
+        for _ in 0..<2 {
+            let report = try h.sync()
+            #expect(report.proposals.count == 0)
+        }
+        #expect(try h.state("gone") == nil)
+        #expect(throws: CarnetFailure.self) { try h.remove("gone") }
+    }
+
+    @Test func aVaccinationRecordedThenRemovedOnAnotherWorkstationIsNotBroughtBack() throws {
+        let first = try EngineHarness(practiceID: PracticeTests.practice)
+        let second = try first.secondWorkstation()
+        try first.add("v1")
+        try first.remove("v1")
+        #expect(try second.sync().proposals.count == 0)
+        #expect(try second.state("v1") == nil)
+    }
+
     @Test func aStoppedPushSkipsThePull() throws {
         let h = try EngineHarness()
         h.service.fail(.networkBeforeActing)
