@@ -36,6 +36,7 @@ let package = Package(
                 "CSandboxSQLite",
                 .product(name: "CarnetCatalogue", package: "carnet"),
                 .product(name: "CarnetJSON", package: "carnet"),
+                .product(name: "CarnetWire", package: "carnet"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -1,67 +1,9 @@
-// FHIR R4 building blocks: errors as OperationOutcome, Bundles, ETags, the systems we use.
+// FHIR R4 building blocks the sandbox alone needs: ETags, meta stamping, Bundles, dates.
+// (What the library needs too — OperationOutcome, Parameters, code systems — is in CarnetWire.)
 
 import Foundation
 
-enum FHIRSystem {
-    static let cis = "https://smt.esante.gouv.fr/terminologie-bdpm"
-    static let cip13 = "https://smt.esante.gouv.fr/terminologie-cip"
-    static let nuva = "http://ivia.org/nuva"
-    static let atc = "http://www.whocc.no/atc"
-    static let insNIR = "urn:oid:1.2.250.1.213.1.4.8"
-    static let insTest = "urn:oid:1.2.250.1.213.1.4.10"
-    static let extensionBase = "https://carnet-sandbox.invalid/fhir/StructureDefinition/"
-    static let pseudonymExtension = extensionBase + "carnet-pseudonym"
-    static let outcomeDetails = "https://carnet-sandbox.invalid/fhir/CodeSystem/outcome"
-}
-
-/// An error the HTTP layer turns into an OperationOutcome with this status.
-struct FHIRError: Error, CustomStringConvertible {
-    let status: Int
-    let code: String             // OperationOutcome.issue.code (IssueType)
-    let message: String          // human text, never patient data
-    var detail: String? = nil    // machine code in OperationOutcome.issue.details (our CodeSystem)
-    var expression: String? = nil
-    var retryAfter: Int? = nil
-
-    var description: String { "\(status) \(code): \(message)" }
-
-    static func badRequest(_ message: String, expression: String? = nil) -> FHIRError {
-        FHIRError(status: 400, code: "invalid", message: message, detail: "malformed", expression: expression)
-    }
-    static func notFound(_ type: String, _ id: String) -> FHIRError {
-        // The id is not repeated: the body is byte-identical for a missing id and for one that exists
-        // in a carnet this professional cannot see.
-        FHIRError(status: 404, code: "not-found", message: "\(type) not found", detail: "not-found")
-    }
-    static func required(_ expression: String) -> FHIRError {
-        FHIRError(status: 422, code: "required", message: "\(expression) is required", detail: "missing-element", expression: expression)
-    }
-    static func business(_ message: String, detail: String, expression: String? = nil) -> FHIRError {
-        FHIRError(status: 422, code: "business-rule", message: message, detail: detail, expression: expression)
-    }
-    static func invalidValue(_ message: String, expression: String) -> FHIRError {
-        FHIRError(status: 422, code: "value", message: message, detail: "invalid-value", expression: expression)
-    }
-    static let frozen = FHIRError(status: 403, code: "forbidden",
-                                  message: "the patient revoked this professional's access: the carnet is read-only",
-                                  detail: "access-revoked")
-
-    var outcome: JSONValue { FHIR.outcome(severity: "error", code: code, message: message, detail: detail, expression: expression) }
-}
-
 enum FHIR {
-    static func outcome(severity: String, code: String, message: String, detail: String? = nil, expression: String? = nil) -> JSONValue {
-        var issue = JSONObject()
-        issue["severity"] = .string(severity)
-        issue["code"] = .string(code)
-        if let detail {
-            issue["details"] = ["coding": [["system": .string(FHIRSystem.outcomeDetails), "code": .string(detail)]], "text": .string(message)]
-        }
-        issue["diagnostics"] = .string(message)
-        if let expression { issue["expression"] = [.string(expression)] }
-        return ["resourceType": "OperationOutcome", "issue": [.object(issue)]]
-    }
-
     static func etag(_ version: Int) -> String { "W/\"\(version)\"" }
 
     /// Accepts `W/"3"`, `"3"` or `3`.

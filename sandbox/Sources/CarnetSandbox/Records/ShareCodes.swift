@@ -4,6 +4,7 @@
 // (5 failed claims → 15 minutes) is counted per presented code, existing or not, so neither the
 // answer nor the lock reveals whether a code exists.
 
+import CarnetWire
 import Foundation
 
 struct ShareCodePolicy: Sendable {
@@ -12,15 +13,15 @@ struct ShareCodePolicy: Sendable {
     var resendIntervalSeconds = 60
 }
 
-extension CarnetService {
+extension RecordService {
     static let shareCodeRejected = FHIRError(
-        status: 403, code: "forbidden",
-        message: "Code de partage, carnet ou date de naissance incorrect.", detail: "share-code-rejected")
+        status: 403, code: .forbidden,
+        message: "Code de partage, carnet ou date de naissance incorrect.", detail: .shareCodeRejected)
 
     static func shareCodeLocked(retryAfter: Int) -> FHIRError {
-        FHIRError(status: 429, code: "throttled",
+        FHIRError(status: 429, code: .throttled,
                   message: "Trop d'essais infructueux : ce code de partage est bloqué pour 15 minutes (réessayez après le délai indiqué).",
-                  detail: "share-code-locked", retryAfter: max(retryAfter, 1))
+                  detail: .shareCodeLocked, retryAfter: max(retryAfter, 1))
     }
 
     private func attemptKey(_ code: String) -> String { keyed.hmac("share-code-attempt", code) }
@@ -33,7 +34,7 @@ extension CarnetService {
         }
     }
 
-    private func recordFailure(_ key: String, policy: ShareCodePolicy) throws {
+    private func countFailedClaim(_ key: String, policy: ShareCodePolicy) throws {
         try db.transaction {
             let now = Time.nowMs()
             let row = try db.query("SELECT failures, locked_until FROM code_attempts WHERE code_hash = ?", [key]).first
@@ -48,10 +49,10 @@ extension CarnetService {
         }
     }
 
-    func candidateID(code: String, carnet: String) -> String { String(keyed.hmac("candidate", code, carnet).prefix(32)) }
+    func candidateID(code: String, record: String) -> String { String(keyed.hmac("candidate", code, record).prefix(32)) }
 
-    /// The carnets a share code opens, by pseudonym and opaque candidate id only.
-    func lookupShareCode(_ raw: String, policy: ShareCodePolicy) throws -> [(id: String, pseudonym: String)] {
+    /// The records a share code opens, by pseudonym and opaque candidate id only.
+    func lookupShareCode(_ raw: String, policy: ShareCodePolicy) throws -> [ShareCodeCandidate] {
         guard let code = ReadableCode.normalize(raw, dataLength: Self.shareCodeLength) else { throw Self.shareCodeRejected }
         let key = attemptKey(code)
         try checkLock(key)
@@ -61,12 +62,12 @@ extension CarnetService {
         guard !rows.isEmpty else { throw Self.shareCodeRejected }
         return rows.compactMap { row in
             guard let id = row.string("id"), let pseudonym = row.string("pseudonym") else { return nil }
-            return (candidateID(code: code, carnet: id), pseudonym)
+            return ShareCodeCandidate(id: candidateID(code: code, record: id), pseudonym: pseudonym)
         }
     }
 
-    /// Grants `professional` access to one carnet of a share code, given its holder's birth date.
-    func claimShareCode(_ raw: String, candidate: String, birthDate: String, professional: String, policy: ShareCodePolicy) throws -> String {
+    /// Grants `professional` access to one record of a share code, given its holder's birth date.
+    func claimRecord(code raw: String, candidate: String, birthDate: String, professional: String, policy: ShareCodePolicy) throws -> String {
         guard let code = ReadableCode.normalize(raw, dataLength: Self.shareCodeLength) else { throw Self.shareCodeRejected }
         let key = attemptKey(code)
         try checkLock(key)
@@ -74,36 +75,36 @@ extension CarnetService {
             "SELECT c.id, c.birth_date FROM carnets c JOIN citizens z ON z.id = c.citizen_id WHERE z.share_code = ?", [code])
         let match = rows.first { row in
             guard let id = row.string("id") else { return false }
-            let sameCandidate = Passwords.constantTimeEqual(Array(candidateID(code: code, carnet: id).utf8), Array(candidate.utf8))
+            let sameCandidate = Passwords.constantTimeEqual(Array(candidateID(code: code, record: id).utf8), Array(candidate.utf8))
             return sameCandidate && row.string("birth_date") == birthDate
         }
-        guard let match, let carnet = match.string("id") else {
-            try recordFailure(key, policy: policy)
+        guard let match, let record = match.string("id") else {
+            try countFailedClaim(key, policy: policy)
             log.log(.info, "share-code.claim-rejected", [("professional", .string(professional))])
             throw Self.shareCodeRejected
         }
         try db.transaction {
-            try store.grantAccess(professional: professional, carnet: carnet, via: "claimed")
+            try store.grantAccess(professional: professional, record: record, via: "claimed")
             try db.query("DELETE FROM code_attempts WHERE code_hash = ?", [key])
         }
-        log.log(.info, "share-code.claimed", [("carnet", .string(carnet)), ("professional", .string(professional))])
-        return carnet
+        log.log(.info, "share-code.claimed", [("carnet", .string(record)), ("professional", .string(professional))])
+        return record
     }
 
-    /// Re-emails the share code of the carnet's citizen account (rate-limited per account).
-    func resendShareCode(carnet: String, professional: String, policy: ShareCodePolicy) throws {
-        guard let access = try store.access(professional: professional, carnet: carnet) else { throw FHIRError.notFound("Patient", carnet) }
+    /// Re-emails the share code of the record's citizen account (rate-limited per account).
+    func resendShareCode(record: String, professional: String, policy: ShareCodePolicy) throws {
+        guard let access = try store.access(professional: professional, record: record) else { throw FHIRError.notFound("Patient", record) }
         guard access.isActive else { throw FHIRError.frozen }
         let now = Time.nowMs()
         let (email, code) = try db.transaction { () -> (String, String) in
             guard let row = try db.query(
                 "SELECT z.id, z.email, z.share_code, z.last_resend_at FROM citizens z JOIN carnets c ON c.citizen_id = z.id WHERE c.id = ?",
-                [carnet]).first, let citizen = row.string("id"), let email = row.string("email"), let code = row.string("share_code")
-            else { throw FHIRError.notFound("Patient", carnet) }
+                [record]).first, let citizen = row.string("id"), let email = row.string("email"), let code = row.string("share_code")
+            else { throw FHIRError.notFound("Patient", record) }
             if let last = row.int("last_resend_at"), now - Int64(last) < Int64(policy.resendIntervalSeconds) * 1000 {
                 let wait = Int((Int64(last) + Int64(policy.resendIntervalSeconds) * 1000 - now) / 1000) + 1
-                throw FHIRError(status: 429, code: "throttled", message: "the share code was resent recently; try again later",
-                                detail: "resend-too-soon", retryAfter: wait)
+                throw FHIRError(status: 429, code: .throttled, message: "the share code was resent recently; try again later",
+                                detail: .resendTooSoon, retryAfter: wait)
             }
             try db.query("UPDATE citizens SET last_resend_at = ? WHERE id = ?", [now, citizen])
             return (email, code)
@@ -111,15 +112,15 @@ extension CarnetService {
         try sendShareCode(citizenEmail: email, code: code, reason: "Votre professionnel de santé vous renvoie votre code de partage.")
     }
 
-    /// The patient withdraws a professional's access: the carnet freezes for that professional, and
+    /// The patient withdraws a professional's access: the record freezes for that professional, and
     /// the account's share code is renewed (and emailed) so that the old code cannot re-open it.
-    func revokeAccess(carnet: String, professional: String) throws -> Bool {
-        guard try store.revokeAccess(professional: professional, carnet: carnet) else { return false }
+    func revokeAccess(record: String, professional: String) throws -> Bool {
+        guard try store.revokeAccess(professional: professional, record: record) else { return false }
         let (email, code) = try db.transaction { () -> (String, String) in
             guard let row = try db.query(
-                "SELECT z.id, z.email FROM citizens z JOIN carnets c ON c.citizen_id = z.id WHERE c.id = ?", [carnet]).first,
+                "SELECT z.id, z.email FROM citizens z JOIN carnets c ON c.citizen_id = z.id WHERE c.id = ?", [record]).first,
                 let citizen = row.string("id"), let email = row.string("email") else {
-                throw FHIRError.notFound("Patient", carnet)
+                throw FHIRError.notFound("Patient", record)
             }
             for _ in 0..<8 {
                 let code = ReadableCode.generate(dataLength: Self.shareCodeLength)
@@ -130,9 +131,9 @@ extension CarnetService {
                     continue
                 }
             }
-            throw FHIRError(status: 500, code: "exception", message: "could not allocate a share code")
+            throw FHIRError.internalError("could not allocate a share code")
         }
-        log.log(.info, "access.revoked", [("carnet", .string(carnet)), ("professional", .string(professional))])
+        log.log(.info, "access.revoked", [("carnet", .string(record)), ("professional", .string(professional))])
         try sendShareCode(citizenEmail: email, code: code,
                           reason: "Vous avez retiré l'accès d'un professionnel à un carnet : votre code de partage a été renouvelé.")
         return true

@@ -3,58 +3,19 @@
 // Every FHIR write appends a row to `history` in the same transaction as the current state.
 // `history.seq` is assigned by SQLite's single writer, so its order is commit order: it is the
 // changes-feed cursor, and reads under a revoked access are served "as of" a sequence number.
+//
+// The code calls a carnet a "record" (as the C API does); the tables keep their first names
+// (`carnets`, `carnet_id`): renaming them would need a migration of every existing data
+// directory for no change in behaviour.
 
 import Foundation
-
-enum Time {
-    static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
-
-    /// FHIR instant with milliseconds, UTC.
-    static func instant(ms: Int64) -> String {
-        let date = Date(timeIntervalSince1970: Double(ms) / 1000)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        let millis = Int(ms % 1000)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year ?? 1970, c.month ?? 1, c.day ?? 1,
-                      c.hour ?? 0, c.minute ?? 0, c.second ?? 0, millis)
-    }
-
-    /// RFC 9110 IMF-fixdate, for Last-Modified.
-    static func httpDate(ms: Int64) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
-    }
-
-    /// Parses a FHIR date, dateTime or instant to epoch milliseconds (dates: start of day UTC).
-    static func parseMs(_ text: String) -> Int64? {
-        let formats = ["yyyy-MM-dd'T'HH:mm:ss.SSSXXXXX", "yyyy-MM-dd'T'HH:mm:ssXXXXX", "yyyy-MM-dd", "yyyy-MM", "yyyy"]
-        for format in formats {
-            let f = DateFormatter()
-            f.locale = Locale(identifier: "en_US_POSIX")
-            f.timeZone = TimeZone(identifier: "UTC")
-            f.dateFormat = format
-            if let d = f.date(from: text) { return Int64(d.timeIntervalSince1970 * 1000) }
-        }
-        return nil
-    }
-
-    /// Today's date as YYYY-MM-DD in the earliest time zone still on "today" anywhere (UTC+14),
-    /// so a vaccination dated today is never "in the future" for a French overseas practice.
-    static func latestToday() -> String {
-        String(instant(ms: nowMs() + 14 * 3600 * 1000).prefix(10))
-    }
-}
 
 /// A history row: one version of one resource (or its deletion).
 struct HistoryEntry {
     let seq: Int64
     let resourceType: String
     let resourceID: String
-    let carnetID: String
+    let recordID: String
     let version: Int
     let method: String          // POST, PUT or DELETE
     let resource: String?       // JSON text, nil for DELETE
@@ -64,7 +25,7 @@ struct HistoryEntry {
         seq = Int64(row.int("seq") ?? 0)
         resourceType = row.string("resource_type") ?? ""
         resourceID = row.string("resource_id") ?? ""
-        carnetID = row.string("carnet_id") ?? ""
+        recordID = row.string("carnet_id") ?? ""
         version = row.int("version") ?? 0
         method = row.string("method") ?? ""
         resource = row.string("resource")
@@ -87,8 +48,8 @@ struct Professional {
     }
 }
 
-/// What a professional may see of a carnet: everything (horizon nil) or, after the patient
-/// revoked the access, the carnet frozen as it was at sequence `horizon` (read-only).
+/// What a professional may see of a record: everything (horizon nil) or, after the patient
+/// revoked the access, the record frozen as it was at sequence `horizon` (read-only).
 struct Access {
     let horizon: Int64?
     var isActive: Bool { horizon == nil }
@@ -170,11 +131,11 @@ final class Store: @unchecked Sendable {
     // MARK: History and versions
 
     @discardableResult
-    func appendHistory(type: String, id: String, carnet: String, version: Int, method: String,
+    func appendHistory(type: String, id: String, record: String, version: Int, method: String,
                        resource: String?, atMs: Int64, author: String) throws -> Int64 {
         try db.query(
             "INSERT INTO history(resource_type, resource_id, carnet_id, version, method, resource, at_ms, author) VALUES(?,?,?,?,?,?,?,?)",
-            [type, id, carnet, version, method, resource, atMs, author])
+            [type, id, record, version, method, resource, atMs, author])
         return try db.query("SELECT last_insert_rowid() AS seq").first.flatMap { $0.int("seq") }.map(Int64.init) ?? 0
     }
 
@@ -197,26 +158,26 @@ final class Store: @unchecked Sendable {
 
     // MARK: Access control
 
-    func access(professional: String, carnet: String) throws -> Access? {
+    func access(professional: String, record: String) throws -> Access? {
         guard let row = try db.query("SELECT horizon_seq FROM access WHERE professional_id = ? AND carnet_id = ?",
-                                     [professional, carnet]).first else { return nil }
+                                     [professional, record]).first else { return nil }
         return Access(horizon: row.int("horizon_seq").map(Int64.init))
     }
 
-    func grantAccess(professional: String, carnet: String, via: String) throws {
+    func grantAccess(professional: String, record: String, via: String) throws {
         try db.query(
             """
             INSERT INTO access(professional_id, carnet_id, via, granted_at) VALUES(?,?,?,?)
             ON CONFLICT(professional_id, carnet_id) DO UPDATE SET revoked_at = NULL, horizon_seq = NULL, via = excluded.via
-            """, [professional, carnet, via, Time.nowMs()])
+            """, [professional, record, via, Time.nowMs()])
     }
 
-    /// The patient withdrew this professional's access: the carnet freezes at the current sequence.
-    func revokeAccess(professional: String, carnet: String) throws -> Bool {
+    /// The patient withdrew this professional's access: the record freezes at the current sequence.
+    func revokeAccess(professional: String, record: String) throws -> Bool {
         try db.transaction {
             let horizon = try maxSeq()
             try db.query("UPDATE access SET revoked_at = ?, horizon_seq = ? WHERE professional_id = ? AND carnet_id = ? AND revoked_at IS NULL",
-                         [Time.nowMs(), horizon, professional, carnet])
+                         [Time.nowMs(), horizon, professional, record])
             return db.changes > 0
         }
     }

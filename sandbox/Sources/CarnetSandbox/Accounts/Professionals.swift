@@ -2,6 +2,7 @@
 // PKCS#12 export.
 
 import Foundation
+import CarnetWire
 import Crypto
 import X509
 
@@ -30,7 +31,7 @@ final class ProfessionalService: @unchecked Sendable {
     struct Created { let id: String; let withdrawalCode: String; let expiresMs: Int64 }
 
     func createProfessional(email: String, password: String, name: String, rpps: String) throws -> Created {
-        guard CarnetService.isPlausibleEmail(email) else { throw PKIError("invalid email address") }
+        guard RecordService.isPlausibleEmail(email) else { throw PKIError("invalid email address") }
         guard password.count >= 8 else { throw PKIError("the password must have at least 8 characters") }
         guard rpps.count == 11, rpps.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw PKIError("an RPPS number has 11 digits") }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 200 else { throw PKIError("a name is required") }
@@ -64,24 +65,24 @@ final class ProfessionalService: @unchecked Sendable {
              Int64(issued.certificate.notValidAfter.timeIntervalSince1970 * 1000), issued.pem, Time.nowMs()])
     }
 
-    static func withdrawalError(_ detail: String, _ message: String) -> FHIRError {
-        FHIRError(status: 403, code: "security", message: message, detail: detail)
+    static func withdrawalError(_ detail: OutcomeDetail, _ message: String) -> FHIRError {
+        FHIRError(status: 403, code: .security, message: message, detail: detail)
     }
 
     /// Enrollment: a valid, unused, unexpired withdrawal code + a PKCS#10 request → a client certificate.
     func enroll(code raw: String, csr: CertificateSigningRequest) throws -> IssuedCertificate {
         guard let code = ReadableCode.normalize(raw, dataLength: Self.withdrawalCodeLength) else {
-            throw Self.withdrawalError("withdrawal-code-invalid", "Code de retrait invalide.")
+            throw Self.withdrawalError(.withdrawalCodeInvalid, "Code de retrait invalide.")
         }
         let hash = keyed.hmac("withdrawal", code)
         return try db.transaction {
             guard let row = try db.query("SELECT * FROM withdrawal_codes WHERE code_hash = ?", [hash]).first,
                   let professionalID = row.string("professional_id"), let professional = try store.professional(id: professionalID) else {
-                throw Self.withdrawalError("withdrawal-code-invalid", "Code de retrait invalide.")
+                throw Self.withdrawalError(.withdrawalCodeInvalid, "Code de retrait invalide.")
             }
-            if row.int("used_at") != nil { throw Self.withdrawalError("withdrawal-code-used", "Ce code de retrait a déjà été utilisé.") }
+            if row.int("used_at") != nil { throw Self.withdrawalError(.withdrawalCodeUsed, "Ce code de retrait a déjà été utilisé.") }
             if let expires = row.int("expires_at"), Int64(expires) < Time.nowMs() {
-                throw Self.withdrawalError("withdrawal-code-expired", "Ce code de retrait a expiré.")
+                throw Self.withdrawalError(.withdrawalCodeExpired, "Ce code de retrait a expiré.")
             }
             let issued = try ca.issueClientCertificate(publicKey: csr.publicKey, for: professional)
             try record(issued, professional: professionalID)
@@ -93,7 +94,7 @@ final class ProfessionalService: @unchecked Sendable {
 
     /// Re-enrollment, authenticated by the current (valid, unrevoked) client certificate.
     func reenroll(professional professionalID: String, csr: CertificateSigningRequest) throws -> IssuedCertificate {
-        guard let professional = try store.professional(id: professionalID) else { throw FHIRError(status: 401, code: "login", message: "unknown account") }
+        guard let professional = try store.professional(id: professionalID) else { throw FHIRError(status: 401, code: .login, message: "unknown account") }
         let issued = try ca.issueClientCertificate(publicKey: csr.publicKey, for: professional)
         try record(issued, professional: professionalID)
         log.log(.info, "certificate.reenrolled", [("professional", .string(professionalID)), ("serial", .string(issued.serialHex))])

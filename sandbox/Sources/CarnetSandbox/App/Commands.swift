@@ -3,6 +3,7 @@
 // work while the server runs (shared SQLite file in WAL mode).
 
 import ArgumentParser
+import CarnetWire
 import Foundation
 import Logging
 
@@ -190,18 +191,18 @@ struct CitizenCommand: ParsableCommand {
                     guard fields.count == 5 else { throw PKIError("--carnet is PSEUDONYM;GIVEN;FAMILY;YYYY-MM-DD;GENDER") }
                     let patient: JSONValue = [
                         "resourceType": "Patient",
-                        "extension": [["url": .string(FHIRSystem.pseudonymExtension), "valueString": .string(fields[0])]],
+                        "extension": [["url": .string(WireDefinition.pseudonymExtension), "valueString": .string(fields[0])]],
                         "name": [["family": .string(fields[2]), "given": [.string(fields[1])]]],
                         "gender": .string(fields[4]),
                         "birthDate": .string(fields[3]),
                         "telecom": [["system": "email", "value": .string(email)]],
                     ]
-                    let written = try sandbox.service.createCarnet(patient, by: .citizen, notify: false)
+                    let written = try sandbox.records.createRecord(patient, by: .citizen, notify: false)
                     created.append(["id": .string(written.id), "pseudonym": .string(fields[0])])
                 }
                 guard let row = try sandbox.store.db.query("SELECT email, share_code FROM citizens WHERE email = ?", [email]).first,
                       let code = row.string("share_code") else { throw PKIError("citizen account missing") }
-                try sandbox.service.sendShareCode(citizenEmail: row.string("email") ?? email, code: code,
+                try sandbox.records.sendShareCode(citizenEmail: row.string("email") ?? email, code: code,
                                                   reason: "Votre compte de carnets de vaccination électroniques est prêt.")
                 printJSON(["email": .string(email), "carnets": .array(created)])
             }
@@ -244,7 +245,7 @@ struct VaccinationCommand: ParsableCommand {
                     do { resource = try JSONValue.parse(Array(data)) } catch { throw PKIError("invalid JSON: \(error)") }
                 } else {
                     guard let cis, let date else { throw PKIError("give --cis and --date (or --json)") }
-                    var coding: JSONObject = ["system": .string(FHIRSystem.cis), "code": .string(cis)]
+                    var coding: JSONObject = ["system": .string(CodeSystem.cis), "code": .string(cis)]
                     if let display { coding["display"] = .string(display) }
                     var object: JSONObject = [
                         "resourceType": "Immunization", "status": "completed",
@@ -258,7 +259,7 @@ struct VaccinationCommand: ParsableCommand {
                     object["identifier"] = [["system": .string(system), "value": .string(identifierValue ?? UUID().uuidString.lowercased())]]
                     resource = .object(object)
                 }
-                let written = try sandbox.service.createImmunization(resource, by: actor)
+                let written = try sandbox.records.createImmunization(resource, by: actor)
                 printJSON(["id": .string(written.id), "version": .int(written.version), "carnet": .string(carnet)])
             }
         }
@@ -273,7 +274,7 @@ struct VaccinationCommand: ParsableCommand {
             try cli {
                 let sandbox = try data.open()
                 let actor = try VaccinationCommand.actor(sandbox, professional: professional)
-                let version = try sandbox.service.deleteImmunization(id: id, ifMatch: nil, by: actor)
+                let version = try sandbox.records.deleteImmunization(id: id, ifMatch: nil, by: actor)
                 printJSON(["id": .string(id), "version": .int(version), "deleted": true])
             }
         }
@@ -296,7 +297,7 @@ struct AccessCommand: ParsableCommand {
             try cli {
                 let sandbox = try data.open()
                 guard let found = try sandbox.store.professional(email: professional) else { throw PKIError("no such professional") }
-                let revoked = try sandbox.service.revokeAccess(carnet: carnet, professional: found.id)
+                let revoked = try sandbox.records.revokeAccess(record: carnet, professional: found.id)
                 guard revoked else { throw PKIError("this professional has no active access to this carnet") }
                 printJSON(["carnet": .string(carnet), "professional": .string(found.id), "revoked": true])
             }

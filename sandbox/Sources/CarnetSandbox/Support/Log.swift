@@ -43,17 +43,16 @@ struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?,
-             source: String, file: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
         let mapped: EventLog.Level
-        switch level {
+        switch event.level {
         case .trace, .debug: mapped = .debug
         case .info, .notice: mapped = .info
         case .warning: mapped = .warning
         case .error, .critical: mapped = .error
         }
-        var fields: [(String, JSONValue)] = [("label", .string(label)), ("message", .string(message.description))]
-        let merged = metadata.merging(extra ?? [:]) { $1 }
+        var fields: [(String, JSONValue)] = [("label", .string(label)), ("message", .string(event.message.description))]
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         for key in merged.keys.sorted() {
             if let value = merged[key] { fields.append((key, .string(value.description))) }
         }

@@ -12,19 +12,6 @@ struct PKIError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-enum Hex {
-    static func encode<B: Sequence>(_ bytes: B) -> String where B.Element == UInt8 {
-        bytes.map { String(format: "%02x", $0) }.joined()
-    }
-}
-
-enum Base64URL {
-    static func encode<B: Sequence>(_ bytes: B) -> String where B.Element == UInt8 {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-}
-
 /// Facts about one issued client certificate.
 struct IssuedCertificate {
     let certificate: Certificate
@@ -251,5 +238,3 @@ enum DERBytes {
         return tlv(0x17, Array((yymmddhhmmss + "Z").utf8))
     }
 }
-
-typealias CertificateSigningRequestAlias = CertificateSigningRequest

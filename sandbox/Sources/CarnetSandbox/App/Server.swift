@@ -1,4 +1,4 @@
-// Assembly: opens the data directory, builds both listeners and runs them in one ServiceGroup
+// The server: both listeners (routes from SandboxRouters) in one ServiceGroup
 // that shuts down gracefully on SIGTERM/SIGINT.
 //
 //   FHIR listener (default 127.0.0.1:8443): TLS 1.2+, ECDHE only, client certificate REQUIRED
@@ -24,27 +24,6 @@ struct ServerOptions {
     var requestsPerMinute = 600
     var shareCodePolicy = ShareCodePolicy()
     var withdrawalPolicy = WithdrawalPolicy()
-}
-
-/// Everything a process needs, built from the data directory (server and subcommands alike).
-struct Sandbox {
-    let paths: DataPaths
-    let log: EventLog
-    let store: Store
-    let ca: CertificateAuthority
-    let service: CarnetService
-    let professionals: ProfessionalService
-
-    init(dataDirectory: String, log: EventLog) throws {
-        paths = DataPaths(root: dataDirectory)
-        try paths.prepare()
-        self.log = log
-        store = try Store(path: paths.database)
-        ca = try CertificateAuthority.loadOrCreate(in: paths)
-        let keyed = Keyed(secret: try paths.loadOrCreateSecret())
-        service = CarnetService(store: store, mailer: Mailer(outbox: paths.outbox), keyed: keyed, vaccines: Catalogue.load(), log: log)
-        professionals = ProfessionalService(store: store, ca: ca, keyed: keyed, log: log)
-    }
 }
 
 /// Writes server.json once both listeners are bound (their real ports, for port 0).
@@ -89,42 +68,31 @@ enum Server {
         logger.logLevel = logLevel
         try? FileManager.default.removeItem(atPath: sandbox.paths.readyFile)
         let ready = ReadyFile(path: sandbox.paths.readyFile)
-        let throttle = Throttle()
-        let endpoints = Endpoints(
-            service: sandbox.service, professionals: sandbox.professionals, tokens: TokenStore(), throttle: throttle,
-            shareCodePolicy: options.shareCodePolicy, withdrawalPolicy: options.withdrawalPolicy,
-            capability: Capability.statement())
-
         // Idle connections (including a client that stops sending mid-request) are closed after 60 s.
         let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(60))
+        let routers = SandboxRouters(sandbox: sandbox, options: options, certificates: .tlsPeer)
 
-        let fhirRouter = Router(context: SandboxContext.self)
-        fhirRouter.add(middleware: OutcomeMiddleware(log: sandbox.log, listener: "fhir"))
-        fhirRouter.add(middleware: ClientCertificateMiddleware(store: sandbox.store, tokens: endpoints.tokens, throttle: throttle,
-                                                               requestsPerMinute: options.requestsPerMinute))
-        endpoints.register(on: fhirRouter)
-
-        let enrollmentRouter = Router(context: SandboxContext.self)
-        enrollmentRouter.add(middleware: OutcomeMiddleware(log: sandbox.log, listener: "enrollment"))
-        endpoints.registerEnrollment(on: enrollmentRouter)
-
+        let fhirTLS = try tlsConfiguration(paths: sandbox.paths, requireClientCertificate: true)
+        let enrollmentTLS = try tlsConfiguration(paths: sandbox.paths, requireClientCertificate: false)
         let fhirApp = Application(
-            router: fhirRouter,
-            server: try .tls(.http1(configuration: http1), tlsConfiguration: tlsConfiguration(paths: sandbox.paths, requireClientCertificate: true)),
+            router: routers.fhir,
+            server: try .tls(.http1(configuration: http1), tlsConfiguration: fhirTLS),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in await ready.bound("fhir", port: channel.localAddress?.port ?? 0) },
             logger: logger)
         let enrollmentApp = Application(
-            router: enrollmentRouter,
-            server: try .tls(.http1(configuration: http1), tlsConfiguration: tlsConfiguration(paths: sandbox.paths, requireClientCertificate: false)),
+            router: routers.enrollment,
+            server: try .tls(.http1(configuration: http1), tlsConfiguration: enrollmentTLS),
             configuration: .init(address: .hostname(options.enrollmentHost, port: options.enrollmentPort), serverName: nil),
             onServerRunning: { channel in await ready.bound("enrollment", port: channel.localAddress?.port ?? 0) },
             logger: logger)
 
         let group = ServiceGroup(configuration: .init(
             services: [fhirApp, enrollmentApp], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        sandbox.log.log(.info, "server.starting", [("fhir", .string("\(options.host):\(options.port)")),
-                                                   ("enrollment", .string("\(options.enrollmentHost):\(options.enrollmentPort)"))])
+        sandbox.log.log(.info, "server.starting", [
+            ("fhir", .string("\(options.host):\(options.port)")),
+            ("enrollment", .string("\(options.enrollmentHost):\(options.enrollmentPort)")),
+        ])
         try await group.run()
         try? FileManager.default.removeItem(atPath: sandbox.paths.readyFile)
         sandbox.log.log(.info, "server.stopped")

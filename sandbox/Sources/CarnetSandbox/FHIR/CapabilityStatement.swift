@@ -1,9 +1,11 @@
 // The CapabilityStatement served at /fhir/metadata.
 
-enum Capability {
-    static func statement() -> JSONValue {
-        func operation(_ name: String, _ doc: String) -> JSONValue {
-            ["name": .string(name), "definition": .string("https://carnet-sandbox.invalid/fhir/OperationDefinition/\(name)"),
+import CarnetWire
+
+enum CapabilityStatement {
+    static let resource: JSONValue = {
+        func operation(_ operation: WireOperation, _ doc: String) -> JSONValue {
+            ["name": .string(operation.rawValue), "definition": .string(WireDefinition.operation(operation)),
              "documentation": .string(doc)]
         }
         let immunization: JSONValue = [
@@ -16,7 +18,7 @@ enum Capability {
             "conditionalCreate": true,
             "conditionalUpdate": false,
             "conditionalDelete": "not-supported",
-            "searchParam": [["name": "patient", "type": "reference", "documentation": "required: the carnet (Patient/<id> or <id>)"],
+            "searchParam": [["name": "patient", "type": "reference", "documentation": "required: the record (Patient/<id> or <id>)"],
                             ["name": "_count", "type": "number"]],
         ]
         let patient: JSONValue = [
@@ -25,12 +27,14 @@ enum Capability {
             "versioning": "versioned",
             "readHistory": true,
             "searchParam": [["name": "_count", "type": "number"]],
-            "operation": [operation("immds-forecast", "GET/POST Patient/{id}/$immds-forecast: recommendations (Parameters)"),
-                          operation("resend-share-code", "POST Patient/{id}/$resend-share-code: re-email the share code")],
+            "operation": [
+                operation(.immdsForecast, "GET/POST Patient/{id}/$immds-forecast: recommendations (Parameters)"),
+                operation(.shareCodeResend, "POST Patient/{id}/$share-code-resend: re-email the share code"),
+            ],
         ]
         let valueSet: JSONValue = [
             "type": "ValueSet", "interaction": [],
-            "operation": [operation("expand", "GET ValueSet/$expand?filter=: vaccine search by name, disease or code")],
+            "operation": [operation(.expand, "GET ValueSet/$expand?filter=: vaccine search by name, disease or code")],
         ]
         return [
             "resourceType": "CapabilityStatement",
@@ -46,15 +50,18 @@ enum Capability {
                 "mode": "server",
                 "security": [
                     "cors": false,
-                    "description": "Mutual TLS with a certificate issued by this service's CA (EST enrollment with a withdrawal code); optional RFC 8705 certificate-bound bearer tokens from /oauth/token.",
+                    "description": .string("Mutual TLS with a certificate issued by this service's CA (EST enrollment "
+                        + "with a withdrawal code); optional RFC 8705 certificate-bound bearer tokens from /oauth/token."),
                 ],
                 "resource": [patient, immunization, valueSet],
                 "operation": [
-                    operation("changes", "GET $changes?_cursor=&_count=: every change in every carnet this professional can access, in commit order"),
-                    operation("share-code-lookup", "POST $share-code-lookup: the carnets a share code opens (pseudonyms, candidate ids)"),
-                    operation("share-code-claim", "POST $share-code-claim: code + candidate + holder's birth date → access"),
+                    operation(.changes, "GET $changes?_cursor=&_count=: every change in every record this professional "
+                        + "can access, in commit order"),
+                    operation(.shareCodeLookup, "POST $share-code-lookup: the records a share code opens "
+                        + "(pseudonyms, candidate ids)"),
+                    operation(.recordClaim, "POST $record-claim: share code + candidate + holder's birth date → access"),
                 ],
             ]],
         ]
-    }
+    }()
 }
