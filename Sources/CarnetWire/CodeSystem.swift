@@ -9,7 +9,9 @@ public enum CodeSystem {
     /// the catalogue cannot depend on this module without a dependency cycle of layers.
     public static let nuva = "http://smt.esante.gouv.fr/terminologie-nuva"
     /// Spellings of NUVA accepted on input (https, and the NUVA publisher's own URI).
-    public static let nuvaAliases: Set<String> = [nuva, "https://smt.esante.gouv.fr/terminologie-nuva", "http://ivia.org/nuva"]
+    public static let nuvaAliases: Set<String> = [
+        nuva, "https://smt.esante.gouv.fr/terminologie-nuva", "http://ivia.org/nuva",
+    ]
     /// WHO ATC classification.
     public static let atc = "http://www.whocc.no/atc"
     /// INS-NIR, the national health identifier of a patient.

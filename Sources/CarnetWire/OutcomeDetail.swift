@@ -59,7 +59,7 @@ public enum OutcomeDetail: String, CaseIterable, Sendable {
     public var isWithdrawalCodeFailure: Bool {
         switch self {
         case .withdrawalCodeMissing, .withdrawalCodeInvalid, .withdrawalCodeUsed, .withdrawalCodeExpired,
-             .withdrawalCodeLocked:
+            .withdrawalCodeLocked:
             return true
         default:
             return false

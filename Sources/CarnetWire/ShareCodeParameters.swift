@@ -28,15 +28,21 @@ public enum ShareCodeParameters {
 
     /// The claim request: code, the chosen candidate's id, the holder's birth date (YYYY-MM-DD).
     public static func claimRequest(code: String, candidate: String, birthDate: String) -> JSONValue {
-        Parameters.make([(Self.code, .string(code)), (Self.candidate, .string(candidate)),
-                         (Self.birthDate, .date(birthDate))])
+        Parameters.make([
+            (Self.code, .string(code)), (Self.candidate, .string(candidate)),
+            (Self.birthDate, .date(birthDate)),
+        ])
     }
 
     /// The lookup answer: one `candidate` parameter (parts `id`, `pseudonym`) per record.
     public static func lookupAnswer(_ candidates: [ShareCodeCandidate]) -> JSONValue {
-        Parameters.make(candidates.map { candidate in
-            (Self.candidate, .parts([(candidateID, .string(candidate.id)), (pseudonym, .string(candidate.pseudonym))]))
-        })
+        Parameters.make(
+            candidates.map { candidate in
+                (
+                    Self.candidate,
+                    .parts([(candidateID, .string(candidate.id)), (pseudonym, .string(candidate.pseudonym))])
+                )
+            })
     }
 
     /// The candidates of a lookup answer; nil when the answer is not Parameters or a candidate

@@ -55,8 +55,10 @@ public enum VaccineDesignation: String, CaseIterable, Sendable {
     case marketedInFrance = "marketed-in-france"
 
     func designation(_ value: String) -> JSONValue {
-        ["language": "fr", "use": ["system": .string(CodeSystem.designationUse), "code": .string(rawValue)],
-         "value": .string(value)]
+        [
+            "language": "fr", "use": ["system": .string(CodeSystem.designationUse), "code": .string(rawValue)],
+            "value": .string(value),
+        ]
     }
 }
 
@@ -72,10 +74,14 @@ public enum VaccineValueSet {
         expansion["timestamp"] = .string(timestamp)
         expansion["total"] = .number(String(entries.count))
         var parameters: [JSONValue] = [["name": .string(WireQuery.filter), "valueString": .string(filter)]]
-        if let count { parameters.append(["name": .string(WireQuery.expandCount), "valueInteger": .number(String(count))]) }
+        if let count {
+            parameters.append(["name": .string(WireQuery.expandCount), "valueInteger": .number(String(count))])
+        }
         expansion["parameter"] = .array(parameters)
         if !entries.isEmpty { expansion["contains"] = .array(entries) }
-        return ["resourceType": "ValueSet", "url": .string(WireDefinition.vaccineValueSet), "status": "active",
-                "expansion": .object(expansion)]
+        return [
+            "resourceType": "ValueSet", "url": .string(WireDefinition.vaccineValueSet), "status": "active",
+            "expansion": .object(expansion),
+        ]
     }
 }

@@ -14,13 +14,15 @@ import Testing
     }
 
     @Test func outcomeCarriesTheDetailCodeAndReadsBack() throws {
-        let outcome = OperationOutcome.make(severity: .error, code: .businessRule, message: "date in the future",
-                                            detail: .dateInFuture, expression: "Immunization.occurrenceDateTime")
+        let outcome = OperationOutcome.make(
+            severity: .error, code: .businessRule, message: "date in the future",
+            detail: .dateInFuture, expression: "Immunization.occurrenceDateTime")
         let text = outcome.serialized()
-        #expect(text == #"{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"business-rule","#
-            + #""details":{"coding":[{"system":"https://carnet-sandbox.invalid/fhir/CodeSystem/outcome","#
-            + #""code":"date-in-future"}],"text":"date in the future"},"diagnostics":"date in the future","#
-            + #""expression":["Immunization.occurrenceDateTime"]}]}"#)
+        #expect(
+            text == #"{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"business-rule","#
+                + #""details":{"coding":[{"system":"https://carnet-sandbox.invalid/fhir/CodeSystem/outcome","#
+                + #""code":"date-in-future"}],"text":"date in the future"},"diagnostics":"date in the future","#
+                + #""expression":["Immunization.occurrenceDateTime"]}]}"#)
         let parsed = try JSONValue.parse(text)
         #expect(OperationOutcome.detail(of: parsed) == .dateInFuture)
         #expect(OperationOutcome.detailCode(of: parsed) == "date-in-future")
@@ -47,17 +49,22 @@ import Testing
     }
 
     @Test func parametersUseTheValueMemberOfTheirType() {
-        let resource = Parameters.make([("code", .string("ABCD")), ("birthDate", .date("2012-01-09")),
-                                        ("n", .integer(3)), ("kind", .code("x"))])
-        #expect(resource.serialized() == #"{"resourceType":"Parameters","parameter":[{"name":"code","valueString":"ABCD"},"#
-            + #"{"name":"birthDate","valueDate":"2012-01-09"},{"name":"n","valueInteger":3},"#
-            + #"{"name":"kind","valueCode":"x"}]}"#)
+        let resource = Parameters.make([
+            ("code", .string("ABCD")), ("birthDate", .date("2012-01-09")),
+            ("n", .integer(3)), ("kind", .code("x")),
+        ])
+        #expect(
+            resource.serialized() == #"{"resourceType":"Parameters","parameter":[{"name":"code","valueString":"ABCD"},"#
+                + #"{"name":"birthDate","valueDate":"2012-01-09"},{"name":"n","valueInteger":3},"#
+                + #"{"name":"kind","valueCode":"x"}]}"#)
         #expect(Parameters.texts(of: resource) == ["code": "ABCD", "birthDate": "2012-01-09", "kind": "x"])
         #expect(Parameters.texts(of: ["resourceType": "Patient"]) == nil)
     }
 
     @Test func shareCodeCandidatesRoundTrip() {
-        let candidates = [ShareCodeCandidate(id: "c1", pseudonym: "Ambroise"), ShareCodeCandidate(id: "c2", pseudonym: "voyage")]
+        let candidates = [
+            ShareCodeCandidate(id: "c1", pseudonym: "Ambroise"), ShareCodeCandidate(id: "c2", pseudonym: "voyage"),
+        ]
         let answer = ShareCodeParameters.lookupAnswer(candidates)
         #expect(ShareCodeParameters.candidates(in: answer) == candidates)
         #expect(ShareCodeParameters.candidates(in: Parameters.make([])) == [])
@@ -76,8 +83,10 @@ import Testing
     }
 
     @Test func vaccineEntryIsCodedByCISWithTheOtherCodesAsDesignations() {
-        let entry = VaccineExpansionEntry(name: "AGRIPPAL", cisCodes: ["60001234", "60005678"], nuva: "VAC0123",
-                                          atc: "J07BB02", targetDiseases: ["Grippe"], marketedInFrance: true).json
+        let entry = VaccineExpansionEntry(
+            name: "AGRIPPAL", cisCodes: ["60001234", "60005678"], nuva: "VAC0123",
+            atc: "J07BB02", targetDiseases: ["Grippe"], marketedInFrance: true
+        ).json
         #expect(entry["system"] == .string(CodeSystem.cis))
         #expect(entry["code"] == "60001234")
         #expect(entry["display"] == "AGRIPPAL")
@@ -98,8 +107,9 @@ import Testing
         #expect(empty["expansion"]?["total"] == 0)
         #expect(empty["expansion"]?["contains"] == nil)
         #expect(empty["expansion"]?["identifier"] == nil)
-        let one = VaccineValueSet.expansion(filter: "g", count: 5, timestamp: "2026-01-01T00:00:00Z", identifier: "urn:uuid:1",
-                                            entries: [VaccineExpansionEntry(name: "A", cisCodes: ["1"]).json])
+        let one = VaccineValueSet.expansion(
+            filter: "g", count: 5, timestamp: "2026-01-01T00:00:00Z", identifier: "urn:uuid:1",
+            entries: [VaccineExpansionEntry(name: "A", cisCodes: ["1"]).json])
         #expect(one["expansion"]?["total"] == 1)
         #expect(one["expansion"]?["parameter"]?[1]?["valueInteger"] == 5)
         #expect(one["resourceType"] == "ValueSet" && one["status"] == "active")

@@ -24,7 +24,8 @@ extension CarnetClient {
             {
                 return found
             }
-            let history = Parameters.all(named: ForecastParameter.evaluatedHistory, in: resource).compactMap { $0["resource"] }
+            let history = Parameters.all(named: ForecastParameter.evaluatedHistory, in: resource)
+                .compactMap { $0["resource"] }
             return try localRecommendations(carnet: carnet, connection: connection, history: history)
         default:
             throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
@@ -76,6 +77,7 @@ extension CarnetClient {
                                   targetDiseases: product.targetDiseases.map(\.label),
                                   marketedInFrance: product.marketedInFrance).json
         }
-        return VaccineValueSet.expansion(filter: query, timestamp: Timestamps.instant(Clock.nowSeconds()), entries: entries)
+        let timestamp = Timestamps.instant(Clock.nowSeconds())
+        return VaccineValueSet.expansion(filter: query, timestamp: timestamp, entries: entries)
     }
 }

@@ -41,7 +41,8 @@ enum ServiceFailures {
         default: break
         }
         switch status {
-        case 401, 403: return CarnetFailure(.credentials, domain: .credentials, code: code, message: .credentialsRefused)
+        case 401, 403:
+            return CarnetFailure(.credentials, domain: .credentials, code: code, message: .credentialsRefused)
         case 404: return failure(.notFound, .remoteNotFound)
         case 409, 412: return failure(.conflict, .versionConflict)
         case 410: return failure(.notFound, .remoteDeleted)

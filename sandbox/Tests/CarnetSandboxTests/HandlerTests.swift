@@ -39,17 +39,20 @@ import Testing
     @Test func updateWithAStaleIfMatchIs412() async throws {
         try await Self.withService { fhir in
             let record = try await fhir.createRecord()
-            let created = try await fhir.send(.post, "Immunization", body: FHIRClient.immunization(record: record, hostID: "v1"))
+            let created = try await fhir.send(
+                .post, "Immunization", body: FHIRClient.immunization(record: record, hostID: "v1"))
             guard let id = created.body?["id"]?.stringValue, case .object(var resource)? = created.body else {
                 throw TestFailure("no Immunization created")
             }
             resource["lotNumber"] = "LOT-2"
-            let updated = try await fhir.send(.put, "Immunization/" + id, body: .object(resource),
-                                              headers: [(WireHeader.ifMatch, "W/\"1\"")])
+            let updated = try await fhir.send(
+                .put, "Immunization/" + id, body: .object(resource),
+                headers: [(WireHeader.ifMatch, "W/\"1\"")])
             #expect(updated.status == 200)
             #expect(updated.header("ETag") == "W/\"2\"")
-            let stale = try await fhir.send(.put, "Immunization/" + id, body: .object(resource),
-                                            headers: [(WireHeader.ifMatch, "W/\"1\"")])
+            let stale = try await fhir.send(
+                .put, "Immunization/" + id, body: .object(resource),
+                headers: [(WireHeader.ifMatch, "W/\"1\"")])
             #expect(stale.status == 412)
             #expect(stale.detail == .versionConflict)
             #expect(stale.body?["resourceType"] == "OperationOutcome")
@@ -59,7 +62,8 @@ import Testing
     @Test func aDeletedImmunizationIs410AndItsHistoryKeepsTheDeletion() async throws {
         try await Self.withService { fhir in
             let record = try await fhir.createRecord()
-            let created = try await fhir.send(.post, "Immunization", body: FHIRClient.immunization(record: record, hostID: "v1"))
+            let created = try await fhir.send(
+                .post, "Immunization", body: FHIRClient.immunization(record: record, hostID: "v1"))
             let id = try #require(created.body?["id"]?.stringValue)
             let deleted = try await fhir.send(.delete, "Immunization/" + id)
             #expect(deleted.status == 204)
@@ -79,7 +83,8 @@ import Testing
         try await Self.withService { fhir in
             let record = try await fhir.createRecord()
             for host in ["v1", "v2", "v3"] {
-                _ = try await fhir.send(.post, "Immunization", body: FHIRClient.immunization(record: record, hostID: host))
+                _ = try await fhir.send(
+                    .post, "Immunization", body: FHIRClient.immunization(record: record, hostID: host))
             }
             let first = try await fhir.send(.get, "Immunization?patient=\(record)&_count=2")
             #expect(first.status == 200)
@@ -99,7 +104,8 @@ import Testing
     @Test func theChangesFeedCarriesTombstonesAndACursor() async throws {
         try await Self.withService { fhir in
             let record = try await fhir.createRecord()
-            let created = try await fhir.send(.post, "Immunization", body: FHIRClient.immunization(record: record, hostID: "v1"))
+            let created = try await fhir.send(
+                .post, "Immunization", body: FHIRClient.immunization(record: record, hostID: "v1"))
             let id = try #require(created.body?["id"]?.stringValue)
             _ = try await fhir.send(.delete, "Immunization/" + id)
             let feed = try await fhir.send(.get, WirePath.changes + "?_cursor=0&_count=100")
@@ -174,12 +180,15 @@ import Testing
 
     @Test func aWrongShareCodeIsRejectedWithOneShape() async throws {
         try await Self.withService { fhir in
-            let lookup = try await fhir.send(.post, WirePath.shareCodeLookup,
-                                             body: ShareCodeParameters.lookupRequest(code: "AAAA-AAAA-AA"))
+            let lookup = try await fhir.send(
+                .post, WirePath.shareCodeLookup,
+                body: ShareCodeParameters.lookupRequest(code: "AAAA-AAAA-AA"))
             #expect(lookup.status == 403)
             #expect(lookup.detail == .shareCodeRejected)
-            let claim = try await fhir.send(.post, WirePath.recordClaim, body: ShareCodeParameters.claimRequest(
-                code: "AAAA-AAAA-AA", candidate: "x", birthDate: "2012-01-09"))
+            let claim = try await fhir.send(
+                .post, WirePath.recordClaim,
+                body: ShareCodeParameters.claimRequest(
+                    code: "AAAA-AAAA-AA", candidate: "x", birthDate: "2012-01-09"))
             #expect(claim.status == 403)
             #expect(claim.body == lookup.body)
         }

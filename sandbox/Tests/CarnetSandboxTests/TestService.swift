@@ -24,10 +24,12 @@ struct TestService {
 
     /// A fresh data directory; `requestsPerMinute` to reach the rate limit in a test.
     init(requestsPerMinute: Int = 10_000) throws {
-        directory = FileManager.default.temporaryDirectory
+        directory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("carnet-sandbox-tests-\(UUID().uuidString)").path
-        sandbox = try Sandbox(dataDirectory: directory, log: EventLog(minimum: .error),
-                              vaccines: CatalogueLookup(nuvaDirectory: nil))
+        sandbox = try Sandbox(
+            dataDirectory: directory, log: EventLog(minimum: .error),
+            vaccines: CatalogueLookup(nuvaDirectory: nil))
         certificates = CertificateBook()
         options.requestsPerMinute = requestsPerMinute
     }
@@ -97,8 +99,9 @@ struct FHIRClient {
         let buffer = body.map { ByteBuffer(string: $0.serialized()) }
         return try await client.execute(uri: uri, method: method, headers: headers, body: buffer) { response in
             let bytes = Array(response.body.readableBytesView)
-            return Answer(status: Int(response.status.code), headers: response.headers,
-                          body: bytes.isEmpty ? nil : try JSONValue.parse(bytes))
+            return Answer(
+                status: Int(response.status.code), headers: response.headers,
+                body: bytes.isEmpty ? nil : try JSONValue.parse(bytes))
         }
     }
 

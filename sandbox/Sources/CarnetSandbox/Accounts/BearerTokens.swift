@@ -17,8 +17,9 @@ final class TokenStore: @unchecked Sendable {
     func issue(professional: String, thumbprint: String) -> (String, BearerToken) {
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
         let token = Base64URL.encode(bytes)
-        let value = BearerToken(professional: professional, thumbprint: thumbprint,
-                                expiresMs: Time.nowMs() + Int64(TokenStore.lifetimeSeconds) * 1000)
+        let value = BearerToken(
+            professional: professional, thumbprint: thumbprint,
+            expiresMs: Time.nowMs() + Int64(TokenStore.lifetimeSeconds) * 1000)
         lock.lock(); defer { lock.unlock() }
         let now = Time.nowMs()
         tokens = tokens.filter { $0.value.expiresMs > now }

@@ -17,7 +17,7 @@ struct IssuedCertificate {
     let certificate: Certificate
     let pem: String
     let serialHex: String
-    let thumbprint: String     // SHA-256 of the DER, hex (also the RFC 8705 x5t#S256 in base64url)
+    let thumbprint: String  // SHA-256 of the DER, hex (also the RFC 8705 x5t#S256 in base64url)
     let thumbprintB64: String
 }
 
@@ -38,7 +38,8 @@ final class CertificateAuthority: @unchecked Sendable {
     static func loadOrCreate(in paths: DataPaths) throws -> CertificateAuthority {
         let fm = FileManager.default
         if fm.fileExists(atPath: paths.caKey), fm.fileExists(atPath: paths.caCert) {
-            let key = try P256.Signing.PrivateKey(pemRepresentation: String(contentsOfFile: paths.caKey, encoding: .utf8))
+            let key = try P256.Signing.PrivateKey(
+                pemRepresentation: String(contentsOfFile: paths.caKey, encoding: .utf8))
             let cert = try Certificate(pemEncoded: String(contentsOfFile: paths.caCert, encoding: .utf8))
             let ca = try CertificateAuthority(key: key, certificate: cert)
             if !fm.fileExists(atPath: paths.serverCert) || !fm.fileExists(atPath: paths.serverKey) {
@@ -72,7 +73,7 @@ final class CertificateAuthority: @unchecked Sendable {
 
     static func randomSerial() -> [UInt8] {
         var bytes = (0..<16).map { _ in UInt8.random(in: 0...255) }
-        bytes[0] = (bytes[0] & 0x7F) | 0x10   // positive, 16 significant bytes
+        bytes[0] = (bytes[0] & 0x7F) | 0x10  // positive, 16 significant bytes
         return bytes
     }
 
@@ -90,7 +91,9 @@ final class CertificateAuthority: @unchecked Sendable {
             publicKey: Certificate.PublicKey(key.publicKey),
             notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(2 * 365 * 24 * 3600),
             issuer: certificate.subject,
-            subject: try DistinguishedName { OrganizationName("Carnet sandbox"); CommonName("localhost") },
+            subject: try DistinguishedName {
+                OrganizationName("Carnet sandbox"); CommonName("localhost")
+            },
             signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
@@ -117,13 +120,18 @@ final class CertificateAuthority: @unchecked Sendable {
                 csr = try CertificateSigningRequest(pemEncoded: text)
             } else {
                 let compact = text.filter { !$0.isWhitespace }
-                guard let der = Data(base64Encoded: compact) else { throw PKIError("the body is neither PEM nor base64 DER") }
+                guard let der = Data(base64Encoded: compact) else {
+                    throw PKIError("the body is neither PEM nor base64 DER")
+                }
                 csr = try CertificateSigningRequest(derEncoded: Array(der))
             }
         } catch let error as PKIError {
             throw error
         } catch {
-            throw PKIError("the certificate request is not a valid PKCS#10 request with a supported key (ECDSA P-256/P-384 or RSA >= 2048 bits)")
+            throw PKIError(
+                "the certificate request is not a valid PKCS#10 request with a supported key (ECDSA "
+                    + "P-256/P-384 or RSA >= 2048 bits)"
+            )
         }
         guard csr.publicKey.isValidSignature(csr.signature, for: csr) else {
             throw PKIError("the certificate request's signature does not verify")
@@ -137,12 +145,15 @@ final class CertificateAuthority: @unchecked Sendable {
     }
 
     /// Issues a one-year client certificate (clientAuth) whose subject names the professional.
-    func issueClientCertificate(publicKey: Certificate.PublicKey, for professional: Professional) throws -> IssuedCertificate {
+    func issueClientCertificate(
+        publicKey: Certificate.PublicKey, for professional: Professional
+    ) throws -> IssuedCertificate {
         let now = Date()
         let serial = CertificateAuthority.randomSerial()
         let cert = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(bytes: serial), publicKey: publicKey,
-            notValidBefore: now.addingTimeInterval(-300), notValidAfter: now.addingTimeInterval(CertificateAuthority.clientValidity),
+            notValidBefore: now.addingTimeInterval(-300),
+            notValidAfter: now.addingTimeInterval(CertificateAuthority.clientValidity),
             issuer: certificate.subject,
             subject: try DistinguishedName {
                 OrganizationName("Carnet sandbox")
@@ -163,8 +174,9 @@ final class CertificateAuthority: @unchecked Sendable {
         var serializer = DER.Serializer()
         try serializer.serialize(cert)
         let digest = Array(SHA256.hash(data: serializer.serializedBytes))
-        return IssuedCertificate(certificate: cert, pem: pem, serialHex: Hex.encode(serial),
-                                 thumbprint: Hex.encode(digest), thumbprintB64: Base64URL.encode(digest))
+        return IssuedCertificate(
+            certificate: cert, pem: pem, serialHex: Hex.encode(serial),
+            thumbprint: Hex.encode(digest), thumbprintB64: Base64URL.encode(digest))
     }
 
     // MARK: CRL (RFC 5280 §5), DER by hand: swift-certificates has no CRL type.
@@ -177,15 +189,16 @@ final class CertificateAuthority: @unchecked Sendable {
         let algorithm = DERBytes.tlv(0x30, ecdsaWithSHA256)
         let now = Time.nowMs()
         var tbs: [UInt8] = []
-        tbs += DERBytes.tlv(0x02, [0x01])                                  // version v2
+        tbs += DERBytes.tlv(0x02, [0x01])  // version v2
         tbs += algorithm
         tbs += issuer
-        tbs += DERBytes.utcTime(ms: now)                                   // thisUpdate
-        tbs += DERBytes.utcTime(ms: now + 24 * 3600 * 1000)                // nextUpdate
+        tbs += DERBytes.utcTime(ms: now)  // thisUpdate
+        tbs += DERBytes.utcTime(ms: now + 24 * 3600 * 1000)  // nextUpdate
         if !revoked.isEmpty {
             var list: [UInt8] = []
             for entry in revoked {
-                list += DERBytes.tlv(0x30, DERBytes.integer(hex: entry.serialHex) + DERBytes.utcTime(ms: entry.revokedAtMs))
+                list += DERBytes.tlv(
+                    0x30, DERBytes.integer(hex: entry.serialHex) + DERBytes.utcTime(ms: entry.revokedAtMs))
             }
             tbs += DERBytes.tlv(0x30, list)
         }
@@ -232,7 +245,7 @@ enum DERBytes {
         return tlv(0x02, bytes.isEmpty ? [0] : bytes)
     }
     static func utcTime(ms: Int64) -> [UInt8] {
-        let s = Time.instant(ms: ms)   // YYYY-MM-DDTHH:MM:SS.mmmZ
+        let s = Time.instant(ms: ms)  // YYYY-MM-DDTHH:MM:SS.mmmZ
         let digits = s.filter(\.isNumber)
         let yymmddhhmmss = String(digits.dropFirst(2).prefix(12))
         return tlv(0x17, Array((yymmddhhmmss + "Z").utf8))

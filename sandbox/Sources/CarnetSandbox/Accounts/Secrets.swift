@@ -9,8 +9,9 @@ enum Passwords {
 
     static func hash(_ password: String) throws -> String {
         let salt = (0..<16).map { _ in UInt8.random(in: 0...255) }
-        let key = try KDF.Insecure.PBKDF2.deriveKey(from: Array(password.utf8), salt: salt, using: .sha256,
-                                                    outputByteCount: 32, rounds: rounds)
+        let key = try KDF.Insecure.PBKDF2.deriveKey(
+            from: Array(password.utf8), salt: salt, using: .sha256,
+            outputByteCount: 32, rounds: rounds)
         let hash = key.withUnsafeBytes { Data($0).base64EncodedString() }
         return "pbkdf2-sha256$\(rounds)$\(Data(salt).base64EncodedString())$\(hash)"
     }
@@ -18,9 +19,10 @@ enum Passwords {
     static func verify(_ password: String, against stored: String) -> Bool {
         let parts = stored.split(separator: "$").map(String.init)
         guard parts.count == 4, parts[0] == "pbkdf2-sha256", let rounds = Int(parts[1]), rounds >= 210_000,
-              let salt = Data(base64Encoded: parts[2]), let expected = Data(base64Encoded: parts[3]),
-              let key = try? KDF.Insecure.PBKDF2.deriveKey(from: Array(password.utf8), salt: salt, using: .sha256,
-                                                           outputByteCount: expected.count, rounds: rounds)
+            let salt = Data(base64Encoded: parts[2]), let expected = Data(base64Encoded: parts[3]),
+            let key = try? KDF.Insecure.PBKDF2.deriveKey(
+                from: Array(password.utf8), salt: salt, using: .sha256,
+                outputByteCount: expected.count, rounds: rounds)
         else { return false }
         let actual = key.withUnsafeBytes { Array($0) }
         return constantTimeEqual(actual, Array(expected))

@@ -12,8 +12,10 @@ struct CarnetSandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "carnet-sandbox",
         abstract: "A reference shared electronic vaccination record (CVE) service: FHIR R4 over mutual TLS.",
-        subcommands: [Serve.self, Init.self, ProfessionalCommand.self, CitizenCommand.self, VaccinationCommand.self,
-                      AccessCommand.self, OutboxCommand.self],
+        subcommands: [
+            Serve.self, Init.self, ProfessionalCommand.self, CitizenCommand.self, VaccinationCommand.self,
+            AccessCommand.self, OutboxCommand.self,
+        ],
         defaultSubcommand: Serve.self)
 }
 
@@ -25,7 +27,8 @@ struct DataOptions: ParsableArguments {
     var logLevel = "info"
 
     func open() throws -> Sandbox {
-        let level: EventLog.Level = ["debug": .debug, "info": .info, "warning": .warning, "error": .error][logLevel] ?? .info
+        let level: EventLog.Level =
+            ["debug": .debug, "info": .info, "warning": .warning, "error": .error][logLevel] ?? .info
         return try Sandbox(dataDirectory: dataDirectory, log: EventLog(minimum: level))
     }
 }
@@ -46,7 +49,9 @@ func cli(_ body: () throws -> Void) throws {
 }
 
 func parseAddress(_ text: String) throws -> (String, Int) {
-    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+    guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+        (0...65535).contains(port)
+    else {
         throw ValidationError("an address is HOST:PORT, e.g. 127.0.0.1:8443 (port 0 = any free port)")
     }
     var host = String(text[..<colon])
@@ -55,14 +60,21 @@ func parseAddress(_ text: String) throws -> (String, Int) {
 }
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the service (creates the data directory, CA and database on first start).")
+    static let configuration = CommandConfiguration(
+        abstract: "Run the service (creates the data directory, CA and database on first start).")
     @OptionGroup var data: DataOptions
     @Option(help: "FHIR listener (mutual TLS required).") var address = "127.0.0.1:8443"
-    @Option(name: .customLong("enrollment-address"), help: "Enrollment listener (no client certificate).") var enrollmentAddress = "127.0.0.1:8444"
-    @Option(name: .customLong("rate-limit"), help: "Requests per minute per professional before 429.") var rateLimit = 600
-    @Option(name: .customLong("resend-interval"), help: "Minimum seconds between two share-code resends.") var resendInterval = 60
-    @Option(name: .customLong("share-code-lock-seconds"), help: "How long five failed claims lock a share code.") var shareCodeLockSeconds = 900
-    @Option(name: .customLong("withdrawal-max-failures"), help: "Failed withdrawal codes per address per 15 minutes before 429.") var withdrawalMaxFailures = 5
+    @Option(name: .customLong("enrollment-address"), help: "Enrollment listener (no client certificate).")
+    var enrollmentAddress = "127.0.0.1:8444"
+    @Option(name: .customLong("rate-limit"), help: "Requests per minute per professional before 429.") var rateLimit =
+        600
+    @Option(name: .customLong("resend-interval"), help: "Minimum seconds between two share-code resends.")
+    var resendInterval = 60
+    @Option(name: .customLong("share-code-lock-seconds"), help: "How long five failed claims lock a share code.")
+    var shareCodeLockSeconds = 900
+    @Option(
+        name: .customLong("withdrawal-max-failures"),
+        help: "Failed withdrawal codes per address per 15 minutes before 429.") var withdrawalMaxFailures = 5
 
     func run() async throws {
         let sandbox = try data.open()
@@ -81,12 +93,15 @@ struct Serve: AsyncParsableCommand {
 }
 
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create the data directory, CA, server certificate and database, then exit.")
+    static let configuration = CommandConfiguration(
+        abstract: "Create the data directory, CA, server certificate and database, then exit.")
     @OptionGroup var data: DataOptions
     func run() throws {
         let sandbox = try data.open()
-        printJSON(["data_dir": .string(sandbox.paths.root), "ca_certificate": .string(sandbox.paths.caCert),
-                   "database": .string(sandbox.paths.database), "outbox": .string(sandbox.paths.outbox)])
+        printJSON([
+            "data_dir": .string(sandbox.paths.root), "ca_certificate": .string(sandbox.paths.caCert),
+            "database": .string(sandbox.paths.database), "outbox": .string(sandbox.paths.outbox),
+        ])
     }
 }
 
@@ -98,7 +113,8 @@ struct ProfessionalCommand: ParsableCommand {
         subcommands: [Create.self, WithdrawalCode.self, ExportP12.self, RevokeCertificate.self])
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create an account; prints its withdrawal code (single use, 14 days).")
+        static let configuration = CommandConfiguration(
+            abstract: "Create an account; prints its withdrawal code (single use, 14 days).")
         @OptionGroup var data: DataOptions
         @Option var email: String
         @Option var password: String
@@ -107,30 +123,42 @@ struct ProfessionalCommand: ParsableCommand {
         func run() throws {
             try cli {
                 let sandbox = try data.open()
-                let created = try sandbox.professionals.createProfessional(email: email, password: password, name: name, rpps: rpps)
-                printJSON(["id": .string(created.id), "email": .string(email), "withdrawal_code": .string(created.withdrawalCode),
-                           "withdrawal_code_expires": .string(Time.instant(ms: created.expiresMs))])
+                let created = try sandbox.professionals.createProfessional(
+                    email: email, password: password, name: name, rpps: rpps)
+                printJSON([
+                    "id": .string(created.id), "email": .string(email),
+                    "withdrawal_code": .string(created.withdrawalCode),
+                    "withdrawal_code_expires": .string(Time.instant(ms: created.expiresMs)),
+                ])
             }
         }
     }
 
     struct WithdrawalCode: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "withdrawal-code", abstract: "Issue a new withdrawal code for an account.")
+        static let configuration = CommandConfiguration(
+            commandName: "withdrawal-code", abstract: "Issue a new withdrawal code for an account.")
         @OptionGroup var data: DataOptions
         @Option var email: String
         func run() throws {
             try cli {
                 let sandbox = try data.open()
-                guard let professional = try sandbox.store.professional(email: email) else { throw PKIError("no such professional") }
+                guard let professional = try sandbox.store.professional(email: email) else {
+                    throw PKIError("no such professional")
+                }
                 let (code, expires) = try sandbox.professionals.newWithdrawalCode(professional: professional.id)
-                printJSON(["id": .string(professional.id), "withdrawal_code": .string(code), "withdrawal_code_expires": .string(Time.instant(ms: expires))])
+                printJSON([
+                    "id": .string(professional.id), "withdrawal_code": .string(code),
+                    "withdrawal_code_expires": .string(Time.instant(ms: expires)),
+                ])
             }
         }
     }
 
     struct ExportP12: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "export-p12",
-            abstract: "Issue a certificate with a key generated here and write both as a password-protected PKCS#12 file.")
+        static let configuration = CommandConfiguration(
+            commandName: "export-p12",
+            abstract:
+                "Issue a certificate with a key generated here and write both as a password-protected PKCS#12 file.")
         @OptionGroup var data: DataOptions
         @Option var email: String
         @Option(help: "PKCS#12 password.") var password: String
@@ -138,16 +166,24 @@ struct ProfessionalCommand: ParsableCommand {
         func run() throws {
             try cli {
                 let sandbox = try data.open()
-                guard let professional = try sandbox.store.professional(email: email) else { throw PKIError("no such professional") }
-                let issued = try sandbox.professionals.exportPKCS12(professional: professional.id, password: password, to: out)
-                printJSON(["file": .string(out), "serial": .string(issued.serialHex), "thumbprint_sha256": .string(issued.thumbprint),
-                           "not_after": .string(Time.instant(ms: Int64(issued.certificate.notValidAfter.timeIntervalSince1970 * 1000)))])
+                guard let professional = try sandbox.store.professional(email: email) else {
+                    throw PKIError("no such professional")
+                }
+                let issued = try sandbox.professionals.exportPKCS12(
+                    professional: professional.id, password: password, to: out)
+                printJSON([
+                    "file": .string(out), "serial": .string(issued.serialHex),
+                    "thumbprint_sha256": .string(issued.thumbprint),
+                    "not_after": .string(
+                        Time.instant(ms: Int64(issued.certificate.notValidAfter.timeIntervalSince1970 * 1000))),
+                ])
             }
         }
     }
 
     struct RevokeCertificate: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "revoke-certificate",
+        static let configuration = CommandConfiguration(
+            commandName: "revoke-certificate",
             abstract: "Revoke one certificate (--serial, hex) or every valid certificate of an account (--email).")
         @OptionGroup var data: DataOptions
         @Option var email: String?
@@ -157,7 +193,9 @@ struct ProfessionalCommand: ParsableCommand {
                 let sandbox = try data.open()
                 var professional: String? = nil
                 if let email {
-                    guard let found = try sandbox.store.professional(email: email) else { throw PKIError("no such professional") }
+                    guard let found = try sandbox.store.professional(email: email) else {
+                        throw PKIError("no such professional")
+                    }
                     professional = found.id
                 }
                 guard professional != nil || serial != nil else { throw PKIError("give --email or --serial") }
@@ -177,7 +215,8 @@ struct CitizenCommand: ParsableCommand {
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create (or extend) a citizen account with carnets; emails the account's share code once.",
-            discussion: "--carnet \"PSEUDONYM;GIVEN;FAMILY;YYYY-MM-DD;GENDER\" (repeatable; gender male|female|other|unknown).")
+            discussion:
+                "--carnet \"PSEUDONYM;GIVEN;FAMILY;YYYY-MM-DD;GENDER\" (repeatable; gender male|female|other|unknown).")
         @OptionGroup var data: DataOptions
         @Option var email: String
         @Option(parsing: .singleValue) var carnet: [String] = []
@@ -187,11 +226,17 @@ struct CitizenCommand: ParsableCommand {
                 guard !carnet.isEmpty else { throw PKIError("give at least one --carnet") }
                 var created: [JSONValue] = []
                 for spec in carnet {
-                    let fields = spec.split(separator: ";", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
-                    guard fields.count == 5 else { throw PKIError("--carnet is PSEUDONYM;GIVEN;FAMILY;YYYY-MM-DD;GENDER") }
+                    let fields = spec.split(separator: ";", omittingEmptySubsequences: false).map {
+                        String($0).trimmingCharacters(in: .whitespaces)
+                    }
+                    guard fields.count == 5 else {
+                        throw PKIError("--carnet is PSEUDONYM;GIVEN;FAMILY;YYYY-MM-DD;GENDER")
+                    }
                     let patient: JSONValue = [
                         "resourceType": "Patient",
-                        "extension": [["url": .string(WireDefinition.pseudonymExtension), "valueString": .string(fields[0])]],
+                        "extension": [
+                            ["url": .string(WireDefinition.pseudonymExtension), "valueString": .string(fields[0])]
+                        ],
                         "name": [["family": .string(fields[2]), "given": [.string(fields[1])]]],
                         "gender": .string(fields[4]),
                         "birthDate": .string(fields[3]),
@@ -200,10 +245,15 @@ struct CitizenCommand: ParsableCommand {
                     let written = try sandbox.records.createRecord(patient, by: .citizen, notify: false)
                     created.append(["id": .string(written.id), "pseudonym": .string(fields[0])])
                 }
-                guard let row = try sandbox.store.db.query("SELECT email, share_code FROM citizens WHERE email = ?", [email]).first,
-                      let code = row.string("share_code") else { throw PKIError("citizen account missing") }
-                try sandbox.records.sendShareCode(citizenEmail: row.string("email") ?? email, code: code,
-                                                  reason: "Votre compte de carnets de vaccination électroniques est prêt.")
+                guard
+                    let row = try sandbox.store.db.query(
+                        "SELECT email, share_code FROM citizens WHERE email = ?", [email]
+                    ).first,
+                    let code = row.string("share_code")
+                else { throw PKIError("citizen account missing") }
+                try sandbox.records.sendShareCode(
+                    citizenEmail: row.string("email") ?? email, code: code,
+                    reason: "Votre compte de carnets de vaccination électroniques est prêt.")
                 printJSON(["email": .string(email), "carnets": .array(created)])
             }
         }
@@ -219,30 +269,40 @@ struct VaccinationCommand: ParsableCommand {
 
     static func actor(_ sandbox: Sandbox, professional email: String?) throws -> Actor {
         guard let email else { return .citizen }
-        guard let professional = try sandbox.store.professional(email: email) else { throw PKIError("no such professional") }
+        guard let professional = try sandbox.store.professional(email: email) else {
+            throw PKIError("no such professional")
+        }
         return .professional(professional.id)
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record a vaccination in a carnet; prints the Immunization id and version.")
+        static let configuration = CommandConfiguration(
+            abstract: "Record a vaccination in a carnet; prints the Immunization id and version.")
         @OptionGroup var data: DataOptions
         @Option var carnet: String
-        @Option(help: "Act as this professional (needs access to the carnet); default: the citizen.") var professional: String?
+        @Option(help: "Act as this professional (needs access to the carnet); default: the citizen.") var professional:
+            String?
         @Option(help: "CIS code of the product (8 digits).") var cis: String?
         @Option(help: "Product name shown with the code.") var display: String?
         @Option(help: "Vaccination date YYYY-MM-DD.") var date: String?
         @Option var lot: String?
         @Option(name: .customLong("identifier-system")) var identifierSystem: String?
         @Option(name: .customLong("identifier-value")) var identifierValue: String?
-        @Option(help: "A whole Immunization resource (JSON file, '-' for stdin) instead of the options above.") var json: String?
+        @Option(help: "A whole Immunization resource (JSON file, '-' for stdin) instead of the options above.")
+        var json: String?
         func run() throws {
             try cli {
                 let sandbox = try data.open()
                 let actor = try VaccinationCommand.actor(sandbox, professional: professional)
                 let resource: JSONValue
                 if let json {
-                    let data = json == "-" ? FileHandle.standardInput.readDataToEndOfFile() : (FileManager.default.contents(atPath: json) ?? Data())
-                    do { resource = try JSONValue.parse(Array(data)) } catch { throw PKIError("invalid JSON: \(error)") }
+                    let data =
+                        json == "-"
+                        ? FileHandle.standardInput.readDataToEndOfFile()
+                        : (FileManager.default.contents(atPath: json) ?? Data())
+                    do { resource = try JSONValue.parse(Array(data)) } catch {
+                        throw PKIError("invalid JSON: \(error)")
+                    }
                 } else {
                     guard let cis, let date else { throw PKIError("give --cis and --date (or --json)") }
                     var coding: JSONObject = ["system": .string(CodeSystem.cis), "code": .string(cis)]
@@ -256,7 +316,12 @@ struct VaccinationCommand: ParsableCommand {
                     ]
                     if let lot { object["lotNumber"] = .string(lot) }
                     let system = identifierSystem ?? "urn:carnet-sandbox:web"
-                    object["identifier"] = [["system": .string(system), "value": .string(identifierValue ?? UUID().uuidString.lowercased())]]
+                    object["identifier"] = [
+                        [
+                            "system": .string(system),
+                            "value": .string(identifierValue ?? UUID().uuidString.lowercased()),
+                        ]
+                    ]
                     resource = .object(object)
                 }
                 let written = try sandbox.records.createImmunization(resource, by: actor)
@@ -269,7 +334,8 @@ struct VaccinationCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a vaccination.")
         @OptionGroup var data: DataOptions
         @Option(help: "Immunization id.") var id: String
-        @Option(help: "Act as this professional (needs access to the carnet); default: the citizen.") var professional: String?
+        @Option(help: "Act as this professional (needs access to the carnet); default: the citizen.") var professional:
+            String?
         func run() throws {
             try cli {
                 let sandbox = try data.open()
@@ -289,14 +355,19 @@ struct AccessCommand: ParsableCommand {
 
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Revoke a professional's access to a carnet (it freezes, read-only, for them); renews and emails the share code.")
+            abstract:
+                "Revoke a professional's access to a carnet (it freezes, read-only, for them); renews and "
+                    + "emails the share code."
+        )
         @OptionGroup var data: DataOptions
         @Option var carnet: String
         @Option(help: "The professional's email.") var professional: String
         func run() throws {
             try cli {
                 let sandbox = try data.open()
-                guard let found = try sandbox.store.professional(email: professional) else { throw PKIError("no such professional") }
+                guard let found = try sandbox.store.professional(email: professional) else {
+                    throw PKIError("no such professional")
+                }
                 let revoked = try sandbox.records.revokeAccess(record: carnet, professional: found.id)
                 guard revoked else { throw PKIError("this professional has no active access to this carnet") }
                 printJSON(["carnet": .string(carnet), "professional": .string(found.id), "revoked": true])
@@ -308,17 +379,23 @@ struct AccessCommand: ParsableCommand {
 // MARK: outbox
 
 struct OutboxCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "outbox", abstract: "Emails sent by the service.", subcommands: [List.self])
+    static let configuration = CommandConfiguration(
+        commandName: "outbox", abstract: "Emails sent by the service.", subcommands: [List.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the .eml files, oldest first (file, to, subject, kind, date).")
+        static let configuration = CommandConfiguration(
+            abstract: "List the .eml files, oldest first (file, to, subject, kind, date).")
         @OptionGroup var data: DataOptions
         func run() throws {
             let paths = DataPaths(root: data.dataDirectory)
-            let files = ((try? FileManager.default.contentsOfDirectory(atPath: paths.outbox)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: paths.outbox)) ?? []).filter {
+                $0.hasSuffix(".eml")
+            }.sorted()
             var items: [JSONValue] = []
             for file in files {
-                guard let text = try? String(contentsOfFile: paths.outbox + "/" + file, encoding: .utf8) else { continue }
+                guard let text = try? String(contentsOfFile: paths.outbox + "/" + file, encoding: .utf8) else {
+                    continue
+                }
                 var headers = JSONObject()
                 headers["file"] = .string(paths.outbox + "/" + file)
                 for line in text.components(separatedBy: "\r\n") {
@@ -331,7 +408,9 @@ struct OutboxCommand: ParsableCommand {
                     case "subject":
                         var subject = value
                         if value.hasPrefix("=?UTF-8?B?"), value.hasSuffix("?="),
-                           let data = Data(base64Encoded: String(value.dropFirst(10).dropLast(2))), let decoded = String(data: data, encoding: .utf8) {
+                            let data = Data(base64Encoded: String(value.dropFirst(10).dropLast(2))),
+                            let decoded = String(data: data, encoding: .utf8)
+                        {
                             subject = decoded
                         }
                         headers["subject"] = .string(subject)

@@ -18,8 +18,9 @@ struct Sandbox {
         store = try Store(path: paths.database)
         ca = try CertificateAuthority.loadOrCreate(in: paths)
         let keyed = Keyed(secret: try paths.loadOrCreateSecret())
-        records = RecordService(store: store, mailer: Mailer(outbox: paths.outbox), keyed: keyed, vaccines: vaccines,
-                                log: log)
+        records = RecordService(
+            store: store, mailer: Mailer(outbox: paths.outbox), keyed: keyed, vaccines: vaccines,
+            log: log)
         professionals = ProfessionalService(store: store, ca: ca, keyed: keyed, log: log)
     }
 }

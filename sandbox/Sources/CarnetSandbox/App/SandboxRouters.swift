@@ -15,14 +15,17 @@ struct SandboxRouters {
         let throttle = Throttle()
         let tokens = TokenStore()
         let records = sandbox.records
-        let enrollmentRoutes = EnrollmentRoutes(professionals: sandbox.professionals, throttle: throttle,
-                                                policy: options.withdrawalPolicy)
+        let enrollmentRoutes = EnrollmentRoutes(
+            professionals: sandbox.professionals, throttle: throttle,
+            policy: options.withdrawalPolicy)
 
         fhir = Router(context: SandboxContext.self)
         fhir.add(middleware: OutcomeMiddleware(log: sandbox.log, listener: "fhir"))
-        fhir.add(middleware: ClientCertificateMiddleware(store: sandbox.store, tokens: tokens, throttle: throttle,
-                                                         requestsPerMinute: options.requestsPerMinute,
-                                                         certificates: certificates))
+        fhir.add(
+            middleware: ClientCertificateMiddleware(
+                store: sandbox.store, tokens: tokens, throttle: throttle,
+                requestsPerMinute: options.requestsPerMinute,
+                certificates: certificates))
         let api = fhir.group(RouterPath(WirePath.fhirBase))
         api.get(RouterPath(WirePath.metadata)) { _, _ in Reply.json(CapabilityStatement.resource) }
         PatientRoutes(records: records).addRoutes(to: api)

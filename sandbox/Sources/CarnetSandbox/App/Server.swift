@@ -83,16 +83,20 @@ enum Server {
         let enrollmentApp = Application(
             router: routers.enrollment,
             server: try .tls(.http1(configuration: http1), tlsConfiguration: enrollmentTLS),
-            configuration: .init(address: .hostname(options.enrollmentHost, port: options.enrollmentPort), serverName: nil),
+            configuration: .init(
+                address: .hostname(options.enrollmentHost, port: options.enrollmentPort), serverName: nil),
             onServerRunning: { channel in await ready.bound("enrollment", port: channel.localAddress?.port ?? 0) },
             logger: logger)
 
-        let group = ServiceGroup(configuration: .init(
-            services: [fhirApp, enrollmentApp], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        sandbox.log.log(.info, "server.starting", [
-            ("fhir", .string("\(options.host):\(options.port)")),
-            ("enrollment", .string("\(options.enrollmentHost):\(options.enrollmentPort)")),
-        ])
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [fhirApp, enrollmentApp], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        sandbox.log.log(
+            .info, "server.starting",
+            [
+                ("fhir", .string("\(options.host):\(options.port)")),
+                ("enrollment", .string("\(options.enrollmentHost):\(options.enrollmentPort)")),
+            ])
         try await group.run()
         try? FileManager.default.removeItem(atPath: sandbox.paths.readyFile)
         sandbox.log.log(.info, "server.stopped")

@@ -5,8 +5,8 @@ import CarnetWire
 struct FHIRError: Error, CustomStringConvertible {
     let status: Int
     let code: OperationOutcome.IssueType
-    let message: String          // human text, never patient data
-    var detail: OutcomeDetail?   // the machine code clients act on
+    let message: String  // human text, never patient data
+    var detail: OutcomeDetail?  // the machine code clients act on
     var expression: String?
     var retryAfter: Int?
 
@@ -40,8 +40,9 @@ struct FHIRError: Error, CustomStringConvertible {
         FHIRError(status: 410, code: .deleted, message: message, detail: .deleted)
     }
     static func required(_ expression: String) -> FHIRError {
-        FHIRError(status: 422, code: .required, message: "\(expression) is required", detail: .missingElement,
-                  expression: expression)
+        FHIRError(
+            status: 422, code: .required, message: "\(expression) is required", detail: .missingElement,
+            expression: expression)
     }
     static func business(_ message: String, detail: OutcomeDetail, expression: String? = nil) -> FHIRError {
         FHIRError(status: 422, code: .businessRule, message: message, detail: detail, expression: expression)
@@ -50,8 +51,9 @@ struct FHIRError: Error, CustomStringConvertible {
         FHIRError(status: 422, code: .value, message: message, detail: .invalidValue, expression: expression)
     }
     static func versionConflict(current version: Int) -> FHIRError {
-        FHIRError(status: 412, code: .conflict, message: "version conflict: the current version is \(version)",
-                  detail: .versionConflict)
+        FHIRError(
+            status: 412, code: .conflict, message: "version conflict: the current version is \(version)",
+            detail: .versionConflict)
     }
     static func duplicateIdentifier(_ message: String) -> FHIRError {
         FHIRError(status: 409, code: .duplicate, message: message, detail: .duplicateIdentifier)
@@ -62,11 +64,14 @@ struct FHIRError: Error, CustomStringConvertible {
     static func internalError(_ message: String) -> FHIRError {
         FHIRError(status: 500, code: .exception, message: message)
     }
-    static let certificateRequired = FHIRError(status: 401, code: .login, message: "a client certificate is required",
-                                               detail: .certificateRequired)
-    static let tooLarge = FHIRError(status: 413, code: .tooCostly, message: "request bodies are limited to 1 MiB",
-                                    detail: .bodyTooLarge)
-    static let frozen = FHIRError(status: 403, code: .forbidden,
-                                  message: "the patient revoked this professional's access: the carnet is read-only",
-                                  detail: .accessRevoked)
+    static let certificateRequired = FHIRError(
+        status: 401, code: .login, message: "a client certificate is required",
+        detail: .certificateRequired)
+    static let tooLarge = FHIRError(
+        status: 413, code: .tooCostly, message: "request bodies are limited to 1 MiB",
+        detail: .bodyTooLarge)
+    static let frozen = FHIRError(
+        status: 403, code: .forbidden,
+        message: "the patient revoked this professional's access: the carnet is read-only",
+        detail: .accessRevoked)
 }

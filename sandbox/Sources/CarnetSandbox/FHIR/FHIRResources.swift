@@ -54,16 +54,19 @@ enum FHIR {
         let method = entry.method
         object["request"] = ["method": .string(method), "url": .string(method == "POST" ? entry.resourceType : url)]
         let status = method == "POST" ? "201 Created" : method == "PUT" ? "200 OK" : "204 No Content"
-        object["response"] = ["status": .string(status), "etag": .string(etag(entry.version)),
-                              "lastModified": .string(Time.instant(ms: entry.atMs))]
+        object["response"] = [
+            "status": .string(status), "etag": .string(etag(entry.version)),
+            "lastModified": .string(Time.instant(ms: entry.atMs)),
+        ]
         return .object(object)
     }
 
     static func isDate(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              y >= 1900, (1...12).contains(m), (1...31).contains(d) else { return false }
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+            y >= 1900, (1...12).contains(m), (1...31).contains(d)
+        else { return false }
         var components = DateComponents()
         components.year = y; components.month = m; components.day = d
         var calendar = Calendar(identifier: .gregorian)

@@ -42,21 +42,25 @@ struct ClientCertificateMiddleware: RouterMiddleware {
         context.thumbprint = thumbprint
         context.facts.professional = professional
         if let wait = throttle.hit("rate:" + professional, limit: requestsPerMinute, seconds: 60) {
-            throw FHIRError(status: 429, code: .throttled, message: "too many requests", detail: .rateLimited,
-                            retryAfter: wait)
+            throw FHIRError(
+                status: 429, code: .throttled, message: "too many requests", detail: .rateLimited,
+                retryAfter: wait)
         }
         return try await next(request, context)
     }
 
     private func registeredProfessional(thumbprint: String) throws -> String {
         let sql = "SELECT professional_id, revoked_at, not_after FROM certificates WHERE thumbprint = ?"
-        guard let row = try store.db.query(sql, [thumbprint]).first, let professional = row.string("professional_id") else {
-            throw FHIRError(status: 401, code: .security, message: "this client certificate is not registered",
-                            detail: .certificateUnknown)
+        guard let row = try store.db.query(sql, [thumbprint]).first, let professional = row.string("professional_id")
+        else {
+            throw FHIRError(
+                status: 401, code: .security, message: "this client certificate is not registered",
+                detail: .certificateUnknown)
         }
         if row.int("revoked_at") != nil {
-            throw FHIRError(status: 401, code: .security, message: "this client certificate has been revoked",
-                            detail: .certificateRevoked)
+            throw FHIRError(
+                status: 401, code: .security, message: "this client certificate has been revoked",
+                detail: .certificateRevoked)
         }
         return professional
     }
@@ -65,12 +69,14 @@ struct ClientCertificateMiddleware: RouterMiddleware {
     private func checkBearerToken(_ authorization: String, thumbprint: String, professional: String) throws {
         let value = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         guard authorization.lowercased().hasPrefix("bearer "), let token = tokens.find(value) else {
-            throw FHIRError(status: 401, code: .login, message: "the bearer token is invalid or expired",
-                            detail: .tokenInvalid)
+            throw FHIRError(
+                status: 401, code: .login, message: "the bearer token is invalid or expired",
+                detail: .tokenInvalid)
         }
         guard token.thumbprint == thumbprint, token.professional == professional else {
-            throw FHIRError(status: 401, code: .security, message: "the bearer token is bound to another client certificate",
-                            detail: .tokenBindingMismatch)
+            throw FHIRError(
+                status: 401, code: .security, message: "the bearer token is bound to another client certificate",
+                detail: .tokenBindingMismatch)
         }
     }
 }

@@ -25,8 +25,10 @@ struct OutcomeMiddleware: RouterMiddleware {
             response = Reply.outcome(Self.outcome(for: error))
         } catch let error as SQLiteError {
             log.log(.error, "storage.error", [("code", .int(Int(error.code)))])
-            response = Reply.outcome(FHIRError(status: 503, code: .transient, message: "storage busy, retry later",
-                                               detail: .storage, retryAfter: 1))
+            response = Reply.outcome(
+                FHIRError(
+                    status: 503, code: .transient, message: "storage busy, retry later",
+                    detail: .storage, retryAfter: 1))
         } catch {
             log.log(.error, "internal.error", [("type", .string(String(describing: type(of: error))))])
             response = Reply.outcome(FHIRError.internalError("internal error"))
@@ -48,7 +50,8 @@ struct OutcomeMiddleware: RouterMiddleware {
 
     /// A client's id is echoed only if it is short and plain (it reaches our log lines).
     static func isValidRequestID(_ id: String) -> Bool {
-        !id.isEmpty && id.count <= 200 && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }
+        !id.isEmpty && id.count <= 200
+            && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }
     }
 
     /// Hummingbird's own errors (no route, wrong method, body too large) in FHIR terms.
@@ -59,7 +62,8 @@ struct OutcomeMiddleware: RouterMiddleware {
         case 405: return FHIRError.methodNotAllowed("method not allowed")
         case 413: return FHIRError.tooLarge
         default:
-            return FHIRError(status: status, code: status >= 500 ? .exception : .invalid, message: error.status.reasonPhrase)
+            return FHIRError(
+                status: status, code: status >= 500 ? .exception : .invalid, message: error.status.reasonPhrase)
         }
     }
 }

@@ -8,7 +8,9 @@ enum RequestBody {
     /// Collects at most 1 MiB; larger bodies are a 413 OperationOutcome.
     static func bytes(_ request: Request) async throws -> [UInt8] {
         var request = request
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes { throw FHIRError.tooLarge }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+            throw FHIRError.tooLarge
+        }
         do {
             let buffer = try await request.collectBody(upTo: maxBytes)
             return Array(buffer.readableBytesView)
@@ -21,8 +23,9 @@ enum RequestBody {
     static func json(_ request: Request) async throws -> JSONValue {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard type.hasPrefix("application/fhir+json") || type.hasPrefix("application/json") else {
-            throw FHIRError(status: 415, code: .notSupported, message: "send application/fhir+json",
-                            detail: .unsupportedMediaType)
+            throw FHIRError(
+                status: 415, code: .notSupported, message: "send application/fhir+json",
+                detail: .unsupportedMediaType)
         }
         let bytes = try await bytes(request)
         guard !bytes.isEmpty else { throw FHIRError.badRequest("the request body is empty") }
@@ -30,8 +33,9 @@ enum RequestBody {
             return try JSONValue.parse(bytes, limits: JSONLimits(maxBytes: maxBytes, maxDepth: 64, maxNumberLength: 64))
         } catch {
             // The reason names the fault and its byte offset, never the document's content.
-            throw FHIRError(status: 400, code: .structure, message: "malformed JSON: \(error.description)",
-                            detail: .malformedJSON)
+            throw FHIRError(
+                status: 400, code: .structure, message: "malformed JSON: \(error.description)",
+                detail: .malformedJSON)
         }
     }
 }

@@ -26,7 +26,8 @@ enum RequestParameters {
     /// A FHIR id from the path: 1–64 of [A-Za-z0-9-.].
     static func id(_ context: SandboxContext, _ name: String = "id") throws -> String {
         guard let id = context.parameters.get(name), !id.isEmpty, id.count <= 64,
-              id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }) else {
+            id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") })
+        else {
             throw FHIRError.badRequest("invalid resource id")
         }
         return id
@@ -34,6 +35,7 @@ enum RequestParameters {
 
     /// `value` percent-encoded for a paging link, keeping alphanumerics and `allowed`.
     static func queryEncoded(_ value: String, keeping allowed: String = "-") -> String {
-        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: allowed))) ?? ""
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: allowed)))
+            ?? ""
     }
 }

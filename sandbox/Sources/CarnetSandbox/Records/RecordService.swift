@@ -19,7 +19,7 @@ enum Actor {
 }
 
 struct Written {
-    let status: Int          // 200 or 201
+    let status: Int  // 200 or 201
     let resource: JSONValue
     let version: Int
     let id: String
@@ -41,18 +41,22 @@ final class RecordService: @unchecked Sendable {
         self.log = log
     }
 
-    static let shareCodeLength = 10   // 10 × 5 bits = 50 bits, plus a check character
+    static let shareCodeLength = 10  // 10 × 5 bits = 50 bits, plus a check character
 
     // MARK: Reads
 
     /// The access a professional has to the record holding resource `id`; the same 404 whether the
     /// resource does not exist or belongs to a record this professional cannot see.
-    func visibleRecord(ofResource id: String, type: String, professional: String) throws -> (record: String, access: Access) {
+    func visibleRecord(
+        ofResource id: String, type: String, professional: String
+    ) throws -> (record: String, access: Access) {
         let record: String?
         if type == "Patient" {
             record = try db.query("SELECT id FROM carnets WHERE id = ?", [id]).first?.string("id")
         } else {
-            record = try db.query("SELECT carnet_id FROM history WHERE resource_id = ? AND resource_type = ? LIMIT 1", [id, type]).first?.string("carnet_id")
+            record = try db.query(
+                "SELECT carnet_id FROM history WHERE resource_id = ? AND resource_type = ? LIMIT 1", [id, type]
+            ).first?.string("carnet_id")
         }
         guard let record, let access = try store.access(professional: professional, record: record) else {
             throw FHIRError.notFound(type, id)
@@ -70,12 +74,17 @@ final class RecordService: @unchecked Sendable {
             entry = try store.latest(id: id, type: type, limit: access.limit)
         }
         guard let entry else {
-            if version != nil { throw FHIRError(status: 404, code: .notFound, message: "\(type)/\(id) has no such version", detail: .notFound) }
+            if version != nil {
+                throw FHIRError(
+                    status: 404, code: .notFound, message: "\(type)/\(id) has no such version", detail: .notFound)
+            }
             throw FHIRError.notFound(type, id)
         }
         guard entry.method != "DELETE", let text = entry.resource else {
             if version != nil {
-                throw FHIRError(status: 410, code: .deleted, message: "this version of \(type)/\(id) is a deletion", detail: .deleted)
+                throw FHIRError(
+                    status: 410, code: .deleted, message: "this version of \(type)/\(id) is a deletion",
+                    detail: .deleted)
             }
             throw FHIRError(status: 410, code: .deleted, message: "\(type)/\(id) was deleted", detail: .deleted)
         }

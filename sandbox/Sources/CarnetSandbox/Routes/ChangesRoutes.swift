@@ -26,10 +26,13 @@ struct ChangesRoutes: Sendable {
         let next = entries.last?.seq ?? cursor
         let base = RequestParameters.baseURL(request)
         let feed = "\(base)/\(WirePath.changes)"
-        var links = [("self", "\(feed)?_cursor=\(cursor)&_count=\(count)"),
-                     ("cursor", "\(feed)?_cursor=\(next)&_count=\(count)")]
+        var links = [
+            ("self", "\(feed)?_cursor=\(cursor)&_count=\(count)"),
+            ("cursor", "\(feed)?_cursor=\(next)&_count=\(count)"),
+        ]
         if entries.count == count { links.append(("next", "\(feed)?_cursor=\(next)&_count=\(count)")) }
-        let bundle = FHIR.bundle(type: "history", links: links, entries: entries.map { FHIR.historyEntry($0, base: base) })
+        let bundle = FHIR.bundle(
+            type: "history", links: links, entries: entries.map { FHIR.historyEntry($0, base: base) })
         return Reply.json(bundle, headers: [(.carnetCursor, String(next))])
     }
 }

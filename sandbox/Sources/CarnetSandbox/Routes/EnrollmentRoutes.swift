@@ -39,12 +39,14 @@ struct EnrollmentRoutes: Sendable {
         let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
         let key = "withdrawal:" + address
         if let wait = throttle.blocked(key, limit: policy.maxFailures, seconds: policy.windowSeconds) {
-            throw FHIRError(status: 429, code: .throttled, message: "Trop d'essais de code de retrait : réessayez plus tard.",
-                            detail: .withdrawalCodeLocked, retryAfter: wait)
+            throw FHIRError(
+                status: 429, code: .throttled, message: "Trop d'essais de code de retrait : réessayez plus tard.",
+                detail: .withdrawalCodeLocked, retryAfter: wait)
         }
         guard let code = Self.basicPassword(request.headers[.authorization]) else {
-            throw FHIRError(status: 401, code: .login, message: "send the withdrawal code as the HTTP Basic password",
-                            detail: .withdrawalCodeMissing)
+            throw FHIRError(
+                status: 401, code: .login, message: "send the withdrawal code as the HTTP Basic password",
+                detail: .withdrawalCodeMissing)
         }
         let csr = try await Self.certificateRequest(request)
         do {
@@ -62,20 +64,24 @@ struct EnrollmentRoutes: Sendable {
     }
 
     private func chain(_ issued: IssuedCertificate) -> Response {
-        Reply.bytes(Array((issued.pem + professionals.ca.certificatePEM).utf8), contentType: WireMediaType.pemCertificateChain)
+        Reply.bytes(
+            Array((issued.pem + professionals.ca.certificatePEM).utf8), contentType: WireMediaType.pemCertificateChain)
     }
 
     static func basicPassword(_ header: String?) -> String? {
         guard let header, header.lowercased().hasPrefix("basic "),
-              let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-              let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":") else { return nil }
+            let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+            let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":")
+        else { return nil }
         let password = String(text[text.index(after: colon)...])
         return password.isEmpty ? nil : password
     }
 
     static func certificateRequest(_ request: Request) async throws -> CertificateSigningRequest {
         let bytes = try await RequestBody.bytes(request)
-        guard !bytes.isEmpty else { throw FHIRError.badRequest("send a PKCS#10 certificate request (PEM or base64 DER)") }
+        guard !bytes.isEmpty else {
+            throw FHIRError.badRequest("send a PKCS#10 certificate request (PEM or base64 DER)")
+        }
         do {
             return try CertificateAuthority.parseRequest(bytes)
         } catch let error as PKIError {

@@ -39,7 +39,9 @@ struct PatientRoutes: Sendable {
         var entries: [JSONValue] = []
         for id in ids {
             let (resource, _) = try records.read(type: "Patient", id: id, professional: professional)
-            entries.append(["fullUrl": .string("\(base)/Patient/\(id)"), "resource": resource, "search": ["mode": "match"]])
+            entries.append([
+                "fullUrl": .string("\(base)/Patient/\(id)"), "resource": resource, "search": ["mode": "match"],
+            ])
         }
         let page = "\(base)/Patient?_count=\(count)"
         var links = [("self", page + (after.isEmpty ? "" : "&_after=\(after)"))]

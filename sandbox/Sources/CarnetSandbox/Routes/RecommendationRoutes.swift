@@ -16,9 +16,12 @@ struct RecommendationRoutes: Sendable {
         let professional = try context.requireProfessional()
         let id = try RequestParameters.id(context)
         let (patient, _) = try records.read(type: "Patient", id: id, professional: professional)
-        let (history, _) = try records.searchImmunizations(record: id, professional: professional, after: "", count: 10_000)
+        let (history, _) = try records.searchImmunizations(
+            record: id, professional: professional, after: "", count: 10_000)
         let immunizations = history.compactMap { $0.resource.flatMap { try? JSONValue.parse(Array($0.utf8)) } }
-        return Reply.json(records.vaccines.forecast(patient: patient, immunizations: immunizations,
-                                                    assessmentDate: Time.latestToday()))
+        return Reply.json(
+            records.vaccines.forecast(
+                patient: patient, immunizations: immunizations,
+                assessmentDate: Time.latestToday()))
     }
 }

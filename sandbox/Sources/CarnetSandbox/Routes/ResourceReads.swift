@@ -47,15 +47,16 @@ struct ResourceReads: Sendable {
             guard let ms = Time.parseMs(since) else {
                 throw FHIRError.badRequest("_since must be a FHIR instant", expression: WireQuery.since)
             }
-            sinceMs = ms - 1   // inclusive: changes at or after _since
+            sinceMs = ms - 1  // inclusive: changes at or after _since
         }
         var before = Int64.max
         if let text = query.get(WireQuery.beforeSequence) {
             guard let value = Int64(text) else { throw FHIRError.badRequest("invalid paging cursor") }
             before = value
         }
-        let entries = try records.history(type: type, id: id, professional: professional, sinceMs: sinceMs,
-                                          before: before, count: count)
+        let entries = try records.history(
+            type: type, id: id, professional: professional, sinceMs: sinceMs,
+            before: before, count: count)
         let base = RequestParameters.baseURL(request)
         let path = id.map { "\(base)/\(type)/\($0)/_history" } ?? "\(base)/\(type)/_history"
         var params = "_count=\(count)"
@@ -63,8 +64,11 @@ struct ResourceReads: Sendable {
             params += "&_since=" + RequestParameters.queryEncoded(String(since), keeping: "-:.")
         }
         var links = [("self", "\(path)?\(params)")]
-        if entries.count == count, let last = entries.last { links.append(("next", "\(path)?\(params)&_before_seq=\(last.seq)")) }
-        let bundle = FHIR.bundle(type: "history", links: links, entries: entries.map { FHIR.historyEntry($0, base: base) })
+        if entries.count == count, let last = entries.last {
+            links.append(("next", "\(path)?\(params)&_before_seq=\(last.seq)"))
+        }
+        let bundle = FHIR.bundle(
+            type: "history", links: links, entries: entries.map { FHIR.historyEntry($0, base: base) })
         return Reply.json(bundle)
     }
 }

@@ -46,10 +46,12 @@ struct ShareCodeRoutes: Sendable {
         }
         try checkProfessionalLock(professional)
         do {
-            let record = try records.claimRecord(code: code, candidate: candidate, birthDate: birthDate,
-                                                 professional: professional, policy: policy)
+            let record = try records.claimRecord(
+                code: code, candidate: candidate, birthDate: birthDate,
+                professional: professional, policy: policy)
             let (resource, version) = try records.read(type: "Patient", id: record, professional: professional)
-            return Reply.read(resource, version: version, location: "\(RequestParameters.baseURL(request))/Patient/\(record)")
+            return Reply.read(
+                resource, version: version, location: "\(RequestParameters.baseURL(request))/Patient/\(record)")
         } catch {
             countFailure(professional, error)
             throw error
@@ -58,10 +60,13 @@ struct ShareCodeRoutes: Sendable {
 
     @Sendable func resend(_ request: Request, context: SandboxContext) async throws -> Response {
         let professional = try context.requireProfessional()
-        try records.resendShareCode(record: try RequestParameters.id(context), professional: professional, policy: policy)
-        return Reply.json(OperationOutcome.make(severity: .information, code: .informational,
-                                                message: "Le code de partage a été renvoyé au patient.",
-                                                detail: .shareCodeResent))
+        try records.resendShareCode(
+            record: try RequestParameters.id(context), professional: professional, policy: policy)
+        return Reply.json(
+            OperationOutcome.make(
+                severity: .information, code: .informational,
+                message: "Le code de partage a été renvoyé au patient.",
+                detail: .shareCodeResent))
     }
 
     /// The body as a Parameters resource (name → text).
@@ -72,21 +77,27 @@ struct ShareCodeRoutes: Sendable {
         return parameters
     }
 
-    static func missing(_ name: String) -> FHIRError { FHIRError.required("Parameters.parameter.where(name='\(name)')") }
+    static func missing(_ name: String) -> FHIRError {
+        FHIRError.required("Parameters.parameter.where(name='\(name)')")
+    }
 
     /// Beyond the per-code lockout, a professional trying many codes is stopped too.
     private func checkProfessionalLock(_ professional: String) throws {
-        if let wait = throttle.blocked("share-fail:" + professional, limit: Self.maxFailuresPerProfessional,
-                                       seconds: Self.failureWindowSeconds) {
-            throw FHIRError(status: 429, code: .throttled, message: "too many failed share-code attempts",
-                            detail: .rateLimited, retryAfter: wait)
+        if let wait = throttle.blocked(
+            "share-fail:" + professional, limit: Self.maxFailuresPerProfessional,
+            seconds: Self.failureWindowSeconds)
+        {
+            throw FHIRError(
+                status: 429, code: .throttled, message: "too many failed share-code attempts",
+                detail: .rateLimited, retryAfter: wait)
         }
     }
 
     private func countFailure(_ professional: String, _ error: any Error) {
         if let error = error as? FHIRError, error.detail == .shareCodeRejected {
-            _ = throttle.hit("share-fail:" + professional, limit: Self.maxFailuresPerProfessional,
-                             seconds: Self.failureWindowSeconds)
+            _ = throttle.hit(
+                "share-fail:" + professional, limit: Self.maxFailuresPerProfessional,
+                seconds: Self.failureWindowSeconds)
         }
     }
 }

@@ -21,8 +21,9 @@ struct TokenRoutes: Sendable {
 
     /// OAuth errors are OAuth JSON (RFC 6749 §5.2), not OperationOutcomes.
     static func oauthError(_ code: String, _ description: String, status: Int = 400) -> Response {
-        Reply.json(["error": .string(code), "error_description": .string(description)], status: status,
-                   contentType: "application/json")
+        Reply.json(
+            ["error": .string(code), "error_description": .string(description)], status: status,
+            contentType: "application/json")
     }
 
     @Sendable func token(_ request: Request, context: SandboxContext) async throws -> Response {

@@ -15,11 +15,15 @@ struct VaccineRoutes: Sendable {
         _ = try context.requireProfessional()
         let query = request.uri.queryParameters
         let filter = query.get(WireQuery.filter) ?? ""
-        guard filter.count <= 100 else { throw FHIRError.badRequest("filter is too long", expression: WireQuery.filter) }
+        guard filter.count <= 100 else {
+            throw FHIRError.badRequest("filter is too long", expression: WireQuery.filter)
+        }
         let count = max(min(Int(query.get(WireQuery.expandCount) ?? "") ?? 20, 100), 1)
         let entries = vaccines.expand(filter: filter, count: count).map(\.json)
-        return Reply.json(VaccineValueSet.expansion(filter: filter, count: count, timestamp: Time.instant(ms: Time.nowMs()),
-                                                    identifier: "urn:uuid:" + UUID().uuidString.lowercased(),
-                                                    entries: entries))
+        return Reply.json(
+            VaccineValueSet.expansion(
+                filter: filter, count: count, timestamp: Time.instant(ms: Time.nowMs()),
+                identifier: "urn:uuid:" + UUID().uuidString.lowercased(),
+                entries: entries))
     }
 }

@@ -23,8 +23,9 @@ struct DataPaths: Sendable {
     /// Creates the directories (0700) if needed.
     func prepare() throws {
         for dir in [root, root + "/ca", outbox] {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: dir, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
         }
     }
 
@@ -41,7 +42,9 @@ enum Files {
     static func write(_ text: String, to path: String, mode: Int = 0o644) throws {
         try write(Data(text.utf8), to: path, mode: mode)
     }
-    static func writeSecret(_ text: String, to path: String) throws { try write(Data(text.utf8), to: path, mode: 0o600) }
+    static func writeSecret(_ text: String, to path: String) throws {
+        try write(Data(text.utf8), to: path, mode: 0o600)
+    }
     static func writeSecret(_ data: Data, to path: String) throws { try write(data, to: path, mode: 0o600) }
 
     /// Atomic write: temp file with the final mode, then rename.

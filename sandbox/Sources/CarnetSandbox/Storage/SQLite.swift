@@ -99,7 +99,9 @@ final class Database: @unchecked Sendable {
             case .int(let v): brc = sqlite3_bind_int64(statement, index, v)
             case .text(let s): brc = sqlite3_bind_text(statement, index, s, -1, csandbox_sqlite_transient())
             case .blob(let b):
-                brc = b.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), csandbox_sqlite_transient()) }
+                brc = b.withUnsafeBytes {
+                    sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), csandbox_sqlite_transient())
+                }
             }
             guard brc == SQLITE_OK else { throw error(brc) }
         }
@@ -118,7 +120,9 @@ final class Database: @unchecked Sendable {
                     let count = Int(sqlite3_column_bytes(statement, column))
                     if let pointer = sqlite3_column_blob(statement, column) {
                         values[name] = .blob(Array(UnsafeRawBufferPointer(start: pointer, count: count)))
-                    } else { values[name] = .blob([]) }
+                    } else {
+                        values[name] = .blob([])
+                    }
                 case SQLITE_FLOAT: values[name] = .int(Int64(sqlite3_column_double(statement, column)))
                 default: values[name] = .null
                 }

@@ -17,8 +17,8 @@ struct HistoryEntry {
     let resourceID: String
     let recordID: String
     let version: Int
-    let method: String          // POST, PUT or DELETE
-    let resource: String?       // JSON text, nil for DELETE
+    let method: String  // POST, PUT or DELETE
+    let resource: String?  // JSON text, nil for DELETE
     let atMs: Int64
 
     init(row: SQLRow) {
@@ -61,7 +61,7 @@ final class Store: @unchecked Sendable {
 
     init(path: String) throws {
         db = try Database(path: path)
-        chmod(path, 0o600)   // the WAL and shared-memory files inherit this mode
+        chmod(path, 0o600)  // the WAL and shared-memory files inherit this mode
         try migrate()
     }
 
@@ -102,7 +102,7 @@ final class Store: @unchecked Sendable {
         CREATE INDEX history_resource ON history(resource_id, seq);
         CREATE INDEX history_carnet ON history(carnet_id, seq);
         CREATE TABLE code_attempts(code_hash TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until INTEGER);
-        """,
+        """
     ]
 
     private func migrate() throws {
@@ -131,10 +131,13 @@ final class Store: @unchecked Sendable {
     // MARK: History and versions
 
     @discardableResult
-    func appendHistory(type: String, id: String, record: String, version: Int, method: String,
-                       resource: String?, atMs: Int64, author: String) throws -> Int64 {
+    func appendHistory(
+        type: String, id: String, record: String, version: Int, method: String,
+        resource: String?, atMs: Int64, author: String
+    ) throws -> Int64 {
         try db.query(
-            "INSERT INTO history(resource_type, resource_id, carnet_id, version, method, resource, at_ms, author) VALUES(?,?,?,?,?,?,?,?)",
+            "INSERT INTO history(resource_type, resource_id, carnet_id, version, method, resource, at_ms, "
+                + "author) VALUES(?,?,?,?,?,?,?,?)",
             [type, id, record, version, method, resource, atMs, author])
         return try db.query("SELECT last_insert_rowid() AS seq").first.flatMap { $0.int("seq") }.map(Int64.init) ?? 0
     }
@@ -147,20 +150,26 @@ final class Store: @unchecked Sendable {
     func latest(id: String, type: String, limit: Int64) throws -> HistoryEntry? {
         try db.query(
             "SELECT * FROM history WHERE resource_id = ? AND resource_type = ? AND seq <= ? ORDER BY seq DESC LIMIT 1",
-            [id, type, limit]).first.map(HistoryEntry.init)
+            [id, type, limit]
+        ).first.map(HistoryEntry.init)
     }
 
     func version(id: String, type: String, version: Int, limit: Int64) throws -> HistoryEntry? {
         try db.query(
             "SELECT * FROM history WHERE resource_id = ? AND resource_type = ? AND version = ? AND seq <= ? LIMIT 1",
-            [id, type, version, limit]).first.map(HistoryEntry.init)
+            [id, type, version, limit]
+        ).first.map(HistoryEntry.init)
     }
 
     // MARK: Access control
 
     func access(professional: String, record: String) throws -> Access? {
-        guard let row = try db.query("SELECT horizon_seq FROM access WHERE professional_id = ? AND carnet_id = ?",
-                                     [professional, record]).first else { return nil }
+        guard
+            let row = try db.query(
+                "SELECT horizon_seq FROM access WHERE professional_id = ? AND carnet_id = ?",
+                [professional, record]
+            ).first
+        else { return nil }
         return Access(horizon: row.int("horizon_seq").map(Int64.init))
     }
 
@@ -168,7 +177,8 @@ final class Store: @unchecked Sendable {
         try db.query(
             """
             INSERT INTO access(professional_id, carnet_id, via, granted_at) VALUES(?,?,?,?)
-            ON CONFLICT(professional_id, carnet_id) DO UPDATE SET revoked_at = NULL, horizon_seq = NULL, via = excluded.via
+            ON CONFLICT(professional_id, carnet_id)
+                DO UPDATE SET revoked_at = NULL, horizon_seq = NULL, via = excluded.via
             """, [professional, record, via, Time.nowMs()])
     }
 
@@ -176,8 +186,10 @@ final class Store: @unchecked Sendable {
     func revokeAccess(professional: String, record: String) throws -> Bool {
         try db.transaction {
             let horizon = try maxSeq()
-            try db.query("UPDATE access SET revoked_at = ?, horizon_seq = ? WHERE professional_id = ? AND carnet_id = ? AND revoked_at IS NULL",
-                         [Time.nowMs(), horizon, professional, record])
+            try db.query(
+                "UPDATE access SET revoked_at = ?, horizon_seq = ? WHERE professional_id = ? AND carnet_id = "
+                    + "? AND revoked_at IS NULL",
+                [Time.nowMs(), horizon, professional, record])
             return db.changes > 0
         }
     }

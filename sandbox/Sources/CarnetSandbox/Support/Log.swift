@@ -51,7 +51,9 @@ struct JSONLogHandler: LogHandler {
         case .warning: mapped = .warning
         case .error, .critical: mapped = .error
         }
-        var fields: [(String, JSONValue)] = [("label", .string(label)), ("message", .string(event.message.description))]
+        var fields: [(String, JSONValue)] = [
+            ("label", .string(label)), ("message", .string(event.message.description)),
+        ]
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         for key in merged.keys.sorted() {
             if let value = merged[key] { fields.append((key, .string(value.description))) }

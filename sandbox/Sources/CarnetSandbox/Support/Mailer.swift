@@ -18,19 +18,19 @@ struct Mailer: Sendable {
         let date = formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
         let encodedSubject = "=?UTF-8?B?\(Data(subject.utf8).base64EncodedString())?="
         let message = """
-        From: \(Mailer.sender)\r
-        To: <\(recipient)>\r
-        Subject: \(encodedSubject)\r
-        Date: \(date)\r
-        Message-ID: <\(id)@carnet-sandbox.invalid>\r
-        MIME-Version: 1.0\r
-        Content-Type: text/plain; charset=utf-8\r
-        Content-Transfer-Encoding: 8bit\r
-        X-Carnet-Kind: \(kind)\r
-        \r
-        \(body.replacingOccurrences(of: "\n", with: "\r\n"))\r
+            From: \(Mailer.sender)\r
+            To: <\(recipient)>\r
+            Subject: \(encodedSubject)\r
+            Date: \(date)\r
+            Message-ID: <\(id)@carnet-sandbox.invalid>\r
+            MIME-Version: 1.0\r
+            Content-Type: text/plain; charset=utf-8\r
+            Content-Transfer-Encoding: 8bit\r
+            X-Carnet-Kind: \(kind)\r
+            \r
+            \(body.replacingOccurrences(of: "\n", with: "\r\n"))\r
 
-        """
+            """
         let name = String(format: "%013lld", ms) + "-\(id).eml"
         try Files.write(Data(message.utf8), to: outbox + "/" + name, mode: 0o600)
         return name
@@ -39,21 +39,22 @@ struct Mailer: Sendable {
     func sendShareCode(to recipient: String, code: String, pseudonyms: [String], reason: String) throws -> String {
         let list = pseudonyms.map { "  - \($0)" }.joined(separator: "\n")
         let body = """
-        Bonjour,
+            Bonjour,
 
-        \(reason)
+            \(reason)
 
-        Votre code de partage : \(code)
+            Votre code de partage : \(code)
 
-        Il ouvre les carnets de vaccination suivants :
-        \(list)
+            Il ouvre les carnets de vaccination suivants :
+            \(list)
 
-        Communiquez ce code uniquement au professionnel de santé qui vous suit. Il lui sera demandé
-        la date de naissance du titulaire du carnet.
+            Communiquez ce code uniquement au professionnel de santé qui vous suit. Il lui sera demandé
+            la date de naissance du titulaire du carnet.
 
-        -- 
-        Carnet sandbox (service de démonstration)
-        """
-        return try send(to: recipient, subject: "Votre code de partage de carnet de vaccination", body: body, kind: "share-code")
+            -- 
+            Carnet sandbox (service de démonstration)
+            """
+        return try send(
+            to: recipient, subject: "Votre code de partage de carnet de vaccination", body: body, kind: "share-code")
     }
 }

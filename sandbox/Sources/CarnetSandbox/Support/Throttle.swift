@@ -24,7 +24,9 @@ final class Throttle: @unchecked Sendable {
     func blocked(_ key: String, limit: Int, seconds: Int) -> Int? {
         lock.lock(); defer { lock.unlock() }
         let now = Time.nowMs()
-        guard let window = windows[key], now - window.start < Int64(seconds) * 1000, window.count >= limit else { return nil }
+        guard let window = windows[key], now - window.start < Int64(seconds) * 1000, window.count >= limit else {
+            return nil
+        }
         return Int((window.start + Int64(seconds) * 1000 - now) / 1000) + 1
     }
 }

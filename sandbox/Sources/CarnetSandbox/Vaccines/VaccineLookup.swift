@@ -33,10 +33,12 @@ enum ForecastAnswer {
 
     /// An honest empty answer when the record's data cannot feed the engine.
     static func unavailable(history: [JSONValue]) -> JSONValue {
-        parameters(recommendation: nil, history: history, outcome: OperationOutcome.make(
-            severity: .warning, code: .notSupported,
-            message: "Le moteur de recommandations n'est pas disponible dans ce bac à sable : "
-                + "aucune recommandation n'est calculée.",
-            detail: .recommendationsUnavailable))
+        parameters(
+            recommendation: nil, history: history,
+            outcome: OperationOutcome.make(
+                severity: .warning, code: .notSupported,
+                message: "Le moteur de recommandations n'est pas disponible dans ce bac à sable : "
+                    + "aucune recommandation n'est calculée.",
+                detail: .recommendationsUnavailable))
     }
 }
