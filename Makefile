@@ -96,6 +96,7 @@ sandbox-serve: sandbox
 	$(SANDBOX_BIN) serve --data-dir $(BUILD)/sandbox-data
 
 sandbox-test: sandbox
+	swift test --package-path sandbox
 	@if [ -d Tests/sandbox ]; then $(PYTHON) -m pytest -q Tests/sandbox; fi
 
 demo: deps all sandbox

@@ -7,6 +7,7 @@
 //   CCurl, COpenSSL, CSQLite         system C libraries + typed shims
 //   CarnetJSON                       strict, bounded JSON (pure Swift)
 //   CarnetCatalogue                  vaccine catalogue + recommendations (pure Swift)
+//   CarnetWire                       the wire vocabulary shared with carnet-sandbox (pure Swift)
 //   CarnetCore                       model, store, transport, credentials, sync
 //   CarnetABI                        the C boundary only: @c @implementation of carnet.h
 //
@@ -34,6 +35,8 @@ let package = Package(
         // For carnet-sandbox (sandbox/Package.swift), which shares the catalogue and JSON code.
         .library(name: "CarnetCatalogue", targets: ["CarnetCatalogue"]),
         .library(name: "CarnetJSON", targets: ["CarnetJSON"]),
+        // The wire vocabulary (operations, headers, code systems, FHIR builders) both sides share.
+        .library(name: "CarnetWire", targets: ["CarnetWire"]),
     ],
     targets: [
         // The public contract. Header-only: include/carnet.h is the module.
@@ -45,9 +48,10 @@ let package = Package(
 
         .target(name: "CarnetJSON", swiftSettings: strictSwift),
         .target(name: "CarnetCatalogue", dependencies: ["CarnetJSON"], swiftSettings: strictSwift),
+        .target(name: "CarnetWire", dependencies: ["CarnetJSON"], swiftSettings: strictSwift),
         .target(
             name: "CarnetCore",
-            dependencies: ["CarnetJSON", "CarnetCatalogue", "CCurl", "COpenSSL", "CSQLite"],
+            dependencies: ["CarnetJSON", "CarnetCatalogue", "CarnetWire", "CCurl", "COpenSSL", "CSQLite"],
             swiftSettings: strictSwift
         ),
         .target(
@@ -67,6 +71,7 @@ let package = Package(
 
         .testTarget(name: "CarnetJSONTests", dependencies: ["CarnetJSON"]),
         .testTarget(name: "CarnetCatalogueTests", dependencies: ["CarnetCatalogue", "CarnetJSON"]),
+        .testTarget(name: "CarnetWireTests", dependencies: ["CarnetWire", "CarnetJSON", "CarnetCatalogue"]),
         .testTarget(name: "CarnetCoreTests", dependencies: ["CarnetCore", "CarnetJSON"]),
     ],
     swiftLanguageModes: [.v6]

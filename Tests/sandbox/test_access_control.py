@@ -30,7 +30,7 @@ def test_other_professional_cannot_see_or_touch_a_carnet(sandbox, pro_a, pro_b):
     same_404(sandbox, idb, "GET", lambda i: f"Patient/{i}", carnet)
     same_404(sandbox, idb, "GET", lambda i: f"Patient/{i}/_history", carnet)
     same_404(sandbox, idb, "GET", lambda i: f"Patient/{i}/$immds-forecast", carnet)
-    same_404(sandbox, idb, "POST", lambda i: f"Patient/{i}/$resend-share-code", carnet)
+    same_404(sandbox, idb, "POST", lambda i: f"Patient/{i}/$share-code-resend", carnet)
     same_404(sandbox, idb, "GET", lambda i: f"Immunization/{i}", imm_id)
     same_404(sandbox, idb, "GET", lambda i: f"Immunization/{i}/_history", imm_id)
     same_404(sandbox, idb, "DELETE", lambda i: f"Immunization/{i}", imm_id)
@@ -71,7 +71,7 @@ def test_revoked_access_freezes_the_carnet(sandbox, pro_a):
             403, "forbidden", "access-revoked")
     outcome(sandbox.request("DELETE", f"Immunization/{kept['id']}", identity=ida), 403, "forbidden", "access-revoked")
     outcome(sandbox.request("PUT", f"Immunization/{kept['id']}", kept, identity=ida), 403, "forbidden")
-    outcome(sandbox.request("POST", f"Patient/{carnet}/$resend-share-code", identity=ida), 403, "forbidden")
+    outcome(sandbox.request("POST", f"Patient/{carnet}/$share-code-resend", identity=ida), 403, "forbidden")
 
 
 def test_revocation_renews_the_share_code(sandbox):

@@ -45,11 +45,11 @@ def test_logs_hold_no_patient_data_and_no_secrets(fresh_sandbox):
                                [Carnet("Petit Orphée", "Orphée", "Quintessence", "2013-03-13", "male")])
     found = sb.request("POST", "$share-code-lookup", parameters(code=family.share_code), identity=identity).json()
     candidate = found["parameter"][0]["part"][0]["valueString"]
-    sb.request("POST", "$share-code-claim", parameters(code=family.share_code, candidate=candidate, birthDate="2001-01-01"),
+    sb.request("POST", "$record-claim", parameters(code=family.share_code, candidate=candidate, birthDate="2001-01-01"),
                identity=identity)
-    sb.request("POST", "$share-code-claim", parameters(code=family.share_code, candidate=candidate, birthDate="2013-03-13"),
+    sb.request("POST", "$record-claim", parameters(code=family.share_code, candidate=candidate, birthDate="2013-03-13"),
                identity=identity)
-    sb.request("POST", f"Patient/{carnet}/$resend-share-code", identity=identity)
+    sb.request("POST", f"Patient/{carnet}/$share-code-resend", identity=identity)
     body = urllib.parse.urlencode({"grant_type": "password", "username": professional.email,
                                    "password": professional.password}).encode()
     token = sb.raw_request("POST", "/oauth/token", body=body, identity=identity,

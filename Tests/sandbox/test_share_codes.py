@@ -35,7 +35,7 @@ def candidates(response):
 
 
 def claim(sandbox, identity, code, candidate, birth_date):
-    return sandbox.request("POST", "$share-code-claim",
+    return sandbox.request("POST", "$record-claim",
                            parameters(code=code, candidate=candidate, birthDate=birth_date), identity=identity)
 
 
@@ -135,13 +135,13 @@ def test_resend_emails_the_code_and_is_rate_limited(sandbox, pro_a):
     email = "resend-test@example.org"
     carnet = sandbox.request("POST", "Patient", patient_resource(email=email), identity=identity).json()["id"]
     before = len(sandbox.emails_to(email))
-    response = sandbox.request("POST", f"Patient/{carnet}/$resend-share-code", identity=identity)
+    response = sandbox.request("POST", f"Patient/{carnet}/$share-code-resend", identity=identity)
     assert response.status == 200
     assert validate(response.json())["issue"][0]["severity"] == "information"
     mails = sandbox.emails_to(email)
     assert len(mails) == before + 1 and mails[-1].share_code == mails[0].share_code
     assert mails[-1].kind == "share-code"
-    again = sandbox.request("POST", f"Patient/{carnet}/$resend-share-code", identity=identity)
+    again = sandbox.request("POST", f"Patient/{carnet}/$share-code-resend", identity=identity)
     outcome(again, 429, "throttled", "resend-too-soon")
     assert int(again.header("retry-after")) > 0
     assert len(sandbox.emails_to(email)) == before + 1
@@ -150,7 +150,7 @@ def test_resend_emails_the_code_and_is_rate_limited(sandbox, pro_a):
 def test_share_code_operations_need_their_parameters(sandbox, pro_a):
     _, identity = pro_a
     outcome(sandbox.request("POST", "$share-code-lookup", {"resourceType": "Parameters"}, identity=identity), 422, "required")
-    outcome(sandbox.request("POST", "$share-code-claim", parameters(code="ABCD"), identity=identity), 422, "required")
+    outcome(sandbox.request("POST", "$record-claim", parameters(code="ABCD"), identity=identity), 422, "required")
     outcome(sandbox.request("POST", "$share-code-lookup", {"code": "x"}, identity=identity), 400, "invalid")
 
 

@@ -42,7 +42,7 @@ def test_fhir_listener_accepts_an_enrolled_certificate(sandbox, pro_a):
     statement = validate(response.json())
     assert statement["resourceType"] == "CapabilityStatement"
     names = {op["name"] for op in statement["rest"][0]["operation"]}
-    assert {"changes", "share-code-lookup", "share-code-claim"} <= names
+    assert {"changes", "share-code-lookup", "record-claim"} <= names
 
 
 def test_fhir_listener_refuses_a_client_without_certificate(sandbox):

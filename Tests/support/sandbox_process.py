@@ -578,9 +578,9 @@ class Sandbox:
         return result
 
     def claim_carnet(self, identity: Identity, code: str, pseudonym: str, birth_date: str) -> dict:
-        """Lookup + ``$share-code-claim``: gives ``identity``'s professional access; returns the Patient."""
+        """Lookup + ``$record-claim``: gives ``identity``'s professional access; returns the Patient."""
         candidate = self.lookup_share_code(identity, code)[pseudonym]
-        response = self.request("POST", "$share-code-claim",
+        response = self.request("POST", "$record-claim",
                                 parameters(code=code, candidate=candidate, birthDate=birth_date), identity=identity)
         if response.status != 200:
             raise SandboxError(f"claim failed: {response.status} {response.body[:300]!r}")

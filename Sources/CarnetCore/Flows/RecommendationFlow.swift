@@ -1,5 +1,6 @@
 public import CarnetJSON
 internal import CarnetCatalogue
+internal import CarnetWire
 
 /// "Recommandation CVE": the recommendations for a patient, as a FHIR
 /// ImmunizationRecommendation. The service's answer (`$immds-forecast`) is
@@ -10,7 +11,7 @@ extension CarnetClient {
     public func recommendations(patientID: HostPatientID) throws(CarnetFailure) -> JSONValue {
         let carnet = try linkedCarnet(patientID)
         let connection = ServiceConnection(client: self, token: cancellation.token())
-        let answer = try connection.send(.get, "Patient/\(carnet.value)/$immds-forecast", expect: [200])
+        let answer = try connection.send(.get, WirePath.immdsForecast(record: carnet.value), expect: [200])
         guard let resource = answer.resource else {
             throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
         }
@@ -18,15 +19,14 @@ extension CarnetClient {
         case "ImmunizationRecommendation":
             return resource
         case "Parameters":
-            let parameters = resource["parameter"]?.arrayValue ?? []
-            if let found = parameters.first(where: { $0["name"] == "recommendation" })?["resource"],
+            if let found = Parameters.all(named: ForecastParameter.recommendation, in: resource).first?["resource"],
                found["resourceType"] == "ImmunizationRecommendation"
             {
                 return found
             }
-            return try localRecommendations(carnet: carnet, connection: connection,
-                                            history: parameters.filter { $0["name"] == "evaluatedHistory" }
-                                                .compactMap { $0["resource"] })
+            let history = Parameters.all(named: ForecastParameter.evaluatedHistory, in: resource)
+                .compactMap { $0["resource"] }
+            return try localRecommendations(carnet: carnet, connection: connection, history: history)
         default:
             throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
         }
@@ -35,7 +35,7 @@ extension CarnetClient {
     private func localRecommendations(carnet: CarnetID, connection: ServiceConnection, history: [JSONValue])
         throws(CarnetFailure) -> JSONValue
     {
-        let patient = try connection.resource(try connection.send(.get, "Patient/\(carnet.value)", expect: [200]),
+        let patient = try connection.resource(try connection.send(.get, WirePath.patient(carnet.value), expect: [200]),
                                               type: "Patient")
         guard let birth = patient["birthDate"]?.stringValue.flatMap({ CivilDate($0) }) else {
             throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
@@ -55,7 +55,7 @@ extension CarnetClient {
         var resource = RecommendationEngine(catalogue: VaccineCatalogue.builtIn).immunizationRecommendation(
             birthDate: birth, assessmentDate: Timestamps.today(), history: doses,
             patientReference: "Patient/" + carnet.value)
-        resource["meta"] = ["tag": [["system": "urn:carnet:fhir:CodeSystem:origin", "code": "computed-locally",
+        resource["meta"] = ["tag": [["system": .string(CodeSystem.recommendationOrigin), "code": "computed-locally",
                                      "display": "Calculé par Carnet (calendrier vaccinal 2025)"]]]
         return resource
     }
@@ -64,32 +64,20 @@ extension CarnetClient {
 /// "Saisir le nom du vaccin ou d'une maladie": vaccine search in Carnet's own
 /// catalogue (offline), by product name, disease or code, case- and
 /// accent-insensitive. The answer is a FHIR ValueSet expansion whose
-/// `contains` carry the CIS code, the name, and the target diseases.
+/// `contains` carry the CIS code, the name, the target diseases and the other
+/// codes — the very entries the service's `ValueSet/$expand` answers with
+/// (both are built by CarnetWire).
 extension CarnetClient {
-    public static let cisSystem = "https://smt.esante.gouv.fr/terminologie-bdpm"
+    public static let cisSystem = CodeSystem.cis
 
     public func searchVaccines(_ query: String, limit: Int = 20) -> JSONValue {
         let products = VaccineCatalogue.builtIn.search(query, limit: max(1, min(limit, 100)))
-        let contains: [JSONValue] = products.map { product in
-            var item = JSONObject()
-            if let cis = product.cis {
-                item["system"] = .string(CarnetClient.cisSystem)
-                item["code"] = .string(cis)
-            } else if let nuva = product.nuva {
-                item["system"] = .string(FHIRRecommendation.nuvaSystem)
-                item["code"] = .string(nuva)
-            }
-            item["display"] = .string(product.name)
-            item["designation"] = .array(product.targetDiseases.map { disease in
-                ["language": "fr", "use": ["code": "target-disease"], "value": .string(disease.label)]
-            })
-            return .object(item)
+        let entries = products.map { product in
+            VaccineExpansionEntry(name: product.name, cisCodes: product.cisCodes, nuva: product.nuva, atc: product.atc,
+                                  targetDiseases: product.targetDiseases.map(\.label),
+                                  marketedInFrance: product.marketedInFrance).json
         }
-        var expansion = JSONObject()
-        expansion["timestamp"] = .string(Timestamps.instant(Clock.nowSeconds()))
-        expansion["total"] = .number(String(contains.count))
-        expansion["parameter"] = [["name": "filter", "valueString": .string(query)]]
-        if !contains.isEmpty { expansion["contains"] = .array(contains) }
-        return ["resourceType": "ValueSet", "status": "active", "expansion": .object(expansion)]
+        let timestamp = Timestamps.instant(Clock.nowSeconds())
+        return VaccineValueSet.expansion(filter: query, timestamp: timestamp, entries: entries)
     }
 }

@@ -1,5 +1,6 @@
 public import CarnetJSON
 internal import CarnetCatalogue
+internal import CarnetWire
 
 /// The carnet itself: create one for a patient ("Créer le carnet de
 /// vaccination électronique"), or attach an existing one with the share code
@@ -24,26 +25,14 @@ extension CarnetClient {
     /// resource with one `candidate` per carnet (parts `id` and `pseudonym`).
     public func lookupShareCode(_ code: String) throws(CarnetFailure) -> JSONValue {
         let connection = ServiceConnection(client: self, token: cancellation.token())
-        let answer = try connection.send(.post, "$share-code-lookup", body: Parameters.make([("code", "valueString", code)]),
-                                         expect: [200])
+        let answer = try connection.send(.post, WirePath.shareCodeLookup,
+                                         body: ShareCodeParameters.lookupRequest(code: code), expect: [200])
         let parameters = try connection.resource(answer, type: "Parameters")
-        var candidates: [JSONValue] = []
-        for item in parameters["parameter"]?.arrayValue ?? [] where item["name"] == "candidate" {
-            var id: String?
-            var pseudonym: String?
-            for part in item["part"]?.arrayValue ?? [] {
-                if part["name"] == "id" { id = part["valueString"]?.stringValue }
-                if part["name"] == "pseudonym" { pseudonym = part["valueString"]?.stringValue }
-            }
-            guard let id, let pseudonym else {
-                throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
-            }
-            candidates.append(["name": "candidate", "part": [
-                ["name": "id", "valueString": .string(id)],
-                ["name": "pseudonym", "valueString": .string(pseudonym)],
-            ]])
+        guard let candidates = ShareCodeParameters.candidates(in: parameters) else {
+            throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
         }
-        return ["resourceType": "Parameters", "parameter": .array(candidates)]
+        // Rebuilt from the parsed candidates: nothing else the service sent reaches the host.
+        return ShareCodeParameters.lookupAnswer(candidates)
     }
 
     /// Claims one carnet of a share code with the holder's birth date; links
@@ -55,9 +44,8 @@ extension CarnetClient {
             throw .invalidArgument(.invalidDate("birth_date"))
         }
         let connection = ServiceConnection(client: self, token: cancellation.token())
-        let body = Parameters.make([("code", "valueString", code), ("candidate", "valueString", candidateID),
-                                    ("birthDate", "valueDate", birthDate)])
-        let answer = try connection.send(.post, "$share-code-claim", body: body, expect: [200])
+        let body = ShareCodeParameters.claimRequest(code: code, candidate: candidateID, birthDate: birthDate)
+        let answer = try connection.send(.post, WirePath.recordClaim, body: body, expect: [200])
         let patient = try linkReturnedPatient(answer, connection: connection, to: patientID)
         logger.log(.info, "carnet claimed and linked")
         return patient
@@ -67,7 +55,7 @@ extension CarnetClient {
     public func resendShareCode(patientID: HostPatientID) throws(CarnetFailure) {
         let carnet = try linkedCarnet(patientID)
         let connection = ServiceConnection(client: self, token: cancellation.token())
-        _ = try connection.send(.post, "Patient/\(carnet.value)/$resend-share-code", expect: [200, 202, 204])
+        _ = try connection.send(.post, WirePath.shareCodeResend(record: carnet.value), expect: [200, 202, 204])
     }
 
     /// Links the host's patient to the carnet the service answered with.
@@ -88,18 +76,6 @@ extension CarnetClient {
             throw CarnetFailure(.notFound, domain: .validation, message: .noLinkedCarnet)
         }
         return carnet
-    }
-}
-
-enum Parameters {
-    static func make(_ items: [(String, String, String)]) -> JSONValue {
-        let parameters: [JSONValue] = items.map { name, type, value in
-            var object = JSONObject()
-            object["name"] = .string(name)
-            object[type] = .string(value)
-            return .object(object)
-        }
-        return ["resourceType": "Parameters", "parameter": .array(parameters)]
     }
 }
 

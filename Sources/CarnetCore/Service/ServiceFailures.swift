@@ -1,4 +1,5 @@
 internal import CarnetJSON
+internal import CarnetWire
 
 /// Turns an HTTP error answer of the service into a failure the host can act
 /// on. The OperationOutcome's machine-readable detail code (see
@@ -9,38 +10,39 @@ enum ServiceFailures {
     static func map(_ response: HTTPResponse) -> CarnetFailure {
         let status = response.status
         let code = Int32(clamping: status)
-        let detail = detailCode(response.body)
-        let retryAfter = response.header("retry-after").flatMap { Int64($0) }.map { min(max($0, 0), 86_400) }
+        let detail = outcomeDetail(response.body)
+        let retryAfter = response.header(WireHeader.retryAfter).flatMap { Int64($0) }.map { min(max($0, 0), 86_400) }
         func failure(_ kind: FailureKind, _ message: UserMessage) -> CarnetFailure {
             CarnetFailure(kind, domain: .http, code: code, message: message, retryAfterSeconds: retryAfter)
         }
         switch detail {
-        case "withdrawal-code-invalid": return failure(.withdrawalCode, .withdrawalCodeInvalid)
-        case "withdrawal-code-used": return failure(.withdrawalCode, .withdrawalCodeUsed)
-        case "withdrawal-code-expired": return failure(.withdrawalCode, .withdrawalCodeExpired)
-        case "withdrawal-code-missing": return failure(.withdrawalCode, .withdrawalCodeInvalid)
-        case "withdrawal-code-locked": return failure(.locked, .withdrawalCodeLocked)
-        case "share-code-rejected": return failure(.accessDenied, .shareCodeRejected)
-        case "share-code-locked": return failure(.locked, .shareCodeLocked)
-        case "resend-too-soon": return failure(.locked, .resendTooSoon)
-        case "access-revoked": return failure(.accessDenied, .accessRevoked)
-        case "certificate-required", "certificate-revoked", "certificate-unknown", "token-invalid",
-             "token-binding-mismatch":
+        case .withdrawalCodeInvalid: return failure(.withdrawalCode, .withdrawalCodeInvalid)
+        case .withdrawalCodeUsed: return failure(.withdrawalCode, .withdrawalCodeUsed)
+        case .withdrawalCodeExpired: return failure(.withdrawalCode, .withdrawalCodeExpired)
+        case .withdrawalCodeMissing: return failure(.withdrawalCode, .withdrawalCodeInvalid)
+        case .withdrawalCodeLocked: return failure(.locked, .withdrawalCodeLocked)
+        case .shareCodeRejected: return failure(.accessDenied, .shareCodeRejected)
+        case .shareCodeLocked: return failure(.locked, .shareCodeLocked)
+        case .resendTooSoon: return failure(.locked, .resendTooSoon)
+        case .accessRevoked: return failure(.accessDenied, .accessRevoked)
+        case .certificateRequired, .certificateRevoked, .certificateUnknown, .tokenInvalid,
+             .tokenBindingMismatch:
             return CarnetFailure(.credentials, domain: .credentials, code: code, message: .credentialsRefused)
-        case "date-in-future": return failure(.rejected, .rejected(.dateInFuture))
-        case "date-before-birth": return failure(.rejected, .rejected(.dateBeforeBirth))
-        case "unknown-vaccine-code": return failure(.rejected, .rejected(.unknownVaccine))
-        case "missing-element": return failure(.rejected, .rejected(.missingElement))
-        case "invalid-value": return failure(.rejected, .rejected(.invalidValue))
-        case "birth-date-in-future": return failure(.rejected, .rejected(.birthDateInFuture))
-        case "duplicate-identifier": return failure(.rejected, .rejected(.duplicateIdentifier))
-        case "version-conflict": return failure(.conflict, .versionConflict)
-        case "deleted": return failure(.notFound, .remoteDeleted)
-        case "not-found": return failure(.notFound, .remoteNotFound)
+        case .dateInFuture: return failure(.rejected, .rejected(.dateInFuture))
+        case .dateBeforeBirth: return failure(.rejected, .rejected(.dateBeforeBirth))
+        case .unknownVaccineCode: return failure(.rejected, .rejected(.unknownVaccine))
+        case .missingElement: return failure(.rejected, .rejected(.missingElement))
+        case .invalidValue: return failure(.rejected, .rejected(.invalidValue))
+        case .birthDateInFuture: return failure(.rejected, .rejected(.birthDateInFuture))
+        case .duplicateIdentifier: return failure(.rejected, .rejected(.duplicateIdentifier))
+        case .versionConflict: return failure(.conflict, .versionConflict)
+        case .deleted: return failure(.notFound, .remoteDeleted)
+        case .notFound: return failure(.notFound, .remoteNotFound)
         default: break
         }
         switch status {
-        case 401, 403: return CarnetFailure(.credentials, domain: .credentials, code: code, message: .credentialsRefused)
+        case 401, 403:
+            return CarnetFailure(.credentials, domain: .credentials, code: code, message: .credentialsRefused)
         case 404: return failure(.notFound, .remoteNotFound)
         case 409, 412: return failure(.conflict, .versionConflict)
         case 410: return failure(.notFound, .remoteDeleted)
@@ -52,12 +54,11 @@ enum ServiceFailures {
         }
     }
 
-    /// issue[0].details.coding[0].code of an OperationOutcome, if the body is one.
-    static func detailCode(_ body: [UInt8]) -> String? {
+    /// The detail of an OperationOutcome body, when the body is one and the code is known.
+    static func outcomeDetail(_ body: [UInt8]) -> OutcomeDetail? {
         guard !body.isEmpty, body.count <= 1 << 20,
-              let outcome = try? JSONValue.parse(body, limits: JSONLimits(maxBytes: 1 << 20, maxDepth: 16)),
-              outcome["resourceType"] == "OperationOutcome"
+              let outcome = try? JSONValue.parse(body, limits: JSONLimits(maxBytes: 1 << 20, maxDepth: 16))
         else { return nil }
-        return outcome["issue"]?[0]?["details"]?["coding"]?[0]?["code"]?.stringValue
+        return OperationOutcome.detail(of: outcome)
     }
 }

@@ -1,0 +1,24 @@
+/// HTTP header names of the protocol, spelled as the service sends them. HTTP compares them
+/// case-insensitively; the library's transport stores them lowercased.
+public enum WireHeader {
+    /// Echoed on every answer; the library sends one per call so logs of both sides line up.
+    public static let requestID = "X-Request-Id"
+    /// The `$changes` cursor to send next time.
+    public static let cursor = "X-Carnet-Cursor"
+    /// Conditional create: `identifier=system|value`.
+    public static let ifNoneExist = "If-None-Exist"
+    public static let ifMatch = "If-Match"
+    public static let eTag = "ETag"
+    /// Seconds to wait before retrying (429, 503).
+    public static let retryAfter = "Retry-After"
+    public static let location = "Location"
+    /// The kind of an email the sandbox writes to its outbox (e.g. `share-code`).
+    public static let emailKind = "X-Carnet-Kind"
+}
+
+/// Media types of the protocol.
+public enum WireMediaType {
+    public static let fhirJSON = "application/fhir+json"
+    public static let pemCertificateChain = "application/pem-certificate-chain"
+    public static let pkixCRL = "application/pkix-crl"
+}

@@ -1,0 +1,151 @@
+// A minimal, thread-safe wrapper over the system SQLite 3 C API.
+//
+// One connection per process, serialised by a lock: the server and the admin/citizen subcommands
+// are separate processes sharing the file in WAL mode with `synchronous=FULL`; SQLite's own file
+// locking (plus a busy timeout) orders writers across processes.
+
+import CSandboxSQLite
+import Foundation
+
+struct SQLiteError: Error, CustomStringConvertible {
+    let code: Int32
+    let message: String
+    var description: String { "SQLite error \(code): \(message)" }
+    var isConstraintViolation: Bool { code & 0xFF == SQLITE_CONSTRAINT }
+}
+
+enum SQLValue: Sendable, Equatable {
+    case null
+    case int(Int64)
+    case text(String)
+    case blob([UInt8])
+}
+
+protocol SQLBindable { var sqlValue: SQLValue { get } }
+extension String: SQLBindable { var sqlValue: SQLValue { .text(self) } }
+extension Int: SQLBindable { var sqlValue: SQLValue { .int(Int64(self)) } }
+extension Int64: SQLBindable { var sqlValue: SQLValue { .int(self) } }
+extension Bool: SQLBindable { var sqlValue: SQLValue { .int(self ? 1 : 0) } }
+extension Optional: SQLBindable where Wrapped: SQLBindable {
+    var sqlValue: SQLValue { self?.sqlValue ?? .null }
+}
+extension SQLValue: SQLBindable { var sqlValue: SQLValue { self } }
+
+/// One result row, columns by name.
+struct SQLRow {
+    let values: [String: SQLValue]
+    func string(_ column: String) -> String? {
+        switch values[column] {
+        case .text(let s): return s
+        case .int(let i): return String(i)
+        default: return nil
+        }
+    }
+    func int(_ column: String) -> Int? {
+        switch values[column] {
+        case .int(let i): return Int(i)
+        case .text(let s): return Int(s)
+        default: return nil
+        }
+    }
+}
+
+final class Database: @unchecked Sendable {
+    private var handle: OpaquePointer?
+    private let lock = NSRecursiveLock()
+
+    init(path: String) throws {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close(db)
+            throw SQLiteError(code: rc, message: message)
+        }
+        handle = db
+        sqlite3_busy_timeout(db, 10_000)
+        try execute("PRAGMA journal_mode=WAL")
+        try execute("PRAGMA synchronous=FULL")
+        try execute("PRAGMA foreign_keys=ON")
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    private func error(_ rc: Int32) -> SQLiteError {
+        SQLiteError(code: rc, message: handle.map { String(cString: sqlite3_errmsg($0)) } ?? "closed")
+    }
+
+    /// Runs one or more statements without results.
+    func execute(_ sql: String) throws {
+        lock.lock(); defer { lock.unlock() }
+        let rc = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard rc == SQLITE_OK else { throw error(rc) }
+    }
+
+    /// Runs one statement with bound parameters; returns every row.
+    @discardableResult
+    func query(_ sql: String, _ parameters: [any SQLBindable] = []) throws -> [SQLRow] {
+        lock.lock(); defer { lock.unlock() }
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw error(rc) }
+        defer { sqlite3_finalize(statement) }
+        for (i, parameter) in parameters.enumerated() {
+            let index = Int32(i + 1)
+            let brc: Int32
+            switch parameter.sqlValue {
+            case .null: brc = sqlite3_bind_null(statement, index)
+            case .int(let v): brc = sqlite3_bind_int64(statement, index, v)
+            case .text(let s): brc = sqlite3_bind_text(statement, index, s, -1, csandbox_sqlite_transient())
+            case .blob(let b):
+                brc = b.withUnsafeBytes {
+                    sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), csandbox_sqlite_transient())
+                }
+            }
+            guard brc == SQLITE_OK else { throw error(brc) }
+        }
+        var rows: [SQLRow] = []
+        while true {
+            let step = sqlite3_step(statement)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else { throw error(step) }
+            var values: [String: SQLValue] = [:]
+            for column in 0..<sqlite3_column_count(statement) {
+                let name = String(cString: sqlite3_column_name(statement, column))
+                switch sqlite3_column_type(statement, column) {
+                case SQLITE_INTEGER: values[name] = .int(sqlite3_column_int64(statement, column))
+                case SQLITE_TEXT: values[name] = .text(String(cString: sqlite3_column_text(statement, column)))
+                case SQLITE_BLOB:
+                    let count = Int(sqlite3_column_bytes(statement, column))
+                    if let pointer = sqlite3_column_blob(statement, column) {
+                        values[name] = .blob(Array(UnsafeRawBufferPointer(start: pointer, count: count)))
+                    } else {
+                        values[name] = .blob([])
+                    }
+                case SQLITE_FLOAT: values[name] = .int(Int64(sqlite3_column_double(statement, column)))
+                default: values[name] = .null
+                }
+            }
+            rows.append(SQLRow(values: values))
+        }
+        return rows
+    }
+
+    var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// Runs `body` in an IMMEDIATE transaction (the write lock is taken up front, so concurrent
+    /// writers from other processes wait on the busy timeout instead of failing mid-way).
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        lock.lock(); defer { lock.unlock() }
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+}
