@@ -27,6 +27,9 @@ public enum CodeSystem {
     public static let designationUse = "https://carnet-sandbox.invalid/fhir/CodeSystem/designation"
     /// `meta.tag` of a recommendation Carnet computed itself rather than the service.
     public static let recommendationOrigin = "urn:carnet:fhir:CodeSystem:origin"
+    /// `Immunization.identifier.system` of a host's vaccination ids: this prefix + the practice id
+    /// (or a store's install id), docs/sync.md "A practice, not a workstation".
+    public static let hostVaccinationPrefix = "urn:carnet:host-vaccination:"
 }
 
 /// The project's own StructureDefinitions and OperationDefinitions.
@@ -40,4 +43,7 @@ public enum WireDefinition {
     }
     /// The canonical URL of the vaccine ValueSet `$expand` searches.
     public static let vaccineValueSet = base + "ValueSet/vaccines"
+    /// Bundle entry extension (valueString) of `carnet_vaccinations_list`: the host's own id of a
+    /// vaccination it holds. Library-side only; kept at its first-round URL, which hosts may match.
+    public static let hostVaccinationIDExtension = "https://carnet.invalid/fhir/StructureDefinition/host-vaccination-id"
 }

@@ -1,5 +1,6 @@
 public import CarnetJSON
 internal import CarnetCatalogue
+internal import CarnetWire
 
 /// Vaccinations: what the carnet holds ("Exporter les vaccins cochés"), which
 /// of them the host imported, and every add or remove the doctor makes
@@ -57,15 +58,13 @@ extension CarnetClient {
             guard let id = resource["id"]?.stringValue else { continue }
             var item: JSONValue = ["fullUrl": .string("Immunization/" + id), "resource": resource]
             if let hostID = try vaccinations.hostID(forRemote: id) ?? syncEngine.scope.hostID(of: resource) {
-                item["extension"] = [["url": .string(CarnetClient.hostIDExtension), "valueString": .string(hostID)]]
+                item["extension"] = [["url": .string(WireDefinition.hostVaccinationIDExtension), "valueString": .string(hostID)]]
             }
             entries.append(item)
         }
         return ["resourceType": "Bundle", "type": "searchset", "total": .number(String(entries.count)),
                 "entry": .array(entries)]
     }
-
-    public static let hostIDExtension = "https://carnet.invalid/fhir/StructureDefinition/host-vaccination-id"
 
     /// Records which remote vaccinations the host imported (under which host
     /// ids) and which it chose to ignore, so sync neither proposes them again

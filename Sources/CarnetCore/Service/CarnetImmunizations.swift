@@ -1,4 +1,5 @@
 internal import CarnetJSON
+internal import CarnetWire
 
 /// A carnet's live vaccinations on the service: `GET Immunization?patient=<id>`, every page.
 extension ServiceConnection {
@@ -6,7 +7,7 @@ extension ServiceConnection {
     /// paging parameter only, never an absolute URL the service chose.
     func immunizations(of carnet: String) throws(CarnetFailure) -> [JSONValue] {
         var resources: [JSONValue] = []
-        var query: [(String, String)] = [("patient", carnet), ("_count", "100")]
+        var query: [(String, String)] = [(WireQuery.patient, carnet), (WireQuery.count, "100")]
         for _ in 0..<100 {
             let answer = try send(.get, "Immunization", query: query, expect: [200])
             let bundle = try resource(answer, type: "Bundle")
@@ -17,9 +18,9 @@ extension ServiceConnection {
                 resources.append(resource)
             }
             guard let next = bundle["link"]?.arrayValue?.first(where: { $0["relation"] == "next" })?["url"]?
-                .stringValue, let after = ServiceConnection.queryValue(next, "_after")
+                .stringValue, let after = ServiceConnection.queryValue(next, WireQuery.after)
             else { break }
-            query = [("patient", carnet), ("_count", "100"), ("_after", after)]
+            query = [(WireQuery.patient, carnet), (WireQuery.count, "100"), (WireQuery.after, after)]
         }
         return resources
     }

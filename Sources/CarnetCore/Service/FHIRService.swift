@@ -1,4 +1,5 @@
 internal import CarnetJSON
+internal import CarnetWire
 
 /// One request to the FHIR service, relative to its base URL (`Immunization`,
 /// `Immunization/<id>`, `$changes`...). The body is a FHIR resource, encoded once, by whoever
@@ -39,8 +40,8 @@ struct TLSFHIRService: FHIRService {
             url += "?" + request.query.map { URLEncoding.component($0.0) + "=" + URLEncoding.component($0.1) }
                 .joined(separator: "&")
         }
-        var headers = [("Accept", ServiceConnection.fhirJSON), ("X-Request-Id", RequestID.make())] + request.headers
-        if request.body != nil { headers.append(("Content-Type", ServiceConnection.fhirJSON + "; charset=utf-8")) }
+        var headers = [("Accept", WireMediaType.fhirJSON), (WireHeader.requestID, RequestID.make())] + request.headers
+        if request.body != nil { headers.append(("Content-Type", WireMediaType.fhirJSON + "; charset=utf-8")) }
         let http = HTTPRequest(method: request.method, url: url, headers: headers,
                                body: request.body.map { Array($0.serialized().utf8) })
         let material = try identity()

@@ -1,4 +1,5 @@
 internal import CarnetJSON
+internal import CarnetWire
 
 /// FHIR R4 requests to the service, with their answers checked (status, content type, JSON
 /// within limits, resource type) before anyone reads them. Works on any `FHIRService`: the
@@ -8,7 +9,6 @@ struct ServiceConnection {
     let logger: Logger
     let token: Cancellation.Token
 
-    static let fhirJSON = "application/fhir+json"
     /// FHIR documents larger than this are refused (a carnet's history fits in far less).
     static let jsonLimits = JSONLimits(maxBytes: 16 << 20, maxDepth: 64, maxNumberLength: 64)
 
@@ -34,7 +34,7 @@ struct ServiceConnection {
         }
         guard !response.body.isEmpty else { return Answer(response: response, resource: nil) }
         let contentType = response.header("content-type")?.lowercased() ?? ""
-        guard contentType.hasPrefix(ServiceConnection.fhirJSON) || contentType.hasPrefix("application/json") else {
+        guard contentType.hasPrefix(WireMediaType.fhirJSON) || contentType.hasPrefix("application/json") else {
             throw CarnetFailure(.protocolViolation, domain: .http, code: Int32(clamping: response.status),
                                 message: .protocolViolation(.wrongContentType))
         }

@@ -1,4 +1,5 @@
 internal import CarnetJSON
+internal import CarnetWire
 
 /// Which identifier system names the host's vaccination ids on the wire (`Immunization.identifier`),
 /// and which systems are recognised as the host's own.
@@ -11,7 +12,7 @@ internal import CarnetJSON
 /// scope (one workstation), which is also what a store pushed before the host set a practice id:
 /// both stay recognised, so existing stores keep working.
 struct HostIDScope: Sendable, Equatable {
-    static let prefix = "urn:carnet:host-vaccination:"
+    static let prefix = CodeSystem.hostVaccinationPrefix
 
     /// The system this workstation writes.
     let system: String

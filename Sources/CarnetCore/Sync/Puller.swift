@@ -1,4 +1,5 @@
 internal import CarnetJSON
+internal import CarnetWire
 
 /// Brings in what changed on the service: one changes feed for the whole
 /// professional, read from a stored cursor, page by page (not one request per
@@ -27,8 +28,9 @@ struct Puller {
             try connection.token.check()
             let answer: ServiceConnection.Answer
             do throws(CarnetFailure) {
-                answer = try connection.send(.get, "$changes",
-                                             query: [("_cursor", String(cursor)), ("_count", String(Puller.pageSize))],
+                answer = try connection.send(.get, WirePath.changes,
+                                             query: [(WireQuery.cursor, String(cursor)),
+                                                     (WireQuery.count, String(Puller.pageSize))],
                                              expect: [200])
             } catch {
                 if let retryAfter = error.retryAfterSeconds { try store.holdService(seconds: retryAfter) }
@@ -54,9 +56,9 @@ struct Puller {
 
     /// The feed's resume point: the X-Carnet-Cursor header, else the `cursor` link.
     static func nextCursor(_ response: HTTPResponse, bundle: JSONValue) -> Int64? {
-        if let header = response.header("x-carnet-cursor"), let value = Int64(header), value >= 0 { return value }
+        if let header = response.header(WireHeader.cursor), let value = Int64(header), value >= 0 { return value }
         for link in bundle["link"]?.arrayValue ?? [] where link["relation"] == "cursor" {
-            guard let url = link["url"]?.stringValue, let range = url.firstRange(of: "_cursor=") else { continue }
+            guard let url = link["url"]?.stringValue, let range = url.firstRange(of: WireQuery.cursor + "=") else { continue }
             let digits = url[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
             if let value = Int64(digits), value >= 0 { return value }
         }

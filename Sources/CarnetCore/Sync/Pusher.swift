@@ -1,4 +1,5 @@
 internal import CarnetJSON
+internal import CarnetWire
 
 /// Delivers the outbox to the service, oldest first.
 ///
@@ -152,7 +153,7 @@ struct Pusher {
         let condition = "identifier=" + URLEncoding.component(scope.system + "|" + row.hostID)
         let answer = try connection.send(
             .post, "Immunization", body: wireResource(row),
-            headers: [("If-None-Exist", condition)], expect: [200, 201])
+            headers: [(WireHeader.ifNoneExist, condition)], expect: [200, 201])
         return try Pusher.identity(of: connection.resource(answer, type: "Immunization"))
     }
 
@@ -192,7 +193,7 @@ struct Pusher {
         var resource = wireResource(row)
         resource["id"] = .string(target.id)
         var headers: [(String, String)] = []
-        if let version = target.version { headers.append(("If-Match", "W/\"\(version)\"")) }
+        if let version = target.version { headers.append((WireHeader.ifMatch, "W/\"\(version)\"")) }
         let answer = try connection.send(
             .put, "Immunization/" + URLEncoding.component(target.id), body: resource,
             headers: headers, expect: [200, 201])
