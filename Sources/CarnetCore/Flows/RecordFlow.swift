@@ -15,8 +15,21 @@ extension CarnetClient {
             throw CarnetFailure(.conflict, domain: .validation, message: .alreadyLinked)
         }
         let connection = ServiceConnection(client: self, token: token)
-        let answer = try connection.send(.post, "Patient", body: body, expect: [200, 201])
+        let key = try store.creationKey(for: patientID)
+        let answer: ServiceConnection.Answer
+        do throws(CarnetFailure) {
+            answer = try connection.send(.post, "Patient", body: body, headers: [(WireHeader.idempotencyKey, key)],
+                                         expect: [200, 201])
+        } catch {
+            // Refused for good (the document, the account): the next attempt is a new creation.
+            // Anything else may have created it: the key stays, so a retry creates nothing twice.
+            if !error.kind.isTransient, error.kind != .protocolViolation, error.kind != .cancelled {
+                try? store.forgetCreationKey(for: patientID)
+            }
+            throw error
+        }
         let created = try linkReturnedPatient(answer, connection: connection, to: patientID)
+        try store.forgetCreationKey(for: patientID)
         logger.log(.info, "carnet created and linked")
         return created
     }

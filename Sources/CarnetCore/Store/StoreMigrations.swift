@@ -89,7 +89,8 @@ enum StoreMigrations {
         CREATE INDEX proposal_by_carnet ON proposal(carnet_id);
         """,
         // 5: corrections — a vaccination can be `updating` (its correction waits in the outbox as
-        // an `update`). The two tables are rebuilt to widen their CHECKs; rows and seqs are kept.
+        // an `update`); the two tables are rebuilt to widen their CHECKs, rows and seqs kept. And
+        // the creation keys of carnets being created.
         """
         CREATE TABLE vaccination_v5 (
             patient_id     TEXT NOT NULL,
@@ -127,6 +128,13 @@ enum StoreMigrations {
         DROP TABLE outbox;
         ALTER TABLE outbox_v5 RENAME TO outbox;
         CREATE INDEX outbox_by_patient ON outbox(patient_id, seq);
+        -- The creation key of a carnet being created for a host patient, kept until the service's
+        -- answer is known: a retry after a lost answer sends the same key (Idempotency-Key).
+        CREATE TABLE record_creation (
+            patient_id   TEXT PRIMARY KEY NOT NULL,
+            creation_key TEXT NOT NULL,
+            created_at   INTEGER NOT NULL
+        ) WITHOUT ROWID;
         """,
     ]
 

@@ -138,6 +138,10 @@ struct VaccinationStore: Sendable {
                     try db.query("DELETE FROM vaccination WHERE patient_id = ? AND host_id = ?", key)
                     return .cancelledBeforeSending
                 }
+                // A correction not yet sent coalesces into the remove (one remove, not update + remove).
+                try db.query(
+                    "DELETE FROM outbox WHERE patient_id = ? AND host_id = ? AND operation = ? AND last_status IS NULL",
+                    key + [.text(OutboxOperation.update.rawValue)])
                 try db.query("UPDATE vaccination SET state = ?, updated_at = ? WHERE patient_id = ? AND host_id = ?",
                              [.text(VaccinationState.removing.rawValue), .integer(now)] + key)
                 try db.query("INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
