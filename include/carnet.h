@@ -512,9 +512,9 @@ CARNET_API carnet_status CARNET_CALL carnet_certificate_info(carnet_client *clie
  * @param out_json receives the created Patient (with its `id`).
  * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT naming the missing or wrong
  *         element in ::carnet_error.field ("name.family", "name.given",
- *         "birthDate", "gender", "telecom(email)") so the host can ask for it; ::CARNET_E_CONFLICT
- *         (a carnet is already linked to this patient); ::CARNET_E_REJECTED;
- *         network, TLS and credentials statuses.
+ *         "birthDate", "gender", "telecom(email)") so the host can ask for it;
+ *         ::CARNET_E_CONFLICT (a carnet is already linked to this patient);
+ *         ::CARNET_E_REJECTED; network, TLS and credentials statuses.
  */
 CARNET_API carnet_status CARNET_CALL carnet_record_create(carnet_client *client, const char *patient_id,
                                                           const char *patient_json, char **out_json,
@@ -607,9 +607,13 @@ CARNET_API carnet_status CARNET_CALL carnet_vaccinations_accept(carnet_client *c
  * @endcode
  * @return ::CARNET_OK (on the service); ::CARNET_PENDING (recorded, will be
  *         sent); ::CARNET_E_REJECTED (the service refused it: kept as failed
- *         for the host to correct or remove); ::CARNET_E_NOT_FOUND (no linked
- *         carnet); ::CARNET_E_INVALID_ARGUMENT. Adding the same host id twice
- *         records nothing new.
+ *         for the host to correct or remove; ::carnet_error.field names the
+ *         element when the rule is about one: "occurrenceDateTime",
+ *         "vaccineCode"); ::CARNET_E_NOT_FOUND (no linked carnet);
+ *         ::CARNET_E_INVALID_ARGUMENT (field: "identifier[0].value",
+ *         "vaccineCode.coding", "occurrenceDateTime", or "immunization_json"
+ *         for the document as a whole). Adding the same host id twice records
+ *         nothing new.
  */
 CARNET_API carnet_status CARNET_CALL carnet_vaccination_add(carnet_client *client, const char *patient_id,
                                                             const char *immunization_json, char **out_json,
