@@ -90,7 +90,7 @@ static carnet_client *open_client(struct api *api, const char *store, const char
     options.ca_bundle_path = ca;
     options.identity_secret = secret;
     carnet_client *client = NULL;
-    carnet_error error;
+    carnet_error error = CARNET_ERROR_INIT;
     if (api->open(&options, &client, &error) != CARNET_OK) {
         fprintf(stderr, "open: %s\n", error.message);
         return NULL;
@@ -136,7 +136,7 @@ int main(int argc, char **argv) {
         carnet_client *client = open_client(&api, store, argv[4], argv[5], argv[6]);
         if (!client) return 1;
         char *out = NULL;
-        carnet_error error;
+        carnet_error error = CARNET_ERROR_INIT;
         double t0 = now();
         carnet_status status = api.sync(client, NULL, &out, &error);
         double t1 = now();
@@ -159,7 +159,7 @@ int main(int argc, char **argv) {
         if (!client || count <= 0 || lookups <= 0) return 1;
         double *samples = malloc(sizeof(double) * (size_t)lookups);
         char patient[64];
-        carnet_error error;
+        carnet_error error = CARNET_ERROR_INIT;
         srand(6);
         /* Warm up: the first call prepares what the store caches. */
         for (long i = 0; i < 1000; i++) {

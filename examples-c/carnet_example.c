@@ -24,10 +24,12 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-/* Shows a failure the way an EHR would: the doctor's message, plus the
- * technical status for the support team. */
+/* Shows a failure the way an EHR would: the doctor's message, the input to
+ * correct (a real EHR puts the cursor on that field of its form instead of
+ * printing it), plus the technical status for the support team. */
 static void report(const char *step, carnet_status status, const carnet_error *error) {
     fprintf(stdout, "  !! %s : %s\n", step, error->message[0] != '\0' ? error->message : "(pas de message)");
+    if (error->field[0] != '\0') fprintf(stdout, "     champ à corriger : %s\n", error->field);
     fprintf(stdout, "     (détail technique : %s, domaine %d, code %d)\n", carnet_status_string(status),
             (int)error->domain, (int)error->code);
 }
@@ -127,7 +129,7 @@ static void load_patients(const char *store) {
 
 /* "Récupérer le certificat" */
 static int screen_activate(carnet_client *client, const char *withdrawal_code) {
-    carnet_error error;
+    carnet_error error = CARNET_ERROR_INIT;
     char *json = NULL;
     char subject[256] = "";
     carnet_status status = carnet_certificate_enroll(client, withdrawal_code, &json, &error);
@@ -144,7 +146,7 @@ static int screen_activate(carnet_client *client, const char *withdrawal_code) {
 
 /* "AlmaPro recherche dans sa base de données si un CVE a déjà été associé" */
 static int screen_open_vaccination(carnet_client *client, const patient *p) {
-    carnet_error error;
+    carnet_error error = CARNET_ERROR_INIT;
     char *carnet_id = NULL;
     carnet_status status = carnet_link_get(client, p->id, &carnet_id, &error);
     printf("\n== Ouverture du module de vaccination : %s %s\n", p->given, p->family);
@@ -163,7 +165,7 @@ static int screen_open_vaccination(carnet_client *client, const patient *p) {
 
 /* "Créer le carnet de vaccination électronique" */
 static int screen_create(carnet_client *client, const patient *p) {
-    carnet_error error;
+    carnet_error error = CARNET_ERROR_INIT;
     char body[1024], *json = NULL, id[64] = "";
     carnet_status status;
     snprintf(body, sizeof body,
@@ -186,7 +188,7 @@ static int screen_create(carnet_client *client, const patient *p) {
  * the holder's birth date. */
 static int screen_claim(carnet_client *client, const patient *p, const char *code, const char *pseudonym,
                         const char *birth_date) {
-    carnet_error error;
+    carnet_error error = CARNET_ERROR_INIT;
     char *json = NULL, *claimed = NULL;
     const char *cursor;
     char id[128], name[128], chosen[128] = "";
@@ -222,7 +224,7 @@ static int screen_claim(carnet_client *client, const patient *p, const char *cod
 /* "Exporter les vaccins cochés dans AlmaPro": lists the carnet's vaccinations
  * and imports them all under new EHR ids. */
 static void screen_import(carnet_client *client, const patient *p) {
-    carnet_error error;
+    carnet_error error = CARNET_ERROR_INIT;
     char *json = NULL, mapping[4096] = "{\"imported\":[", id[96], date[40], display[128];
     const char *cursor;
     int n = 0;
@@ -268,7 +270,7 @@ static void screen_import(carnet_client *client, const patient *p) {
  * EHR and, by itself, to the shared carnet. */
 static void screen_add(carnet_client *client, const patient *p, const char *query, const char *vaccination_id,
                        const char *date) {
-    carnet_error error;
+    carnet_error error = CARNET_ERROR_INIT;
     char *found = NULL, *state = NULL, cis[32] = "", display[128] = "", body[1024], text[64] = "";
     carnet_status status = carnet_vaccines_search(client, query, &found, &error);
     printf("\n== Ajouter un vaccin : recherche « %s »\n", query);
@@ -303,7 +305,7 @@ static void screen_add(carnet_client *client, const patient *p, const char *quer
 
 /* "Synchroniser avec les vaccins partagés" */
 static void screen_sync(carnet_client *client, const patient *p) {
-    carnet_error error;
+    carnet_error error = CARNET_ERROR_INIT;
     char *json = NULL;
     carnet_status status = carnet_sync(client, p ? p->id : NULL, &json, &error);
     printf("\n== Synchroniser avec les vaccins partagés%s%s\n", p ? " : " : "", p ? p->family : "");
@@ -322,7 +324,7 @@ static void screen_sync(carnet_client *client, const patient *p) {
 
 /* "Suppression d'un vaccin" */
 static void screen_remove(carnet_client *client, const patient *p, const char *vaccination_id) {
-    carnet_error error;
+    carnet_error error = CARNET_ERROR_INIT;
     carnet_status status = carnet_vaccination_remove(client, p->id, vaccination_id, &error);
     printf("\n== Supprimer le vaccin %s\n", vaccination_id);
     if (status == CARNET_OK) {
@@ -336,7 +338,7 @@ static void screen_remove(carnet_client *client, const patient *p, const char *v
 
 /* "Recommandation CVE" */
 static void screen_recommendations(carnet_client *client, const patient *p) {
-    carnet_error error;
+    carnet_error error = CARNET_ERROR_INIT;
     char *json = NULL, disease[128], state[64];
     const char *cursor;
     carnet_status status = carnet_recommendations_get(client, p->id, &json, &error);
@@ -361,7 +363,7 @@ static void screen_recommendations(carnet_client *client, const patient *p) {
 
 /* "Renvoi du code de partage au patient" */
 static void screen_resend(carnet_client *client, const patient *p) {
-    carnet_error error;
+    carnet_error error = CARNET_ERROR_INIT;
     carnet_status status = carnet_share_code_resend(client, p->id, &error);
     printf("\n== Renvoyer le code de partage à %s %s\n", p->given, p->family);
     if (status != CARNET_OK) {
@@ -465,7 +467,7 @@ static void usage(const char *program) {
 
 int main(int argc, char **argv) {
     carnet_options options;
-    carnet_error error;
+    carnet_error error = CARNET_ERROR_INIT;
     carnet_client *client = NULL;
     carnet_status status;
     script_inputs inputs = {NULL, NULL, NULL, NULL};

@@ -13,7 +13,9 @@
  * - **Results**: every fallible function returns a ::carnet_status; ::CARNET_OK
  *   (0) is success. Its last parameter is an optional, caller-owned
  *   ::carnet_error that receives the details; pass NULL if you only want the
- *   status. On success the error is reset (status ::CARNET_OK, empty message).
+ *   status. Initialise it with ::CARNET_ERROR_INIT (or carnet_error_init()):
+ *   the library writes only as much of it as its `struct_size` declares. On
+ *   success the error is reset (status ::CARNET_OK, empty message and field).
  * - **Outputs** are named `out_*`. They are set to NULL (or 0) first and are only
  *   filled on success. Strings the library returns are owned by the caller and
  *   freed with carnet_string_free(), never with free().
@@ -64,14 +66,15 @@ extern "C" {
  *  detect a library older than the header you compiled against.
  *  @{ */
 #define CARNET_VERSION_MAJOR 0
-#define CARNET_VERSION_MINOR 1
+#define CARNET_VERSION_MINOR 2
 #define CARNET_VERSION_PATCH 0
 /** MAJOR * 10000 + MINOR * 100 + PATCH. */
-#define CARNET_VERSION_NUMBER (CARNET_VERSION_MAJOR * 10000 + CARNET_VERSION_MINOR * 100 + CARNET_VERSION_PATCH)
-#define CARNET_VERSION_STRING "0.1.0"
+#define CARNET_VERSION_NUMBER \
+    (CARNET_VERSION_MAJOR * 10000 + CARNET_VERSION_MINOR * 100 + CARNET_VERSION_PATCH)
+#define CARNET_VERSION_STRING "0.2.0"
 
 /**
- * The library's version as text, e.g. "0.1.0".
+ * The library's version as text, e.g. "0.2.0".
  * @return a static string owned by the library; never NULL; do not free.
  * @note Thread-safe, never fails.
  */
@@ -95,7 +98,7 @@ typedef enum carnet_status {
      *  will be retried. Not a failure: nothing is lost. */
     CARNET_PENDING = 1,
     /** An argument is NULL, empty, not UTF-8, too large or malformed; the
-     *  message names which. */
+     *  message names which, and ::carnet_error.field holds its name. */
     CARNET_E_INVALID_ARGUMENT = 2,
     /** The thing asked for does not exist (no linked carnet, unknown id). */
     CARNET_E_NOT_FOUND = 3,
@@ -185,11 +188,36 @@ typedef enum carnet_error_domain {
 /** Size of ::carnet_error.message, including the terminating NUL. */
 #define CARNET_ERROR_MESSAGE_SIZE 512
 
+/** Size of ::carnet_error.field, including the terminating NUL. */
+#define CARNET_ERROR_FIELD_SIZE 64
+
 /**
  * Details of a failure, filled by the library into memory the caller owns
- * (typically on the stack). The layout is frozen for SONAME libcarnet.so.1.
+ * (typically on the stack).
+ *
+ * The struct can grow: a newer header may append members, never reorder or
+ * resize existing ones. The caller states in @ref struct_size how many bytes
+ * it allocated (::CARNET_ERROR_INIT and carnet_error_init() set it), and the
+ * library writes a member only if it lies entirely within that size, so a
+ * host built against an older header is never written past its struct; a
+ * host built against a newer header keeps the newer members it initialised
+ * (empty) when the library is older. A @ref struct_size below 16 (the four
+ * fixed members) or above 65536 is taken for an uninitialised struct: the
+ * library then writes nothing into it and only returns the status.
+ *
+ * @code
+ * carnet_error error = CARNET_ERROR_INIT;
+ * if (carnet_vaccination_add(client, patient, json, &out, &error) == CARNET_E_INVALID_ARGUMENT
+ *     && error.field[0] != '\0')
+ *     focus_input(error.field);   // e.g. "vaccineCode", "occurrenceDateTime"
+ * @endcode
+ * A struct may be reused from call to call: the library never writes
+ * @ref struct_size.
  */
 typedef struct carnet_error {
+    /** Bytes the caller allocated for this struct: `sizeof(carnet_error)` of
+     *  the header it was built with. Read, never written, by the library. */
+    uint32_t struct_size;
     /** Same value as the function's result. */
     carnet_status status;
     /** Where the error comes from. */
@@ -199,7 +227,35 @@ typedef struct carnet_error {
     /** A sentence for the doctor, UTF-8, NUL-terminated, truncated on a
      *  character boundary; French by default. Empty on success. */
     char message[CARNET_ERROR_MESSAGE_SIZE];
+    /** The input at fault, by name, so the host can focus it: a parameter or
+     *  ::carnet_options member ("patient_id", "service_url", "version"), or
+     *  an element of the FHIR document passed ("name.family", "birthDate",
+     *  "identifier[0].value", "vaccineCode.coding", "occurrenceDateTime").
+     *  Printable ASCII, NUL-terminated. Filled for every
+     *  ::CARNET_E_INVALID_ARGUMENT, for ::CARNET_E_UNSUPPORTED_VERSION of the
+     *  options ("version") and for a ::CARNET_E_REJECTED whose rule names one
+     *  element ("vaccineCode", "occurrenceDateTime", "birthDate",
+     *  "identifier[0].value"); empty otherwise and on success. Never a value
+     *  the doctor or the patient typed. */
+    char field[CARNET_ERROR_FIELD_SIZE];
 } carnet_error;
+
+/** Static initialiser: `carnet_error error = CARNET_ERROR_INIT;` */
+#define CARNET_ERROR_INIT { (uint32_t)sizeof(carnet_error), CARNET_OK, CARNET_DOMAIN_NONE, 0, { 0 }, { 0 } }
+
+/**
+ * Initialises an error struct the caller allocated (same as
+ * ::CARNET_ERROR_INIT), for hosts that cannot use the macro (Delphi, C#):
+ * sets @ref carnet_error.struct_size to @p struct_size and zeroes the
+ * @p struct_size bytes (status ::CARNET_OK, empty message and field).
+ * @param error       the struct to initialise; must not be NULL.
+ * @param struct_size `sizeof(carnet_error)` as the caller's header defines it:
+ *                    16 to 65536.
+ * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT if @p error is NULL or
+ *         @p struct_size is out of range (then nothing is written).
+ * @note Thread-safe; never fails otherwise.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_error_init(carnet_error *error, uint32_t struct_size);
 /** @} */
 
 /** @name Options
@@ -281,8 +337,9 @@ typedef struct carnet_options {
 } carnet_options;
 
 /** Static initialiser: `carnet_options o = CARNET_OPTIONS_INIT;` */
-#define CARNET_OPTIONS_INIT \
-    { CARNET_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, CARNET_LOCALE_FR, NULL, NULL, CARNET_LOG_WARNING }
+#define CARNET_OPTIONS_INIT                                                                         \
+    { CARNET_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, CARNET_LOCALE_FR, \
+      NULL, NULL, CARNET_LOG_WARNING }
 
 /**
  * Initialises @p options to the defaults of @p version (same as ::CARNET_OPTIONS_INIT).
@@ -309,8 +366,9 @@ typedef struct carnet_client carnet_client;
  * @param out_client  receives the new client, or NULL on failure; must not be NULL.
  *                    Close it with carnet_client_close().
  * @param error       optional details.
- * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT (a field is malformed: the
- *         message names it); ::CARNET_E_UNSUPPORTED_VERSION (options version);
+ * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT (a member is malformed: the
+ *         message and ::carnet_error.field name it);
+ *         ::CARNET_E_UNSUPPORTED_VERSION (options version; field "version");
  *         ::CARNET_E_STORAGE (directory or database unusable, or written by a
  *         newer Carnet).
  * @note Several clients may use different store directories at once. Two
@@ -434,8 +492,12 @@ CARNET_API carnet_status CARNET_CALL carnet_certificate_info(carnet_client *clie
                                                              carnet_error *error);
 /** @} */
 
-/** @name Carnets: create, attach by share code, resend the code
- *  A carnet is a FHIR R4 Patient on the service (its id is the carnet UUID).
+/** @name Records and share codes
+ *  The patient's carnet ("carnet de vaccination électronique") is a "record"
+ *  in this API (`carnet_carnet_*` would stutter) and a FHIR R4 Patient on the
+ *  service, whose id is the carnet UUID (`carnet_id`). Create one, or attach
+ *  an existing one with the patient's share code ("code de partage"), or send
+ *  that code to the patient again. See docs/abi.md, "Vocabulary".
  *  @{ */
 
 /**
@@ -449,10 +511,10 @@ CARNET_API carnet_status CARNET_CALL carnet_certificate_info(carnet_client *clie
  *        and the pseudonym extension (docs/protocol.md). `id` and `meta` are ignored.
  * @param out_json receives the created Patient (with its `id`).
  * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT naming the missing or wrong
- *         field ("name.family", "name.given", "birthDate", "gender",
- *         "telecom(email)") so the host can ask for it; ::CARNET_E_CONFLICT
- *         (a carnet is already linked to this patient); ::CARNET_E_REJECTED;
- *         network, TLS and credentials statuses.
+ *         element in ::carnet_error.field ("name.family", "name.given",
+ *         "birthDate", "gender", "telecom(email)") so the host can ask for it;
+ *         ::CARNET_E_CONFLICT (a carnet is already linked to this patient);
+ *         ::CARNET_E_REJECTED; network, TLS and credentials statuses.
  */
 CARNET_API carnet_status CARNET_CALL carnet_record_create(carnet_client *client, const char *patient_id,
                                                           const char *patient_json, char **out_json,
@@ -545,9 +607,13 @@ CARNET_API carnet_status CARNET_CALL carnet_vaccinations_accept(carnet_client *c
  * @endcode
  * @return ::CARNET_OK (on the service); ::CARNET_PENDING (recorded, will be
  *         sent); ::CARNET_E_REJECTED (the service refused it: kept as failed
- *         for the host to correct or remove); ::CARNET_E_NOT_FOUND (no linked
- *         carnet); ::CARNET_E_INVALID_ARGUMENT. Adding the same host id twice
- *         records nothing new.
+ *         for the host to correct or remove; ::carnet_error.field names the
+ *         element when the rule is about one: "occurrenceDateTime",
+ *         "vaccineCode"); ::CARNET_E_NOT_FOUND (no linked carnet);
+ *         ::CARNET_E_INVALID_ARGUMENT (field: "identifier[0].value",
+ *         "vaccineCode.coding", "occurrenceDateTime", or "immunization_json"
+ *         for the document as a whole). Adding the same host id twice records
+ *         nothing new.
  */
 CARNET_API carnet_status CARNET_CALL carnet_vaccination_add(carnet_client *client, const char *patient_id,
                                                             const char *immunization_json, char **out_json,
@@ -656,7 +722,7 @@ CARNET_API carnet_status CARNET_CALL carnet_sync_start(carnet_client *client, ui
 CARNET_API carnet_status CARNET_CALL carnet_sync_stop(carnet_client *client);
 /** @} */
 
-/** @name Recommendations and vaccine search
+/** @name Recommendations
  *  @{ */
 
 /**
@@ -670,6 +736,10 @@ CARNET_API carnet_status CARNET_CALL carnet_sync_stop(carnet_client *client);
  */
 CARNET_API carnet_status CARNET_CALL carnet_recommendations_get(carnet_client *client, const char *patient_id,
                                                                 char **out_json, carnet_error *error);
+/** @} */
+
+/** @name Vaccine search
+ *  @{ */
 
 /**
  * "Saisir le nom du vaccin ou d'une maladie": searches Carnet's vaccine

@@ -22,7 +22,8 @@ public func carnet_certificate_import_p12(
         let file = try Arguments.requiredString(path, name: "path", maxBytes: 4096)
         guard let password else { throw .invalidArgument(.missingArgument("password")) }
         // An empty password is legitimate for PKCS#12; only NULL is refused.
-        let secret = password.pointee == 0 ? "" : try Arguments.requiredString(password, name: "password", maxBytes: 1024)
+        let secret =
+            password.pointee == 0 ? "" : try Arguments.requiredString(password, name: "password", maxBytes: 1024)
         return try client.importCertificate(pkcs12Path: file, password: secret)
     }
 }

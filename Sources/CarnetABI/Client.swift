@@ -75,14 +75,16 @@ extension ClientCall {
     ) -> carnet_status {
         out?.pointee = nil
         return run(handle, error) { client throws(CarnetFailure) in
-            let target = try Arguments.requiredPointer(out, name: "out_json")
-            let value = try body(client)
-            target.pointee = try OwnedCString.makeOrFail(value.serialized())
+            // Checked before the body runs, so a NULL out_json never costs a network call.
+            _ = try Arguments.requiredPointer(out, name: "out_json")
+            try output(body(client), out)
         }
     }
 
     /// Serialises a JSON result into a malloc'd string for an out_json parameter.
-    static func output(_ value: JSONValue, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) throws(CarnetFailure) {
+    static func output(
+        _ value: JSONValue, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+    ) throws(CarnetFailure) {
         let target = try Arguments.requiredPointer(out, name: "out_json")
         target.pointee = try OwnedCString.makeOrFail(value.serialized())
     }

@@ -11,7 +11,7 @@ public func carnet_link_get(
     out_carnet_id?.pointee = nil
     return ClientCall.run(client, error) { client throws(CarnetFailure) in
         let out = try Arguments.requiredPointer(out_carnet_id, name: "out_carnet_id")
-        let patient = try HostPatientID(Arguments.requiredString(patient_id, name: "patient_id"))
+        let patient = try Arguments.patientID(patient_id)
         guard let carnet = try client.store.carnetID(forPatient: patient) else {
             throw CarnetFailure(.notFound, domain: .validation, message: .noLinkedCarnet)
         }
@@ -27,7 +27,7 @@ public func carnet_link_set(
     _ error: UnsafeMutablePointer<carnet_error>?
 ) -> carnet_status {
     ClientCall.run(client, error) { client throws(CarnetFailure) in
-        let patient = try HostPatientID(Arguments.requiredString(patient_id, name: "patient_id"))
+        let patient = try Arguments.patientID(patient_id)
         let carnet = try CarnetID(validating: Arguments.requiredString(carnet_id, name: "carnet_id", maxBytes: 64))
         try client.store.link(patient: patient, to: carnet)
     }
@@ -40,7 +40,7 @@ public func carnet_link_remove(
     _ error: UnsafeMutablePointer<carnet_error>?
 ) -> carnet_status {
     ClientCall.run(client, error) { client throws(CarnetFailure) in
-        let patient = try HostPatientID(Arguments.requiredString(patient_id, name: "patient_id"))
+        let patient = try Arguments.patientID(patient_id)
         try client.store.unlink(patient: patient)
     }
 }

@@ -4,12 +4,14 @@ internal import CarnetCore
 private let knownOptionsVersions: ClosedRange<UInt32> = 1...UInt32(CARNET_OPTIONS_VERSION)
 
 @c @implementation
-public func carnet_options_init(_ options: UnsafeMutablePointer<carnet_options>?, _ version: UInt32) -> carnet_status {
+public func carnet_options_init(
+    _ options: UnsafeMutablePointer<carnet_options>?, _ version: UInt32
+) -> carnet_status {
     guard let options else { return CARNET_E_INVALID_ARGUMENT }
     guard knownOptionsVersions.contains(version) else { return CARNET_E_UNSUPPORTED_VERSION }
     options.pointee = carnet_options(
-        version: version, service_url: nil, enrollment_url: nil, store_directory: nil, account_email: nil, account_password: nil,
-        ca_bundle_path: nil, crl_path: nil, pinned_public_key: nil, identity_secret: nil,
+        version: version, service_url: nil, enrollment_url: nil, store_directory: nil, account_email: nil,
+        account_password: nil, ca_bundle_path: nil, crl_path: nil, pinned_public_key: nil, identity_secret: nil,
         connect_timeout_ms: 0, request_timeout_ms: 0, locale: CARNET_LOCALE_FR,
         log_callback: nil, log_payload: nil, log_level: CARNET_LOG_WARNING)
     return CARNET_OK
@@ -41,7 +43,8 @@ enum OptionsReader {
         guard let options else { throw .invalidArgument(.missingArgument("options")) }
         let o = options.pointee
         guard knownOptionsVersions.contains(o.version) else {
-            throw CarnetFailure(.unsupportedVersion, domain: .validation, message: .unsupportedOptionsVersion(o.version))
+            throw CarnetFailure(
+                .unsupportedVersion, domain: .validation, message: .unsupportedOptionsVersion(o.version))
         }
         let locale: UserMessage.Locale
         switch o.locale {

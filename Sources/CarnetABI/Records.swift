@@ -36,8 +36,7 @@ public func carnet_record_claim(
         let code = try Arguments.requiredString(share_code, name: "share_code", maxBytes: 64)
         let candidate = try Arguments.requiredString(candidate_id, name: "candidate_id", maxBytes: 256)
         let birth = try Arguments.requiredString(birth_date, name: "birth_date", maxBytes: 32)
-        return try client.claimRecord(patientID: patient, code: code, candidateID: candidate,
-                                                     birthDate: birth)
+        return try client.claimRecord(patientID: patient, code: code, candidateID: candidate, birthDate: birth)
     }
 }
 
@@ -47,26 +46,5 @@ public func carnet_share_code_resend(
 ) -> carnet_status {
     ClientCall.run(client, error) { client throws(CarnetFailure) in
         try client.resendShareCode(patientID: try Arguments.patientID(patient_id))
-    }
-}
-
-@c @implementation
-public func carnet_recommendations_get(
-    _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?,
-    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
-) -> carnet_status {
-    ClientCall.json(client, out_json, error) { client throws(CarnetFailure) -> JSONValue in
-        return try client.recommendations(patientID: try Arguments.patientID(patient_id))
-    }
-}
-
-@c @implementation
-public func carnet_vaccines_search(
-    _ client: OpaquePointer?, _ query: UnsafePointer<CChar>?,
-    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
-) -> carnet_status {
-    ClientCall.json(client, out_json, error) { client throws(CarnetFailure) -> JSONValue in
-        let text = try Arguments.requiredString(query, name: "query", maxBytes: 256)
-        return client.searchVaccines(text)
     }
 }

@@ -2,7 +2,7 @@ internal import CCarnet
 
 /// Static, NUL-terminated: the host may keep the pointer forever. Equal to the
 /// header's CARNET_VERSION_STRING (checked by Tests/python/test_lifecycle.py).
-private let versionText: StaticString = "0.1.0"
+private let versionText: StaticString = "0.2.0"
 
 @c @implementation
 public func carnet_version_string() -> UnsafePointer<CChar>? {

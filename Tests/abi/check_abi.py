@@ -9,8 +9,12 @@
    toolchain made unreachable.
 4. `make install PREFIX=...` gives a tree a host can build against with
    `pkg-config --cflags --libs carnet`.
+5. The structs of the header have, compiled by the C compiler, the size and
+   member offsets the ctypes binding (Tests/python/carnet.py) declares, so the
+   Python suites exercise the layout a C host gets.
 """
 import argparse
+import ctypes
 import os
 import re
 import shutil
@@ -49,6 +53,34 @@ def exported_functions(lib_path):
         names.add(name)
         versions.add(version)
     return names, versions
+
+
+def struct_layouts_match(header_path, tmp):
+    """Compares sizeof/offsetof from the C compiler with carnet.py's ctypes layout."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+    import carnet  # noqa: E402 (the binding under test)
+    structs = {"carnet_error": carnet.Error, "carnet_options": carnet.Options}
+    lines = ['#include <stddef.h>', '#include <stdio.h>', '#include "carnet.h"', "int main(void) {"]
+    for c_name, binding in structs.items():
+        lines.append(f'    printf("{c_name} size %zu\\n", sizeof({c_name}));')
+        for member, _ in binding._fields_:
+            lines.append(f'    printf("{c_name} {member} %zu\\n", offsetof({c_name}, {member}));')
+    lines += ["    return 0;", "}"]
+    source = os.path.join(tmp, "layout.c")
+    program = os.path.join(tmp, "layout")
+    with open(source, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    include = os.path.dirname(os.path.abspath(header_path))
+    build = subprocess.run(["cc", "-std=c99", "-I", include, source, "-o", program], capture_output=True, text=True)
+    if build.returncode != 0:
+        return False, build.stderr
+    printed = subprocess.run([program], check=True, capture_output=True, text=True).stdout.split("\n")
+    expected = []
+    for c_name, binding in structs.items():
+        expected.append(f"{c_name} size {ctypes.sizeof(binding)}")
+        expected += [f"{c_name} {member} {getattr(binding, member).offset}" for member, _ in binding._fields_]
+    differences = sorted(set(expected) ^ {line for line in printed if line})
+    return not differences, differences
 
 
 def toolchain_root():
@@ -103,6 +135,10 @@ def main():
     swiftish = [n for n in needed if n.startswith(("libswift", "libFoundation", "lib_Foundation", "libdispatch",
                                                    "libBlocksRuntime"))]
     check(not swiftish, f"no Swift runtime dependency (NEEDED: {needed})")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        same, detail = struct_layouts_match(args.header, tmp)
+        check(same, "struct sizes and offsets equal carnet.py's ctypes layout" + ("" if same else f" ({detail})"))
 
     with tempfile.TemporaryDirectory() as tmp:
         # A host's layout: the library and the program somewhere else entirely.

@@ -7,7 +7,10 @@
  * Properties checked on every input, beyond "never crashes, never hangs":
  *   - the returned status equals error.status, and is a known status;
  *   - on failure every out_* is NULL; on success the out string is valid UTF-8;
- *   - error.message is NUL-terminated inside its buffer and valid UTF-8. */
+ *   - error.message is NUL-terminated inside its buffer and valid UTF-8;
+ *   - error.field is NUL-terminated printable ASCII, empty on success;
+ *   - an error struct declaring fewer bytes (struct_size) than the library's
+ *     layout, or an invalid size, is never written past what it declares. */
 #include "carnet.h"
 
 #include <stdint.h>
@@ -44,6 +47,11 @@ static void check(carnet_status status, const carnet_error *error, char **out) {
     if (end == NULL) fail("message not NUL-terminated");
     if (!valid_utf8((const unsigned char *)error->message, (size_t)(end - error->message))) fail("message not UTF-8");
     if (status == CARNET_OK && error->message[0] != 0) fail("message on success");
+    const char *field_end = memchr(error->field, 0, sizeof error->field);
+    if (field_end == NULL) fail("field not NUL-terminated");
+    for (const char *f = error->field; f < field_end; f++)
+        if (*f <= 0x20 || *f >= 0x7F) fail("field not printable ASCII");
+    if (status == CARNET_OK && error->field[0] != 0) fail("field on success");
     if (out != NULL) {
         if (status != CARNET_OK && status != CARNET_PENDING && *out != NULL) fail("out set on failure");
         if (*out != NULL && !valid_utf8((const unsigned char *)*out, strlen(*out))) fail("out not UTF-8");
@@ -62,7 +70,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     options.identity_secret = "fuzz";
     options.connect_timeout_ms = 200;
     options.request_timeout_ms = 500;
-    carnet_error error;
+    carnet_error error = CARNET_ERROR_INIT;
     if (carnet_client_open(&options, &client, &error) != CARNET_OK) fail(error.message);
     return 0;
 }
@@ -81,11 +89,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         at += strlen(copy + at) + 1;
     }
     const char *a = field[0], *b = field[1], *c = field[2], *d = field[3];
-    carnet_error error;
-    memset(&error, 0x5A, sizeof error);
+    /* A valid size, every other byte poisoned: whatever the library leaves
+     * unwritten shows as garbage to the checks. */
+    carnet_error error = CARNET_ERROR_INIT;
+    memset((char *)&error + sizeof error.struct_size, 0x5A, sizeof error - sizeof error.struct_size);
     char *out = NULL;
     carnet_status status;
-    switch (data[0] % 14) {
+    switch (data[0] % 15) {
     case 0: status = carnet_link_set(client, a, b, &error); check(status, &error, NULL); break;
     case 1: status = carnet_link_get(client, a, &out, &error); check(status, &error, &out); break;
     case 2: status = carnet_link_remove(client, a, &error); check(status, &error, NULL); break;
@@ -113,6 +123,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         check(status, &error, NULL);
         if ((status == CARNET_OK) != (other != NULL)) fail("client handle and status disagree");
         carnet_client_close(other);
+        break;
+    }
+    case 14: {
+        /* The error struct a host of another header version allocates: the
+         * declared size comes from the input (0..1023 bytes, so sizes below the
+         * minimum, the previous layout's and newer ones all occur), followed by
+         * a canary that must survive. */
+        enum { CANARY = 32 };
+        size_t declared = size > 2 ? ((size_t)data[1] | (size_t)data[2] << 8) % 1024 : 0;
+        size_t allocated = declared < sizeof(uint32_t) ? sizeof(uint32_t) : declared;
+        unsigned char *raw = malloc(allocated + CANARY);
+        if (raw == NULL) break;
+        memset(raw, 0x5A, allocated + CANARY);
+        uint32_t declared32 = (uint32_t)declared;
+        memcpy(raw, &declared32, sizeof declared32);
+        status = carnet_link_get(client, NULL, &out, (carnet_error *)(void *)raw);
+        if (status != CARNET_E_INVALID_ARGUMENT || out != NULL) fail("link_get(NULL) result");
+        for (size_t i = allocated; i < allocated + CANARY; i++)
+            if (raw[i] != 0x5A) fail("error struct written past its declared size");
+        if (declared < 16)
+            for (size_t i = sizeof declared32; i < allocated; i++)
+                if (raw[i] != 0x5A) fail("error struct without a valid size written");
+        free(raw);
         break;
     }
     default: {

@@ -35,12 +35,18 @@ def open_client(lib, store, **fields):
     return status, error, handle
 
 
+INVALID = "CARNET_E_INVALID_ARGUMENT"
+
+
 def cases():
-    """name -> (function(lib, store) -> (status, message), expected status, word the message must name)."""
+    """name -> (run, expected status, word the message must name, expected carnet_error.field).
+
+    run(lib, store) -> (status, the carnet_error or a stand-in message, whether a handle was set).
+    The expected field is None where the call takes no error struct."""
     table = {}
 
-    for field in ("store_directory", "service_url", "enrollment_url", "account_email", "account_password", "ca_bundle_path",
-                  "crl_path", "pinned_public_key", "identity_secret"):
+    for field in ("store_directory", "service_url", "enrollment_url", "account_email", "account_password",
+                  "ca_bundle_path", "crl_path", "pinned_public_key", "identity_secret"):
         for label, value in STRING_ABUSE:
             if value is None and field != "store_directory":
                 continue  # NULL means "not set" for optional fields; covered by test_lifecycle
@@ -51,42 +57,45 @@ def cases():
                 else:
                     status, error, handle = open_client(lib, store, **fields)
                 lib.carnet_client_close(handle)
-                return status, error.text, bool(handle)
-            table[f"carnet_client_open.{field}.{label}"] = (run, "CARNET_E_INVALID_ARGUMENT", field)
+                return status, error, bool(handle)
+            table[f"carnet_client_open.{field}.{label}"] = (run, INVALID, field, field)
 
     def bad_url(lib, store):
         status, error, handle = open_client(lib, store, service_url=b"http://cve.example.fr/fhir")
-        return status, error.text, bool(handle)
-    table["carnet_client_open.service_url.plain-http"] = (bad_url, "CARNET_E_INVALID_ARGUMENT", "service_url")
+        return status, error, bool(handle)
+    table["carnet_client_open.service_url.plain-http"] = (bad_url, INVALID, "service_url", "service_url")
 
     def bad_pin(lib, store):
         status, error, handle = open_client(lib, store, pinned_public_key=b"md5//abc")
-        return status, error.text, bool(handle)
-    table["carnet_client_open.pinned_public_key.wrong-form"] = (bad_pin, "CARNET_E_INVALID_ARGUMENT", "pinned_public_key")
+        return status, error, bool(handle)
+    table["carnet_client_open.pinned_public_key.wrong-form"] = (bad_pin, INVALID, "pinned_public_key",
+                                                                "pinned_public_key")
 
     def huge_timeout(lib, store):
         status, error, handle = open_client(lib, store, request_timeout_ms=0xFFFFFFFF)
-        return status, error.text, bool(handle)
-    table["carnet_client_open.request_timeout_ms.huge"] = (huge_timeout, "CARNET_E_INVALID_ARGUMENT", "request_timeout_ms")
+        return status, error, bool(handle)
+    table["carnet_client_open.request_timeout_ms.huge"] = (huge_timeout, INVALID, "request_timeout_ms",
+                                                            "request_timeout_ms")
 
     for field, value in (("locale", 7), ("locale", -1), ("log_level", 99)):
         def bad_enum(lib, store, field=field, value=value):
             status, error, handle = open_client(lib, store, **{field: value})
-            return status, error.text, bool(handle)
-        table[f"carnet_client_open.{field}.{value}"] = (bad_enum, "CARNET_E_INVALID_ARGUMENT", field)
+            return status, error, bool(handle)
+        table[f"carnet_client_open.{field}.{value}"] = (bad_enum, INVALID, field, field)
 
     for version in (0, 2, 0xFFFFFFFF):
         def bad_version(lib, store, version=version):
             status, error, handle = open_client(lib, store, version=version)
-            return status, error.text, bool(handle)
-        table[f"carnet_client_open.version.{version}"] = (bad_version, "CARNET_E_UNSUPPORTED_VERSION", str(version))
+            return status, error, bool(handle)
+        table[f"carnet_client_open.version.{version}"] = (bad_version, "CARNET_E_UNSUPPORTED_VERSION", str(version),
+                                                            "version")
 
     def null_options(lib, store):
         handle = carnet.ClientPtr(0x1234)
         error = carnet.Error()
         status = lib.carnet_client_open(None, ctypes.byref(handle), ctypes.byref(error))
-        return status, error.text, bool(handle)
-    table["carnet_client_open.options.null"] = (null_options, "CARNET_E_INVALID_ARGUMENT", "options")
+        return status, error, bool(handle)
+    table["carnet_client_open.options.null"] = (null_options, INVALID, "options", "options")
 
     def null_out(lib, store):
         options = carnet.Options()
@@ -94,8 +103,8 @@ def cases():
         options.store_directory = store.encode()
         error = carnet.Error()
         status = lib.carnet_client_open(ctypes.byref(options), None, ctypes.byref(error))
-        return status, error.text, False
-    table["carnet_client_open.out_client.null"] = (null_out, "CARNET_E_INVALID_ARGUMENT", "out_client")
+        return status, error, False
+    table["carnet_client_open.out_client.null"] = (null_out, INVALID, "out_client", "out_client")
 
     def null_error(lib, store):
         options = carnet.Options()
@@ -103,31 +112,46 @@ def cases():
         handle = carnet.ClientPtr()
         status = lib.carnet_client_open(ctypes.byref(options), ctypes.byref(handle), None)
         return status, "(no error struct) store_directory", bool(handle)
-    table["carnet_client_open.error.null"] = (null_error, "CARNET_E_INVALID_ARGUMENT", "store_directory")
+    table["carnet_client_open.error.null"] = (null_error, INVALID, "store_directory", None)
 
     def options_init_null(lib, store):
         return lib.carnet_options_init(None, 1), "options", False
-    table["carnet_options_init.null"] = (options_init_null, "CARNET_E_INVALID_ARGUMENT", "")
+    table["carnet_options_init.null"] = (options_init_null, INVALID, "", None)
 
     for version in (0, 2, 0xFFFFFFFF):
         def options_init_version(lib, store, version=version):
             options = carnet.Options()
             return lib.carnet_options_init(ctypes.byref(options), version), "", False
-        table[f"carnet_options_init.version.{version}"] = (options_init_version, "CARNET_E_UNSUPPORTED_VERSION", "")
+        table[f"carnet_options_init.version.{version}"] = (options_init_version,
+                                                                    "CARNET_E_UNSUPPORTED_VERSION", "", None)
+
+    def error_init_null(lib, store):
+        return lib.carnet_error_init(None, ctypes.sizeof(carnet.Error)), "", False
+    table["carnet_error_init.null"] = (error_init_null, INVALID, "", None)
+
+    for size in (0, 15, 65537, 0xFFFFFFFF):
+        def error_init_size(lib, store, size=size):
+            # A real struct behind the pointer: a refused size must write nothing into it.
+            buffer = (ctypes.c_ubyte * 64)(*([0xA5] * 64))
+            result = lib.carnet_error_init(buffer, size)
+            if any(byte != 0xA5 for byte in buffer):
+                return C["CARNET_E_INTERNAL"], "carnet_error_init wrote into a struct it refused", False
+            return result, "", False
+        table[f"carnet_error_init.struct_size.{size}"] = (error_init_size, INVALID, "", None)
 
     def cancel_null(lib, store):
         return lib.carnet_client_cancel(None), "", False
-    table["carnet_client_cancel.null"] = (cancel_null, "CARNET_E_INVALID_ARGUMENT", "")
+    table["carnet_client_cancel.null"] = (cancel_null, INVALID, "", None)
 
     def sync_stop_null(lib, store):
         return lib.carnet_sync_stop(None), "", False
-    table["carnet_sync_stop.null"] = (sync_stop_null, "CARNET_E_INVALID_ARGUMENT", "")
+    table["carnet_sync_stop.null"] = (sync_stop_null, INVALID, "", None)
 
     def sync_start_null_client(lib, store):
         error = carnet.Error()
         return lib.carnet_sync_start(None, 1000, carnet.carnet_event_callback(), None, ctypes.byref(error)), \
-            error.text, False
-    table["carnet_sync_start.client.null"] = (sync_start_null_client, "CARNET_E_INVALID_ARGUMENT", "client")
+            error, False
+    table["carnet_sync_start.client.null"] = (sync_start_null_client, INVALID, "client", "client")
 
     for interval in (0, 99, 86_400_001):
         def sync_start_interval(lib, store, interval=interval):
@@ -135,24 +159,24 @@ def cases():
             err = carnet.Error()
             result = lib.carnet_sync_start(handle, interval, carnet.carnet_event_callback(), None, ctypes.byref(err))
             lib.carnet_client_close(handle)
-            return result, err.text, False
-        table[f"carnet_sync_start.interval_ms.{interval}"] = (sync_start_interval, "CARNET_E_INVALID_ARGUMENT",
-                                                              "interval_ms")
+            return result, err, False
+        table[f"carnet_sync_start.interval_ms.{interval}"] = (sync_start_interval, INVALID,
+                                                              "interval_ms", "interval_ms")
 
     def sync_start_without_service(lib, store):
         status, error, handle = open_client(lib, store)
         err = carnet.Error()
         result = lib.carnet_sync_start(handle, 1000, carnet.carnet_event_callback(), None, ctypes.byref(err))
         lib.carnet_client_close(handle)
-        return result, err.text, False
-    table["carnet_sync_start.service_url.missing"] = (sync_start_without_service, "CARNET_E_INVALID_ARGUMENT",
-                                                      "service_url")
+        return result, err, False
+    table["carnet_sync_start.service_url.missing"] = (sync_start_without_service, INVALID,
+                                                      "service_url", "service_url")
 
     def close_and_free_null(lib, store):
         lib.carnet_client_close(None)
         lib.carnet_string_free(None)
         return C["CARNET_OK"], "", False
-    table["carnet_client_close+carnet_string_free.null"] = (close_and_free_null, "CARNET_OK", "")
+    table["carnet_client_close+carnet_string_free.null"] = (close_and_free_null, "CARNET_OK", "", None)
 
     # Functions on a client: (name, argument names, valid values)
     patient_json = json.dumps({"resourceType": "Patient", "name": [{"family": "X", "given": ["Y"]}],
@@ -190,8 +214,8 @@ def cases():
         def null_client(lib, store, function=function, valid=valid):
             error = carnet.Error()
             args = [ctypes.byref(ctypes.c_void_p()) if v == "OUT" else v for v in valid]
-            return getattr(lib, function)(None, *args, ctypes.byref(error)), error.text, False
-        table[f"{function}.client.null"] = (null_client, "CARNET_E_INVALID_ARGUMENT", "client")
+            return getattr(lib, function)(None, *args, ctypes.byref(error)), error, False
+        table[f"{function}.client.null"] = (null_client, INVALID, "client", "client")
         for index, name in enumerate(names):
             if valid[index] == "OUT":
                 abuse = [("null", None)]
@@ -216,8 +240,47 @@ def cases():
                     error = carnet.Error()
                     result = getattr(lib, function)(handle, *args, ctypes.byref(error))
                     lib.carnet_client_close(handle)
-                    return result, error.text, False
-                table[f"{function}.{name}.{label}"] = (run, "CARNET_E_INVALID_ARGUMENT", name)
+                    return result, error, False
+                table[f"{function}.{name}.{label}"] = (run, INVALID, name, name)
+
+    # Documents the host passes, each wrong in one element: the field names that
+    # element (a FHIR path), so the host can put the cursor on it. Validation
+    # happens before any network use, so no service is needed.
+    patient = json.loads(patient_json)
+    immunization = json.loads(immunization_json)
+    document_cases = [
+        ("carnet_record_create", "patient_json", patient, "name.family", lambda d: d["name"][0].pop("family")),
+        ("carnet_record_create", "patient_json", patient, "name.given", lambda d: d["name"][0].pop("given")),
+        ("carnet_record_create", "patient_json", patient, "birthDate", lambda d: d.pop("birthDate")),
+        ("carnet_record_create", "patient_json", patient, "birthDate", lambda d: d.update(birthDate="2000-13-45")),
+        ("carnet_record_create", "patient_json", patient, "gender", lambda d: d.update(gender="x")),
+        ("carnet_record_create", "patient_json", patient, "telecom(email)", lambda d: d.pop("telecom")),
+        ("carnet_record_create", "patient_json", patient, "patient_json", lambda d: d.update(resourceType="Bundle")),
+        ("carnet_vaccination_add", "immunization_json", immunization, "identifier[0].value",
+         lambda d: d.pop("identifier")),
+        ("carnet_vaccination_add", "immunization_json", immunization, "vaccineCode.coding",
+         lambda d: d.pop("vaccineCode")),
+        ("carnet_vaccination_add", "immunization_json", immunization, "occurrenceDateTime",
+         lambda d: d.pop("occurrenceDateTime")),
+        ("carnet_vaccination_add", "immunization_json", immunization, "occurrenceDateTime",
+         lambda d: d.update(occurrenceDateTime="hier")),
+        ("carnet_vaccination_add", "immunization_json", immunization, "immunization_json",
+         lambda d: d.update(resourceType="Patient")),
+    ]
+    for index, (function, argument, valid, element, mutate) in enumerate(document_cases):
+        document = json.loads(json.dumps(valid))
+        mutate(document)
+        encoded = json.dumps(document).encode()
+
+        def run_document(lib, store, function=function, encoded=encoded):
+            status, error, handle = open_client(lib, store)
+            assert status == C["CARNET_OK"], error.text
+            error = carnet.Error()
+            result = getattr(lib, function)(handle, b"p1", encoded, ctypes.byref(ctypes.c_void_p()),
+                                            ctypes.byref(error))
+            lib.carnet_client_close(handle)
+            return result, error, False
+        table[f"{function}.{argument}.{element}.{index}"] = (run_document, INVALID, element, element)
     return table
 
 
@@ -235,7 +298,11 @@ if __name__ == "__main__":
     name = sys.argv[1]
     lib = carnet.load()
     with tempfile.TemporaryDirectory() as tmp:
-        run, _, _ = cases()[name]
-        status, message, handle_set = run(lib, os.path.join(tmp, "store"))
-    print(json.dumps({"status": carnet.STATUS_NAMES.get(status, status), "message": message,
-                      "handle_set": handle_set}))
+        run = cases()[name][0]
+        status, error, handle_set = run(lib, os.path.join(tmp, "store"))
+    if isinstance(error, carnet.Error):
+        message, field, error_status = error.text, error.field_name, carnet.STATUS_NAMES.get(error.status)
+    else:
+        message, field, error_status = error, None, None
+    print(json.dumps({"status": carnet.STATUS_NAMES.get(status, status), "message": message, "field": field,
+                      "error_status": error_status, "handle_set": handle_set}))

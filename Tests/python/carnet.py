@@ -46,16 +46,29 @@ carnet_event_callback = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ct
 
 
 class Error(ctypes.Structure):
+    """carnet_error. Like CARNET_ERROR_INIT, a new instance declares its own
+    size in struct_size; without it the library would write nothing."""
     _fields_ = [
+        ("struct_size", ctypes.c_uint32),
         ("status", ctypes.c_int),
         ("domain", ctypes.c_int),
         ("code", ctypes.c_int32),
         ("message", ctypes.c_char * C["CARNET_ERROR_MESSAGE_SIZE"]),
+        ("field", ctypes.c_char * C["CARNET_ERROR_FIELD_SIZE"]),
     ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.struct_size:
+            self.struct_size = ctypes.sizeof(Error)
 
     @property
     def text(self):
         return self.message.decode("utf-8")
+
+    @property
+    def field_name(self):
+        return self.field.decode("ascii")
 
 
 class Options(ctypes.Structure):
@@ -88,6 +101,7 @@ SIGNATURES = {
     "carnet_version_string": (ctypes.c_char_p, []),
     "carnet_version_number": (ctypes.c_uint32, []),
     "carnet_status_string": (ctypes.c_char_p, [carnet_status]),
+    "carnet_error_init": (carnet_status, [ctypes.c_void_p, ctypes.c_uint32]),
     "carnet_options_init": (carnet_status, [ctypes.POINTER(Options), ctypes.c_uint32]),
     "carnet_client_open": (carnet_status, [ctypes.POINTER(Options), ctypes.POINTER(ClientPtr), ErrorPtr]),
     "carnet_client_close": (None, [ClientPtr]),
@@ -138,6 +152,7 @@ class CarnetFailure(Exception):
         self.domain = error.domain
         self.code = error.code
         self.message = error.text
+        self.field = error.field_name
         super().__init__(f"{STATUS_NAMES.get(status, status)}: {self.message}")
 
 

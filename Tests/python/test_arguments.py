@@ -20,7 +20,7 @@ SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "argument_case
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_argument_is_an_error_not_a_crash(name):
-    _, expected_status, named = CASES[name]
+    _, expected_status, named, expected_field = CASES[name]
     result = subprocess.run([sys.executable, SCRIPT, name], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, f"process died (rc {result.returncode}): {result.stderr[-2000:]}"
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
@@ -29,6 +29,10 @@ def test_bad_argument_is_an_error_not_a_crash(name):
     if expected_status not in ("CARNET_OK",) and named:
         assert named in outcome["message"], outcome
         assert len(outcome["message"]) < 512
+    if expected_field is not None:
+        # The host focuses this input: the exact name, not a word somewhere in a sentence.
+        assert outcome["error_status"] == expected_status, outcome
+        assert outcome["field"] == expected_field, outcome
 
 
 def test_the_table_covers_every_function_that_takes_arguments():

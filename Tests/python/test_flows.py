@@ -149,6 +149,7 @@ def test_create_names_the_missing_field(enrolled, field, mutate):
         enrolled.record_create("patient-x", doc)
     assert status_of(failure) == "CARNET_E_INVALID_ARGUMENT"
     assert f"« {field} »" in failure.value.message
+    assert failure.value.field == field, "carnet_error.field names the element for the host's form"
     with pytest.raises(carnet.CarnetFailure):
         enrolled.link_get("patient-x")
 
@@ -243,6 +244,7 @@ def test_a_vaccination_in_the_future_is_rejected_and_kept_for_the_host(enrolled)
         enrolled.vaccination_add("p-future", immunization("v-future", date="2099-01-01"))
     assert status_of(failure) == "CARNET_E_REJECTED"
     assert "futur" in failure.value.message
+    assert failure.value.field == "occurrenceDateTime"
     pending = enrolled.outbox_status("p-future")["pending"]
     assert len(pending) == 1 and pending[0]["blocked"] is True and pending[0]["status"] == "CARNET_E_REJECTED"
     # The host removes it: nothing was ever on the service, nothing is sent.

@@ -43,7 +43,9 @@ def client(lib, tmp_path_factory):
 def call(client, name, *args, out=False):
     """Calls a C function with raw arguments; returns (status name, message, out string)."""
     error = carnet.Error()
-    ctypes.memset(ctypes.byref(error), 0x5A, ctypes.sizeof(error))
+    # Every byte poisoned but struct_size (a garbage size would, rightly, leave the struct unwritten).
+    size_at = carnet.Error.status.offset
+    ctypes.memset(ctypes.addressof(error) + size_at, 0x5A, ctypes.sizeof(error) - size_at)
     pointer = ctypes.c_void_p(0xDEAD) if out else None
     extra = (ctypes.byref(pointer),) if out else ()
     status = getattr(client.lib, name)(client.handle, *args, *extra, ctypes.byref(error))
@@ -52,8 +54,15 @@ def call(client, name, *args, out=False):
     raw = bytes(error.message)
     assert b"\0" in raw or len(raw) < C["CARNET_ERROR_MESSAGE_SIZE"]
     message = raw.split(b"\0", 1)[0].decode("utf-8")  # raises if not UTF-8
+    # The raw bytes: ctypes would stop at the first NUL and hide a missing one.
+    field = ctypes.string_at(ctypes.addressof(error) + carnet.Error.field.offset, C["CARNET_ERROR_FIELD_SIZE"])
+    assert b"\0" in field
+    field = field.split(b"\0", 1)[0]
+    assert all(0x20 < byte < 0x7F for byte in field), field
+    if status == C["CARNET_E_INVALID_ARGUMENT"]:
+        assert field, "an invalid argument always names its input"
     if status == C["CARNET_OK"]:
-        assert message == ""
+        assert message == "" and field == b""
     else:
         assert message, "a failure always explains itself"
     text = None

@@ -20,6 +20,19 @@ public struct CarnetFailure: Error, Sendable, Equatable {
         self.retryAfterSeconds = retryAfterSeconds
     }
 
+    /// The input at fault (see `UserMessage.field`), for the failures that are
+    /// about one input the host passed: an invalid argument, an options version
+    /// this library does not know, a record the service refused for one element.
+    /// nil for every other failure, even when its message mentions an option
+    /// (a TLS failure naming `ca_bundle_path` is about the file's contents, not
+    /// about the argument).
+    public var field: String? {
+        switch kind {
+        case .invalidArgument, .unsupportedVersion, .rejected: return message.field
+        default: return nil
+        }
+    }
+
     public static func invalidArgument(_ message: UserMessage) -> CarnetFailure {
         CarnetFailure(.invalidArgument, domain: .validation, message: message)
     }

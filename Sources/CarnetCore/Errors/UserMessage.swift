@@ -58,6 +58,18 @@ public enum UserMessage: Sendable, Equatable {
     public enum Rejection: Sendable, Equatable {
         case dateInFuture, dateBeforeBirth, unknownVaccine, missingElement, invalidValue, birthDateInFuture
         case duplicateIdentifier, other
+
+        /// The FHIR element the rule is about, when the service's detail code
+        /// says which (the generic codes name none).
+        public var field: String? {
+            switch self {
+            case .dateInFuture, .dateBeforeBirth: return "occurrenceDateTime"
+            case .unknownVaccine: return "vaccineCode"
+            case .birthDateInFuture: return "birthDate"
+            case .duplicateIdentifier: return "identifier[0].value"
+            case .missingElement, .invalidValue, .other: return nil
+            }
+        }
     }
 
     /// Why a secure connection was refused, as far as it can be told.
@@ -92,6 +104,28 @@ public enum UserMessage: Sendable, Equatable {
         case french, english
     }
 
+    /// The input at fault, by name only: a C argument or `carnet_options` member
+    /// (`patient_id`, `service_url`), or an element of a FHIR document the host
+    /// passed (`name.family`, `identifier[0].value`, `vaccineCode`). The C
+    /// boundary copies it into `carnet_error.field` so a host can focus the right
+    /// input without parsing the sentence. Every name here is a literal of
+    /// Carnet's code, never a value the doctor or the patient typed. nil when
+    /// the message is not about one input.
+    public var field: String? {
+        switch self {
+        case .missingArgument(let name), .emptyArgument(let name), .notUTF8(let name),
+             .argumentTooLong(let name, _), .invalidField(let name, _), .fileUnreadable(let name),
+             .invalidJSON(let name), .wrongResourceType(let name, _), .missingPatientField(let name),
+             .missingImmunizationField(let name), .invalidDate(let name):
+            return name
+        case .unsupportedOptionsVersion: return "version"
+        case .serviceURLMissing: return "service_url"
+        case .pkcs12Malformed: return "path"
+        case .rejected(let reason): return reason.field
+        default: return nil
+        }
+    }
+
     var french: String {
         switch self {
         case .missingArgument(let name): return "Paramètre manquant : « \(name) »."
@@ -110,9 +144,15 @@ public enum UserMessage: Sendable, Equatable {
         case .unsupportedOptionsVersion(let v):
             return "Version des options non prise en charge (\(v)) : mettez à jour Carnet ou votre logiciel."
         case .storeDirectoryUnusable:
-            return "Le dossier de stockage local de Carnet est inaccessible. Vérifiez qu'il existe et que vous avez le droit d'y écrire."
+            return """
+                Le dossier de stockage local de Carnet est inaccessible. Vérifiez qu'il existe et que vous avez le \
+                droit d'y écrire.
+                """
         case .storeNewerThanLibrary(let found, let supported):
-            return "Les données locales de Carnet ont été créées par une version plus récente (schéma \(found), cette version connaît \(supported)). Mettez Carnet à jour."
+            return """
+                Les données locales de Carnet ont été créées par une version plus récente (schéma \(found), cette \
+                version connaît \(supported)). Mettez Carnet à jour.
+                """
         case .storageFailed:
             return "Les données locales de Carnet n'ont pas pu être lues ou enregistrées."
         case .storageFull:
@@ -130,7 +170,10 @@ public enum UserMessage: Sendable, Equatable {
         case .identitySecretMissing:
             return "Aucun secret n'a été fourni pour protéger la clé privée du certificat (option « identity_secret »)."
         case .noCertificate:
-            return "Aucun certificat n'est installé. Récupérez votre certificat avec le code de retrait fourni par le service."
+            return """
+                Aucun certificat n'est installé. Récupérez votre certificat avec le code de retrait fourni par le \
+                service.
+                """
         case .certificateExpired:
             return "Votre certificat a expiré. Demandez un nouveau code de retrait au service pour le renouveler."
         case .certificateNotYetValid:
@@ -138,7 +181,10 @@ public enum UserMessage: Sendable, Equatable {
         case .pkcs12WrongPassword:
             return "Le mot de passe du fichier de certificat est incorrect."
         case .pkcs12Legacy:
-            return "Ce fichier de certificat utilise un ancien chiffrement qui n'est plus accepté. Demandez un export récent (AES-256)."
+            return """
+                Ce fichier de certificat utilise un ancien chiffrement qui n'est plus accepté. Demandez un export \
+                récent (AES-256).
+                """
         case .pkcs12Malformed:
             return "Ce fichier n'est pas un fichier de certificat PKCS#12 valide."
         case .pkcs12Incomplete:
@@ -148,17 +194,25 @@ public enum UserMessage: Sendable, Equatable {
         case .serviceURLMissing:
             return "L'adresse du service de carnet de vaccination n'est pas configurée (option « service_url »)."
         case .networkUnreachable:
-            return "Le service de carnet de vaccination est injoignable. Vérifiez la connexion Internet ; les vaccinations enregistrées seront envoyées plus tard."
+            return """
+                Le service de carnet de vaccination est injoignable. Vérifiez la connexion Internet ; les vaccinations \
+                enregistrées seront envoyées plus tard.
+                """
         case .timeout:
             return "Le service de carnet de vaccination ne répond pas à temps. Réessayez dans quelques instants."
         case .tls(let problem):
             return "Connexion sécurisée refusée : " + problem.french
         case .credentialsRefused:
-            return "Le service a refusé votre certificat professionnel (absent, expiré ou révoqué). Réinstallez votre certificat."
+            return """
+                Le service a refusé votre certificat professionnel (absent, expiré ou révoqué). Réinstallez votre \
+                certificat.
+                """
         case .serviceError(let status):
             return "Le service de carnet de vaccination a répondu par une erreur (HTTP \(status))."
         case .serviceUnavailable:
-            return "Le service de carnet de vaccination est momentanément indisponible. Carnet réessaiera automatiquement."
+            return """
+                Le service de carnet de vaccination est momentanément indisponible. Carnet réessaiera automatiquement.
+                """
         case .rateLimited:
             return "Trop de demandes envoyées au service : réessayez dans quelques instants."
         case .protocolViolation(let problem):
@@ -168,16 +222,24 @@ public enum UserMessage: Sendable, Equatable {
         case .withdrawalCodeExpired: return "Ce code de retrait a expiré. Demandez un nouveau code au service."
         case .withdrawalCodeLocked: return "Trop d'essais de code de retrait : réessayez plus tard."
         case .shareCodeRejected:
-            return "Accès refusé : le code de partage ou la date de naissance du titulaire ne correspond pas. Vérifiez-les avec le patient."
+            return """
+                Accès refusé : le code de partage ou la date de naissance du titulaire ne correspond pas. Vérifiez-les \
+                avec le patient.
+                """
         case .shareCodeLocked:
-            return "Trop d'essais avec ce code de partage : il est bloqué pendant quelques minutes. Réessayez plus tard."
+            return """
+                Trop d'essais avec ce code de partage : il est bloqué pendant quelques minutes. Réessayez plus tard.
+                """
         case .resendTooSoon: return "Le code de partage vient déjà d'être renvoyé. Réessayez plus tard."
         case .accessRevoked:
             return "Le patient a retiré votre accès à ce carnet : il n'est plus modifiable depuis votre logiciel."
         case .remoteNotFound:
             return "Ce carnet ou cette vaccination n'existe pas sur le service, ou vous n'y avez pas accès."
         case .remoteDeleted: return "Ce carnet ou cette vaccination a été supprimé du service."
-        case .versionConflict: return "Cette vaccination a été modifiée entre-temps sur le service. Synchronisez puis réessayez."
+        case .versionConflict:
+            return """
+                Cette vaccination a été modifiée entre-temps sur le service. Synchronisez puis réessayez.
+                """
         case .rejected(let reason): return "Le service a refusé cette vaccination : " + reason.french
         case .invalidJSON(let name): return "Le document JSON « \(name) » est mal formé."
         case .wrongResourceType(let name, let expected):
@@ -189,7 +251,10 @@ public enum UserMessage: Sendable, Equatable {
         case .invalidDate(let field): return "La date « \(field) » n'est pas une date valide (AAAA-MM-JJ)."
         case .unknownHostVaccination: return "Cette vaccination n'est pas connue de Carnet pour ce patient."
         case .alreadyLinked:
-            return "Un carnet de vaccination électronique est déjà associé à ce patient. Dissociez-le d'abord pour en choisir un autre."
+            return """
+                Un carnet de vaccination électronique est déjà associé à ce patient. Dissociez-le d'abord pour en \
+                choisir un autre.
+                """
         case .internalError:
             return "Erreur interne de Carnet. Merci de la signaler à votre éditeur avec le journal."
         }
@@ -210,51 +275,109 @@ public enum UserMessage: Sendable, Equatable {
         case .storeDirectoryUnusable:
             return "Carnet's local store directory cannot be used. Check that it exists and is writable."
         case .storeNewerThanLibrary(let found, let supported):
-            return "Carnet's local data was written by a newer version (schema \(found), this version knows \(supported)). Update Carnet."
+            return """
+                Carnet's local data was written by a newer version (schema \(found), this version knows \(supported)). \
+                Update Carnet.
+                """
         case .storageFailed: return "Carnet's local data could not be read or written."
         case .storageFull: return "The disk is full: Carnet cannot save anything. Free some space and try again."
         case .storeLocked: return "Carnet's local data is in use by another program. Try again in a moment."
         case .cancelled: return "The operation was cancelled."
         case .noLinkedCarnet: return "No electronic vaccination record is linked to this patient."
-        case .identityDamaged: return "The certificate stored by Carnet is unreadable or damaged. Reinstall your certificate."
+        case .identityDamaged:
+            return """
+                The certificate stored by Carnet is unreadable or damaged. Reinstall your certificate.
+                """
         case .identitySecretWrong: return "The secret protecting your private key is wrong: the key cannot be unlocked."
-        case .identitySecretMissing: return "No secret was given to protect the certificate's private key (option \"identity_secret\")."
-        case .noCertificate: return "No certificate is installed. Retrieve your certificate with the withdrawal code from the service."
-        case .certificateExpired: return "Your certificate has expired. Ask the service for a new withdrawal code to renew it."
+        case .identitySecretMissing:
+            return """
+                No secret was given to protect the certificate's private key (option \"identity_secret\").
+                """
+        case .noCertificate:
+            return """
+                No certificate is installed. Retrieve your certificate with the withdrawal code from the service.
+                """
+        case .certificateExpired:
+            return """
+                Your certificate has expired. Ask the service for a new withdrawal code to renew it.
+                """
         case .certificateNotYetValid: return "Your certificate is not valid yet. Check this computer's date and time."
         case .pkcs12WrongPassword: return "The certificate file's password is wrong."
-        case .pkcs12Legacy: return "This certificate file uses an old encryption that is no longer accepted. Ask for a recent (AES-256) export."
+        case .pkcs12Legacy:
+            return """
+                This certificate file uses an old encryption that is no longer accepted. Ask for a recent (AES-256) \
+                export.
+                """
         case .pkcs12Malformed: return "This file is not a valid PKCS#12 certificate file."
         case .pkcs12Incomplete: return "This certificate file does not hold both the certificate and its private key."
         case .fileUnreadable(let name): return "The file given by \"\(name)\" is missing or unreadable."
-        case .serviceURLMissing: return "The vaccination record service's address is not configured (option \"service_url\")."
-        case .networkUnreachable: return "The vaccination record service cannot be reached. Check the Internet connection; recorded vaccinations will be sent later."
+        case .serviceURLMissing:
+            return """
+                The vaccination record service's address is not configured (option \"service_url\").
+                """
+        case .networkUnreachable:
+            return """
+                The vaccination record service cannot be reached. Check the Internet connection; recorded vaccinations \
+                will be sent later.
+                """
         case .timeout: return "The vaccination record service did not answer in time. Try again in a moment."
         case .tls(let problem): return "Secure connection refused: " + problem.english
-        case .credentialsRefused: return "The service refused your professional certificate (missing, expired or revoked). Reinstall your certificate."
+        case .credentialsRefused:
+            return """
+                The service refused your professional certificate (missing, expired or revoked). Reinstall your \
+                certificate.
+                """
         case .serviceError(let status): return "The vaccination record service answered with an error (HTTP \(status))."
-        case .serviceUnavailable: return "The vaccination record service is temporarily unavailable. Carnet will retry automatically."
+        case .serviceUnavailable:
+            return """
+                The vaccination record service is temporarily unavailable. Carnet will retry automatically.
+                """
         case .rateLimited: return "Too many requests sent to the service: try again in a moment."
-        case .protocolViolation(let problem): return "Invalid answer from the vaccination record service (" + problem.english + ")."
+        case .protocolViolation(let problem):
+            return "Invalid answer from the vaccination record service (" + problem.english + ")."
         case .withdrawalCodeInvalid: return "Invalid withdrawal code. Check the code given by the service."
         case .withdrawalCodeUsed: return "This withdrawal code has already been used. Ask the service for a new one."
         case .withdrawalCodeExpired: return "This withdrawal code has expired. Ask the service for a new one."
         case .withdrawalCodeLocked: return "Too many withdrawal code attempts: try again later."
-        case .shareCodeRejected: return "Access denied: the share code or the holder's birth date does not match. Check them with the patient."
-        case .shareCodeLocked: return "Too many attempts with this share code: it is locked for a few minutes. Try again later."
+        case .shareCodeRejected:
+            return """
+                Access denied: the share code or the holder's birth date does not match. Check them with the patient.
+                """
+        case .shareCodeLocked:
+            return """
+                Too many attempts with this share code: it is locked for a few minutes. Try again later.
+                """
         case .resendTooSoon: return "The share code was just resent. Try again later."
-        case .accessRevoked: return "The patient withdrew your access to this record: it can no longer be changed from your software."
-        case .remoteNotFound: return "This record or vaccination does not exist on the service, or you have no access to it."
+        case .accessRevoked:
+            return """
+                The patient withdrew your access to this record: it can no longer be changed from your software.
+                """
+        case .remoteNotFound:
+            return """
+                This record or vaccination does not exist on the service, or you have no access to it.
+                """
         case .remoteDeleted: return "This record or vaccination was deleted from the service."
-        case .versionConflict: return "This vaccination was changed on the service meanwhile. Synchronise and try again."
+        case .versionConflict:
+            return """
+                This vaccination was changed on the service meanwhile. Synchronise and try again.
+                """
         case .rejected(let reason): return "The service refused this vaccination: " + reason.english
         case .invalidJSON(let name): return "The JSON document \"\(name)\" is malformed."
-        case .wrongResourceType(let name, let expected): return "The document \"\(name)\" must be a FHIR \(expected) resource."
-        case .missingPatientField(let field): return "Missing information to create the record: \"\(field)\". Complete the patient's file."
+        case .wrongResourceType(let name, let expected):
+            return """
+                The document \"\(name)\" must be a FHIR \(expected) resource.
+                """
+        case .missingPatientField(let field):
+            return """
+                Missing information to create the record: \"\(field)\". Complete the patient's file.
+                """
         case .missingImmunizationField(let field): return "Missing information for the vaccination: \"\(field)\"."
         case .invalidDate(let field): return "The date \"\(field)\" is not a valid date (YYYY-MM-DD)."
         case .unknownHostVaccination: return "Carnet does not know this vaccination for this patient."
-        case .alreadyLinked: return "An electronic vaccination record is already linked to this patient. Unlink it first to choose another."
+        case .alreadyLinked:
+            return """
+                An electronic vaccination record is already linked to this patient. Unlink it first to choose another.
+                """
         case .internalError: return "Internal Carnet error. Please report it to your software vendor with the log."
         }
     }
@@ -264,31 +387,62 @@ extension UserMessage.TLSProblem {
     var french: String {
         switch self {
         case .serverCertificateExpired:
-            return "le certificat du service a expiré. Vérifiez la date de cet ordinateur ; si elle est juste, prévenez le support du service."
+            return """
+                le certificat du service a expiré. Vérifiez la date de cet ordinateur ; si elle est juste, prévenez le \
+                support du service.
+                """
         case .serverCertificateNotYetValid:
             return "le certificat du service n'est pas encore valide. Vérifiez la date et l'heure de cet ordinateur."
         case .wrongHost:
-            return "le certificat présenté ne porte pas le nom de ce service dans ses noms alternatifs (subjectAltName). Vérifiez l'adresse du service configurée ; sinon la connexion est peut-être interceptée : prévenez votre support informatique."
+            return """
+                le certificat présenté ne porte pas le nom de ce service dans ses noms alternatifs (subjectAltName). \
+                Vérifiez l'adresse du service configurée ; sinon la connexion est peut-être interceptée : prévenez \
+                votre support informatique.
+                """
         case .selfSigned:
-            return "le service présente un certificat auto-signé, qui ne prouve pas son identité. La connexion est peut-être interceptée : prévenez votre support informatique."
+            return """
+                le service présente un certificat auto-signé, qui ne prouve pas son identité. La connexion est \
+                peut-être interceptée : prévenez votre support informatique.
+                """
         case .untrusted:
-            return "le certificat du service n'est pas émis par une autorité de confiance. Vérifiez le fichier des autorités (« ca_bundle_path ») ou prévenez votre support informatique."
+            return """
+                le certificat du service n'est pas émis par une autorité de confiance. Vérifiez le fichier des \
+                autorités (« ca_bundle_path ») ou prévenez votre support informatique.
+                """
         case .incompleteChain:
-            return "le certificat du service n'a pu être relié à aucune autorité de confiance (autorité inconnue, ou chaîne de certification incomplète envoyée par le service). Prévenez votre support informatique."
+            return """
+                le certificat du service n'a pu être relié à aucune autorité de confiance (autorité inconnue, ou \
+                chaîne de certification incomplète envoyée par le service). Prévenez votre support informatique.
+                """
         case .revoked:
             return "le certificat du service a été révoqué. Ne continuez pas et prévenez le support du service."
         case .revocationUnknown:
-            return "la révocation du certificat du service n'a pas pu être vérifiée (liste de révocation absente, périmée ou d'une autre autorité dans « crl_path »). Mettez ce fichier à jour."
+            return """
+                la révocation du certificat du service n'a pas pu être vérifiée (liste de révocation absente, périmée \
+                ou d'une autre autorité dans « crl_path »). Mettez ce fichier à jour.
+                """
         case .weakCertificate:
-            return "le certificat du service utilise une clé trop faible (RSA de moins de 2048 bits). Prévenez le support du service."
+            return """
+                le certificat du service utilise une clé trop faible (RSA de moins de 2048 bits). Prévenez le support \
+                du service.
+                """
         case .weakSignature:
             return "le certificat du service porte une signature trop faible (SHA-1). Prévenez le support du service."
         case .weakProtocol:
-            return "le service n'accepte qu'un protocole obsolète (TLS 1.0 ou 1.1 ; Carnet exige TLS 1.2 au moins). Prévenez le support du service."
+            return """
+                le service n'accepte qu'un protocole obsolète (TLS 1.0 ou 1.1 ; Carnet exige TLS 1.2 au moins). \
+                Prévenez le support du service.
+                """
         case .weakCipher:
-            return "le service ne propose aucun chiffrement accepté par Carnet (confidentialité persistante ECDHE exigée). Prévenez le support du service."
+            return """
+                le service ne propose aucun chiffrement accepté par Carnet (confidentialité persistante ECDHE exigée). \
+                Prévenez le support du service.
+                """
         case .pinMismatch:
-            return "la clé du service ne correspond pas à la clé épinglée dans la configuration (« pinned_public_key »). La connexion est peut-être interceptée : prévenez votre support informatique."
+            return """
+                la clé du service ne correspond pas à la clé épinglée dans la configuration (« pinned_public_key »). \
+                La connexion est peut-être interceptée : prévenez votre support informatique.
+                """
         case .caBundleUnreadable: return "le fichier des autorités de certification (« ca_bundle_path ») est illisible."
         case .crlUnreadable: return "le fichier des listes de révocation (« crl_path ») est illisible."
         case .other: return "la négociation sécurisée avec le service a échoué."
@@ -298,28 +452,64 @@ extension UserMessage.TLSProblem {
     var english: String {
         switch self {
         case .serverCertificateExpired:
-            return "the service's certificate has expired. Check this computer's date; if it is right, tell the service's support."
-        case .serverCertificateNotYetValid: return "the service's certificate is not valid yet. Check this computer's date and time."
+            return """
+                the service's certificate has expired. Check this computer's date; if it is right, tell the service's \
+                support.
+                """
+        case .serverCertificateNotYetValid:
+            return """
+                the service's certificate is not valid yet. Check this computer's date and time.
+                """
         case .wrongHost:
-            return "the certificate presented does not carry this service's name in its subject alternative names. Check the configured service address; otherwise the connection may be intercepted: tell your IT support."
+            return """
+                the certificate presented does not carry this service's name in its subject alternative names. Check \
+                the configured service address; otherwise the connection may be intercepted: tell your IT support.
+                """
         case .selfSigned:
-            return "the service presents a self-signed certificate, which does not prove its identity. The connection may be intercepted: tell your IT support."
+            return """
+                the service presents a self-signed certificate, which does not prove its identity. The connection may \
+                be intercepted: tell your IT support.
+                """
         case .untrusted:
-            return "the service's certificate is not issued by a trusted authority. Check the authorities file (\"ca_bundle_path\") or tell your IT support."
+            return """
+                the service's certificate is not issued by a trusted authority. Check the authorities file \
+                (\"ca_bundle_path\") or tell your IT support.
+                """
         case .incompleteChain:
-            return "the service's certificate could not be linked to a trusted authority (unknown authority, or incomplete certificate chain sent by the service). Tell your IT support."
+            return """
+                the service's certificate could not be linked to a trusted authority (unknown authority, or incomplete \
+                certificate chain sent by the service). Tell your IT support.
+                """
         case .revoked: return "the service's certificate has been revoked. Do not continue; tell the service's support."
         case .revocationUnknown:
-            return "the revocation of the service's certificate could not be checked (revocation list missing, outdated or from another authority in \"crl_path\"). Update that file."
+            return """
+                the revocation of the service's certificate could not be checked (revocation list missing, outdated or \
+                from another authority in \"crl_path\"). Update that file.
+                """
         case .weakCertificate:
-            return "the service's certificate uses a key that is too weak (RSA under 2048 bits). Tell the service's support."
-        case .weakSignature: return "the service's certificate carries a signature that is too weak (SHA-1). Tell the service's support."
+            return """
+                the service's certificate uses a key that is too weak (RSA under 2048 bits). Tell the service's \
+                support.
+                """
+        case .weakSignature:
+            return """
+                the service's certificate carries a signature that is too weak (SHA-1). Tell the service's support.
+                """
         case .weakProtocol:
-            return "the service only accepts an obsolete protocol (TLS 1.0 or 1.1; Carnet requires TLS 1.2 at least). Tell the service's support."
+            return """
+                the service only accepts an obsolete protocol (TLS 1.0 or 1.1; Carnet requires TLS 1.2 at least). Tell \
+                the service's support.
+                """
         case .weakCipher:
-            return "the service offers no cipher Carnet accepts (forward secrecy with ECDHE is required). Tell the service's support."
+            return """
+                the service offers no cipher Carnet accepts (forward secrecy with ECDHE is required). Tell the \
+                service's support.
+                """
         case .pinMismatch:
-            return "the service's key does not match the key pinned in the configuration (\"pinned_public_key\"). The connection may be intercepted: tell your IT support."
+            return """
+                the service's key does not match the key pinned in the configuration (\"pinned_public_key\"). The \
+                connection may be intercepted: tell your IT support.
+                """
         case .caBundleUnreadable: return "the certification authorities file (\"ca_bundle_path\") is unreadable."
         case .crlUnreadable: return "the revocation lists file (\"crl_path\") is unreadable."
         case .other: return "the secure negotiation with the service failed."
