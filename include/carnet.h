@@ -287,8 +287,8 @@ typedef enum carnet_log_level {
  */
 typedef void(CARNET_CALL *carnet_log_callback)(void *payload, carnet_log_level level, const char *message);
 
-/** The version of ::carnet_options this header describes. */
-#define CARNET_OPTIONS_VERSION 1
+/** The version of ::carnet_options this header describes (2 appended @ref practice_id). */
+#define CARNET_OPTIONS_VERSION 2
 
 /**
  * How to open a client. Initialise with ::CARNET_OPTIONS_INIT or
@@ -334,15 +334,25 @@ typedef struct carnet_options {
     void *log_payload;
     /** Most verbose level delivered; default ::CARNET_LOG_WARNING. */
     carnet_log_level log_level;
+    /* ---- version 2 ---- */
+    /** The host's installation: the EHR database every workstation of the practice shares
+     *  (docs/sync.md, "A practice, not a workstation"). A globally unique id the host generates
+     *  once (a UUID) and keeps in that database: 16 to 64 characters among `A-Z a-z 0-9 - . _`.
+     *  It scopes the host's vaccination ids on the wire, so every workstation of the practice
+     *  recognises, corrects and removes the practice's vaccinations and none is created twice.
+     *  NULL: this store's own scope (one workstation), as in version 1. Not patient data. */
+    const char *practice_id;
 } carnet_options;
 
 /** Static initialiser: `carnet_options o = CARNET_OPTIONS_INIT;` */
 #define CARNET_OPTIONS_INIT                                                                         \
     { CARNET_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, CARNET_LOCALE_FR, \
-      NULL, NULL, CARNET_LOG_WARNING }
+      NULL, NULL, CARNET_LOG_WARNING, NULL }
 
 /**
- * Initialises @p options to the defaults of @p version (same as ::CARNET_OPTIONS_INIT).
+ * Initialises @p options to the defaults of @p version (same as ::CARNET_OPTIONS_INIT): only
+ * the fields of that version are written, so a host compiled with an older header passes its
+ * own (smaller) structure and its own version.
  * @param options the structure to fill; must not be NULL.
  * @param version ::CARNET_OPTIONS_VERSION.
  * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT if @p options is NULL;
@@ -612,12 +622,38 @@ CARNET_API carnet_status CARNET_CALL carnet_vaccinations_accept(carnet_client *c
  *         "vaccineCode"); ::CARNET_E_NOT_FOUND (no linked carnet);
  *         ::CARNET_E_INVALID_ARGUMENT (field: "identifier[0].value",
  *         "vaccineCode.coding", "occurrenceDateTime", or "immunization_json"
- *         for the document as a whole). Adding the same host id twice records
- *         nothing new.
+ *         for the document as a whole); ::CARNET_E_CONFLICT (this host id is already
+ *         recorded with other content: correct it with carnet_vaccination_update()). Adding the
+ *         same vaccination twice (a retry after a lost answer) records nothing new and returns its
+ *         state.
  */
 CARNET_API carnet_status CARNET_CALL carnet_vaccination_add(carnet_client *client, const char *patient_id,
                                                             const char *immunization_json, char **out_json,
                                                             carnet_error *error);
+
+/**
+ * Corrects a vaccination the host holds (lot, date, product, site, dose...): the whole corrected
+ * Immunization, same shape as for carnet_vaccination_add(), its `identifier[0].value` naming the
+ * vaccination. Durable before the call returns, queued like an add, then sent at once as an update
+ * conditioned on the version this store last saw (`If-Match`): if the vaccination was edited on
+ * the service meanwhile, nothing is overwritten. A correction of a vaccination never sent travels
+ * with its add; of one the service refused, sends it again (the correction may fix what was
+ * refused); with a practice id (carnet_options.practice_id), a vaccination recorded on another
+ * workstation of the practice is found on the service and corrected.
+ * @param out_json receives the vaccination's state, as for carnet_vaccination_add(); for
+ *        ::CARNET_E_CONFLICT, only through carnet_sync() / carnet_vaccinations_list(): the error
+ *        says it was edited elsewhere.
+ * @return ::CARNET_OK (the service holds the correction); ::CARNET_PENDING (recorded, will be
+ *         sent); ::CARNET_E_CONFLICT (edited elsewhere meanwhile: look at the carnet's version with
+ *         carnet_vaccinations_list(), then call again to send yours deliberately — it is then
+ *         conditioned on the version now seen); ::CARNET_E_NOT_FOUND (no linked carnet, or the
+ *         vaccination is being removed); ::CARNET_E_REJECTED; ::CARNET_E_INVALID_ARGUMENT as for
+ *         carnet_vaccination_add(). A retry after a lost answer sends the same content again:
+ *         harmless. The same content twice records nothing.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_vaccination_update(carnet_client *client, const char *patient_id,
+                                                               const char *immunization_json, char **out_json,
+                                                               carnet_error *error);
 
 /**
  * Removes a vaccination from the carnet. A vaccination not yet sent is simply

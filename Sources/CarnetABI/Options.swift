@@ -8,12 +8,19 @@ public func carnet_options_init(
     _ options: UnsafeMutablePointer<carnet_options>?, _ version: UInt32
 ) -> carnet_status {
     guard let options else { return CARNET_E_INVALID_ARGUMENT }
-    guard knownOptionsVersions.contains(version) else { return CARNET_E_UNSUPPORTED_VERSION }
-    options.pointee = carnet_options(
+    guard knownOptionsVersions.contains(version), let size = OptionsReader.size(of: version) else {
+        return CARNET_E_UNSUPPORTED_VERSION
+    }
+    var defaults = carnet_options(
         version: version, service_url: nil, enrollment_url: nil, store_directory: nil, account_email: nil,
         account_password: nil, ca_bundle_path: nil, crl_path: nil, pinned_public_key: nil, identity_secret: nil,
         connect_timeout_ms: 0, request_timeout_ms: 0, locale: CARNET_LOCALE_FR,
-        log_callback: nil, log_payload: nil, log_level: CARNET_LOG_WARNING)
+        log_callback: nil, log_payload: nil, log_level: CARNET_LOG_WARNING, practice_id: nil)
+    // Only the declared version's fields: a host built with an older header allocated less.
+    withUnsafeBytes(of: &defaults) { source in
+        UnsafeMutableRawPointer(options).copyMemory(from: source.baseAddress ?? UnsafeRawPointer(options),
+                                                    byteCount: min(size, source.count))
+    }
     return CARNET_OK
 }
 
@@ -31,20 +38,43 @@ struct HostLogSink: @unchecked Sendable {
 }
 
 enum OptionsReader {
+    /// Bytes of `carnet_options` in each version: a version only appends fields, so a version's
+    /// structure is a prefix of the latest one.
+    static func size(of version: UInt32) -> Int? {
+        switch version {
+        case 1: return MemoryLayout<carnet_options>.offset(of: \carnet_options.practice_id)
+        case 2: return MemoryLayout<carnet_options>.size
+        default: return nil
+        }
+    }
+
+    /// The host's options as the latest structure: the fields of the version it declares, copied
+    /// (never read past what that version allocated), the later ones at their defaults (zero, NULL).
+    static func declared(_ options: UnsafePointer<carnet_options>) -> carnet_options? {
+        let version = UnsafeRawPointer(options).loadUnaligned(as: UInt32.self)
+        guard knownOptionsVersions.contains(version), let size = size(of: version) else { return nil }
+        var copy = carnet_options()
+        withUnsafeMutableBytes(of: &copy) { target in
+            guard let base = target.baseAddress else { return }
+            base.copyMemory(from: UnsafeRawPointer(options), byteCount: min(size, target.count))
+        }
+        return copy
+    }
+
     /// The locale the host asked for, readable even from options that fail
     /// validation, so that errors about the options are in the right language.
     static func locale(_ options: UnsafePointer<carnet_options>?) -> UserMessage.Locale {
-        guard let options, knownOptionsVersions.contains(options.pointee.version) else { return .french }
-        return options.pointee.locale == CARNET_LOCALE_EN ? .english : .french
+        guard let options, let o = declared(options) else { return .french }
+        return o.locale == CARNET_LOCALE_EN ? .english : .french
     }
 
     /// Validates and copies the host's options.
     static func configuration(_ options: UnsafePointer<carnet_options>?) throws(CarnetFailure) -> ClientConfiguration {
         guard let options else { throw .invalidArgument(.missingArgument("options")) }
-        let o = options.pointee
-        guard knownOptionsVersions.contains(o.version) else {
+        guard let o = declared(options) else {
+            let version = UnsafeRawPointer(options).loadUnaligned(as: UInt32.self)
             throw CarnetFailure(
-                .unsupportedVersion, domain: .validation, message: .unsupportedOptionsVersion(o.version))
+                .unsupportedVersion, domain: .validation, message: .unsupportedOptionsVersion(version))
         }
         let locale: UserMessage.Locale
         switch o.locale {
@@ -82,6 +112,7 @@ enum OptionsReader {
             connectTimeoutMilliseconds: o.connect_timeout_ms,
             requestTimeoutMilliseconds: o.request_timeout_ms,
             locale: locale,
-            logger: logger)
+            logger: logger,
+            practiceID: Arguments.optionalString(o.practice_id, name: "practice_id", maxBytes: 64))
     }
 }

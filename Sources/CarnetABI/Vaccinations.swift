@@ -38,6 +38,19 @@ public func carnet_vaccination_add(
 }
 
 @c @implementation
+public func carnet_vaccination_update(
+    _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?, _ immunization_json: UnsafePointer<CChar>?,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
+) -> carnet_status {
+    ClientCall.change(client, out_json, error) { client throws(CarnetFailure) -> ChangeOutcome in
+        _ = try Arguments.requiredPointer(out_json, name: "out_json")
+        let patient = try Arguments.patientID(patient_id)
+        let document = try Arguments.requiredJSON(immunization_json, name: "immunization_json")
+        return try client.updateVaccination(patientID: patient, immunization: document)
+    }
+}
+
+@c @implementation
 public func carnet_vaccination_remove(
     _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?, _ host_vaccination_id: UnsafePointer<CChar>?,
     _ error: UnsafeMutablePointer<carnet_error>?

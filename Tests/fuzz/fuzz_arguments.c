@@ -101,7 +101,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     case 2: status = carnet_link_remove(client, a, &error); check(status, &error, NULL); break;
     case 3: status = carnet_vaccines_search(client, a, &out, &error); check(status, &error, &out); break;
     case 4: status = carnet_vaccinations_accept(client, a, b, &error); check(status, &error, NULL); break;
-    case 5: status = carnet_vaccination_add(client, a, b, &out, &error); check(status, &error, &out); break;
+    case 5:
+        status = (size % 2) ? carnet_vaccination_update(client, a, b, &out, &error)
+                            : carnet_vaccination_add(client, a, b, &out, &error);
+        check(status, &error, &out);
+        break;
     case 6: status = carnet_vaccination_remove(client, a, b, &error); check(status, &error, NULL); break;
     case 7: status = carnet_record_create(client, a, b, &out, &error); check(status, &error, &out); break;
     case 8: status = carnet_record_claim(client, a, b, c, d, &out, &error); check(status, &error, &out); break;
@@ -116,6 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         options.enrollment_url = b;
         options.pinned_public_key = c;
         options.account_email = d;
+        options.practice_id = (size % 2) ? c : NULL;
         options.locale = (carnet_locale)(size % 3);
         options.log_level = (carnet_log_level)(size % 6);
         carnet_client *other = NULL;

@@ -200,6 +200,7 @@ def cases():
         ("carnet_vaccinations_list", ["patient_id", "out_json"], [b"p1", "OUT"]),
         ("carnet_vaccinations_accept", ["patient_id", "mapping_json"], [b"p1", b'{"ignored": ["x"]}']),
         ("carnet_vaccination_add", ["patient_id", "immunization_json", "out_json"], [b"p1", immunization_json, "OUT"]),
+        ("carnet_vaccination_update", ["patient_id", "immunization_json", "out_json"], [b"p1", immunization_json, "OUT"]),
         ("carnet_vaccination_remove", ["patient_id", "host_vaccination_id"], [b"p1", b"v1"]),
         ("carnet_sync", ["patient_id", "out_json"], [b"p1", "OUT"]),
         ("carnet_outbox_status", ["patient_id", "out_json"], [b"p1", "OUT"]),
@@ -266,6 +267,10 @@ def cases():
          lambda d: d.update(occurrenceDateTime="hier")),
         ("carnet_vaccination_add", "immunization_json", immunization, "immunization_json",
          lambda d: d.update(resourceType="Patient")),
+        ("carnet_vaccination_update", "immunization_json", immunization, "identifier[0].value",
+         lambda d: d.pop("identifier")),
+        ("carnet_vaccination_update", "immunization_json", immunization, "vaccineCode.coding",
+         lambda d: d.pop("vaccineCode")),
     ]
     for index, (function, argument, valid, element, mutate) in enumerate(document_cases):
         document = json.loads(json.dumps(valid))

@@ -89,6 +89,7 @@ class Options(ctypes.Structure):
         ("log_callback", carnet_log_callback),
         ("log_payload", ctypes.c_void_p),
         ("log_level", ctypes.c_int),
+        ("practice_id", ctypes.c_char_p),
     ]
 
 
@@ -121,6 +122,7 @@ SIGNATURES = {
     "carnet_vaccinations_list": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_vaccinations_accept": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ErrorPtr]),
     "carnet_vaccination_add": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_vaccination_update": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_vaccination_remove": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ErrorPtr]),
     "carnet_sync": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_outbox_status": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
@@ -242,6 +244,11 @@ class Client:
     def vaccination_add(self, patient_id, immunization):
         """Returns (status, state document); CARNET_PENDING is not an exception."""
         return self.call_out_json("carnet_vaccination_add", _b(patient_id), _b(json.dumps(immunization)),
+                                  allow_pending=True)
+
+    def vaccination_update(self, patient_id, immunization):
+        """Returns (status, state document); CARNET_PENDING is not an exception."""
+        return self.call_out_json("carnet_vaccination_update", _b(patient_id), _b(json.dumps(immunization)),
                                   allow_pending=True)
 
     def vaccination_remove(self, patient_id, host_id):

@@ -92,12 +92,14 @@ def test_a_correction_reaches_the_service_as_an_update(two, sandbox, pro):
     assert on_service(sandbox, pro, first.carnet_id) == ["v1"]
 
 
-def test_adding_again_with_another_lot_is_a_correction_not_a_silent_ok(two, sandbox, pro):
+def test_adding_again_with_another_lot_is_refused_and_points_to_the_update(two, sandbox, pro):
     first, _ = two
     first.vaccination_add("patient", immunization("v1"))
-    status, _ = first.vaccination_add("patient", dict(immunization("v1"), lotNumber="LOT-CORRIGE"))
-    assert status == C["CARNET_OK"]
-    assert service_lots(sandbox, pro, first.carnet_id) == ["LOT-CORRIGE"]
+    with pytest.raises(CarnetFailure) as refused:
+        first.vaccination_add("patient", dict(immunization("v1"), lotNumber="LOT-CORRIGE"))
+    assert refused.value.status == C["CARNET_E_CONFLICT"]
+    assert "carnet_vaccination_update" in refused.value.message
+    assert service_lots(sandbox, pro, first.carnet_id) == [None]
 
 
 def test_a_correction_over_an_edit_made_elsewhere_is_a_conflict(two, sandbox, pro):

@@ -52,6 +52,10 @@ public enum UserMessage: Sendable, Equatable {
     case invalidDate(String)
     case unknownHostVaccination
     case alreadyLinked
+    /// The host id is already recorded with other content: a correction goes through update.
+    case recordedWithOtherContent
+    /// A carnet creation whose answer did not come: it may exist; a retry creates nothing twice.
+    case creationUnconfirmed
     case internalError(String)
 
     /// Why the service refused a record (HTTP 422 business rules).
@@ -250,6 +254,16 @@ public enum UserMessage: Sendable, Equatable {
             return "Information manquante pour la vaccination : « \(field) »."
         case .invalidDate(let field): return "La date « \(field) » n'est pas une date valide (AAAA-MM-JJ)."
         case .unknownHostVaccination: return "Cette vaccination n'est pas connue de Carnet pour ce patient."
+        case .recordedWithOtherContent:
+            return """
+                Cette vaccination est déjà enregistrée avec un autre contenu. Pour la corriger, utilisez la \
+                modification (carnet_vaccination_update) : rien n'a été changé.
+                """
+        case .creationUnconfirmed:
+            return """
+                Le service n'a pas répondu : le carnet a peut-être été créé. Réessayez : il ne sera pas créé \
+                deux fois et le patient ne recevra pas un second courriel.
+                """
         case .alreadyLinked:
             return """
                 Un carnet de vaccination électronique est déjà associé à ce patient. Dissociez-le d'abord pour en \
@@ -374,6 +388,16 @@ public enum UserMessage: Sendable, Equatable {
         case .missingImmunizationField(let field): return "Missing information for the vaccination: \"\(field)\"."
         case .invalidDate(let field): return "The date \"\(field)\" is not a valid date (YYYY-MM-DD)."
         case .unknownHostVaccination: return "Carnet does not know this vaccination for this patient."
+        case .recordedWithOtherContent:
+            return """
+                This vaccination is already recorded with other content. To correct it, use the update \
+                (carnet_vaccination_update): nothing was changed.
+                """
+        case .creationUnconfirmed:
+            return """
+                The service did not answer: the record may have been created. Try again: it will not be created \
+                twice and the patient will not get a second email.
+                """
         case .alreadyLinked:
             return """
                 An electronic vaccination record is already linked to this patient. Unlink it first to choose another.

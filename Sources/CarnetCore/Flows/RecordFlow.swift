@@ -25,8 +25,12 @@ extension CarnetClient {
             // Anything else may have created it: the key stays, so a retry creates nothing twice.
             if !error.kind.isTransient, error.kind != .protocolViolation, error.kind != .cancelled {
                 try? store.forgetCreationKey(for: patientID)
+                throw error
             }
-            throw error
+            // What is true: it may exist now. The host's retry is safe, and the message says so.
+            var unconfirmed = error
+            unconfirmed.message = .creationUnconfirmed
+            throw unconfirmed
         }
         let created = try linkReturnedPatient(answer, connection: connection, to: patientID)
         try store.forgetCreationKey(for: patientID)

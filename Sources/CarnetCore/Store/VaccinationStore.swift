@@ -14,7 +14,7 @@ struct VaccinationRow: Sendable {
 /// What recording an add did.
 enum AddRecording: Sendable, Equatable {
     case queued
-    /// The id was known with other content: recorded as a correction (docs/sync.md, "Corrections").
+    /// A correction was recorded (recordUpdate; docs/sync.md, "Corrections").
     case corrected
     case alreadyRecorded(VaccinationState)
 }
@@ -61,11 +61,12 @@ struct VaccinationStore: Sendable {
                 let key: [SQLiteValue] = [.text(patient.value), .text(hostID)]
                 let body = Array(resource.serialized().utf8)
                 if let row = try VaccinationStore.stateAndResource(db, key), row.state != .removedRemotely {
-                    // The same id with other content is a correction (an EHR that sends the whole
-                    // record again on each save just works); the same content records nothing.
-                    guard row.resource != body else { return .alreadyRecorded(row.state) }
-                    try VaccinationStore.queueCorrection(db, key, state: row.state, resource: body, now: now)
-                    return .corrected
+                    // The same content again records nothing; other content is refused, never a
+                    // silent OK: a correction is an update (recordUpdate), said so to the host.
+                    guard row.resource == body else {
+                        throw CarnetFailure(.conflict, domain: .validation, message: .recordedWithOtherContent)
+                    }
+                    return .alreadyRecorded(row.state)
                 }
                 // Added again after a remote deletion: the pending "removed" proposal of the old
                 // Immunization is answered (it would stay proposed forever, without a host id).

@@ -62,15 +62,21 @@ import Testing
         #expect(try h.sync().proposals.changed.isEmpty)
     }
 
-    @Test func addingTheSameIDWithOtherContentIsACorrectionNotASilentOK() throws {
+    @Test func addingTheSameIDWithOtherContentIsRefusedNeverASilentOK() throws {
         let h = try EngineHarness()
         try h.add("v1")
         var resource = EngineHarness.immunization("v1")
         resource["lotNumber"] = "L9"
-        #expect(try h.store.recordAdd(patient: h.patient, carnet: h.carnet, hostID: "v1", resource: resource)
-            == .corrected)
-        #expect(h.engine.deliver(patient: h.patient, hostID: "v1", token: h.token).isDelivered)
-        #expect(h.serviceLots == ["L9"])
+        do {
+            _ = try h.store.recordAdd(patient: h.patient, carnet: h.carnet, hostID: "v1", resource: resource)
+            Issue.record("other content under a known id was accepted")
+        } catch {
+            #expect(error.kind == .conflict)
+            #expect(error.message == .recordedWithOtherContent)
+        }
+        #expect(h.serviceLots == ["L1"])
+        // The same content again records nothing, and says it is there.
+        #expect(try h.add("v1").isDelivered)
     }
 
     @Test func aCorrectionOverAnEditMadeElsewhereIsAConflictForTheHostNeverAnOverwrite() throws {
