@@ -83,7 +83,7 @@ def cases():
             return status, error, bool(handle)
         table[f"carnet_client_open.{field}.{value}"] = (bad_enum, INVALID, field, field)
 
-    for version in (0, 2, 0xFFFFFFFF):
+    for version in (0, C["CARNET_OPTIONS_VERSION"] + 1, 0xFFFFFFFF):
         def bad_version(lib, store, version=version):
             status, error, handle = open_client(lib, store, version=version)
             return status, error, bool(handle)
@@ -118,7 +118,7 @@ def cases():
         return lib.carnet_options_init(None, 1), "options", False
     table["carnet_options_init.null"] = (options_init_null, INVALID, "", None)
 
-    for version in (0, 2, 0xFFFFFFFF):
+    for version in (0, C["CARNET_OPTIONS_VERSION"] + 1, 0xFFFFFFFF):
         def options_init_version(lib, store, version=version):
             options = carnet.Options()
             return lib.carnet_options_init(ctypes.byref(options), version), "", False

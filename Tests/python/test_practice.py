@@ -123,3 +123,27 @@ def test_a_practice_id_must_be_globally_unique(lib, sandbox, pro, tmp_path):
         open_client(lib, sandbox, str(tmp_path / "bad"), pro.professional, practice_id="cabinet")
     assert refused.value.status == C["CARNET_E_INVALID_ARGUMENT"]
     assert "practice_id" in refused.value.message
+
+
+def test_a_host_built_with_the_version_1_options_keeps_working(lib, tmp_path):
+    """A version-1 carnet_options (no practice_id) is initialised and read within its own size."""
+    import ctypes
+    import carnet
+
+    v1_fields = [f for f in carnet.Options._fields_ if f[0] != "practice_id"]
+    OptionsV1 = type("OptionsV1", (ctypes.Structure,), {"_fields_": v1_fields})
+    size = ctypes.sizeof(OptionsV1)
+    buffer = (ctypes.c_ubyte * (size + 16))()
+    ctypes.memset(buffer, 0xA5, len(buffer))
+    options = OptionsV1.from_buffer(buffer)
+    assert lib.carnet_options_init(ctypes.cast(ctypes.byref(options), ctypes.POINTER(carnet.Options)), 1) == C["CARNET_OK"]
+    assert bytes(buffer[size:]) == b"\xa5" * 16, "carnet_options_init wrote past a version-1 structure"
+    assert options.version == 1 and options.log_level == C["CARNET_LOG_WARNING"]
+    store = str(tmp_path / "v1").encode()
+    options.store_directory = store
+    handle = carnet.ClientPtr()
+    error = carnet.Error()
+    status = lib.carnet_client_open(ctypes.cast(ctypes.byref(options), ctypes.POINTER(carnet.Options)),
+                                    ctypes.byref(handle), ctypes.byref(error))
+    assert status == C["CARNET_OK"], error.text
+    lib.carnet_client_close(handle)

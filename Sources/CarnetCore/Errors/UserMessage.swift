@@ -35,6 +35,14 @@ public enum UserMessage: Sendable, Equatable {
     case timeout
     case tls(TLSProblem)
     case credentialsRefused
+    /// The service says the certificate was revoked: reinstalling it cannot help.
+    case certificateRevoked
+    /// The service does not know the certificate (another authority, or not registered).
+    case certificateUnknown
+    /// The service got no client certificate at all.
+    case certificateMissing
+    /// The service refused the creation of a carnet (not a vaccination).
+    case recordRejected(Rejection)
     case serviceError(status: Int)
     case serviceUnavailable
     case rateLimited
@@ -125,7 +133,7 @@ public enum UserMessage: Sendable, Equatable {
         case .unsupportedOptionsVersion: return "version"
         case .serviceURLMissing: return "service_url"
         case .pkcs12Malformed: return "path"
-        case .rejected(let reason): return reason.field
+        case .rejected(let reason), .recordRejected(let reason): return reason.field
         default: return nil
         }
     }
@@ -211,6 +219,22 @@ public enum UserMessage: Sendable, Equatable {
                 Le service a refusé votre certificat professionnel (absent, expiré ou révoqué). Réinstallez votre \
                 certificat.
                 """
+        case .certificateRevoked:
+            return """
+                Votre certificat professionnel a été révoqué : le réinstaller ne suffit pas. Demandez un nouveau \
+                code de retrait à votre service de carnet de vaccination, puis activez le nouveau certificat.
+                """
+        case .certificateUnknown:
+            return """
+                Le service ne reconnaît pas votre certificat professionnel (délivré par une autre autorité, ou \
+                pour un autre service). Installez le certificat délivré par ce service.
+                """
+        case .certificateMissing:
+            return """
+                Aucun certificat professionnel n'a été présenté au service. Installez votre certificat (code de \
+                retrait ou fichier PKCS#12).
+                """
+        case .recordRejected(let reason): return "Le service a refusé la création du carnet : " + reason.french
         case .serviceError(let status):
             return "Le service de carnet de vaccination a répondu par une erreur (HTTP \(status))."
         case .serviceUnavailable:
@@ -341,6 +365,22 @@ public enum UserMessage: Sendable, Equatable {
                 The service refused your professional certificate (missing, expired or revoked). Reinstall your \
                 certificate.
                 """
+        case .certificateRevoked:
+            return """
+                Your professional certificate was revoked: reinstalling it will not help. Ask your vaccination \
+                record service for a new withdrawal code, then activate the new certificate.
+                """
+        case .certificateUnknown:
+            return """
+                The service does not recognise your professional certificate (issued by another authority, or \
+                for another service). Install the certificate this service issued.
+                """
+        case .certificateMissing:
+            return """
+                No professional certificate was presented to the service. Install your certificate (withdrawal \
+                code or PKCS#12 file).
+                """
+        case .recordRejected(let reason): return "The service refused to create the record: " + reason.english
         case .serviceError(let status): return "The vaccination record service answered with an error (HTTP \(status))."
         case .serviceUnavailable:
             return """

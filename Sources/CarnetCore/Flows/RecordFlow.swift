@@ -25,7 +25,9 @@ extension CarnetClient {
             // Anything else may have created it: the key stays, so a retry creates nothing twice.
             if !error.kind.isTransient, error.kind != .protocolViolation, error.kind != .cancelled {
                 try? store.forgetCreationKey(for: patientID)
-                throw error
+                var refused = error
+                if case .rejected(let reason) = error.message { refused.message = .recordRejected(reason) }
+                throw refused
             }
             // What is true: it may exist now. The host's retry is safe, and the message says so.
             var unconfirmed = error
@@ -127,8 +129,15 @@ enum PatientDocument {
             throw .invalidArgument(.invalidField("gender", reason: .unknownValue))
         }
         let emails = (object["telecom"]?.arrayValue ?? []).filter { $0["system"] == "email" }
-        guard let email = emails.first?["value"]?.stringValue, email.contains("@"), !email.isBlank else {
+        guard let email = emails.first?["value"]?.stringValue, !email.isBlank else {
             throw .invalidArgument(.missingPatientField("telecom(email)"))
+        }
+        // Present but not an address: said so (not "missing"), so the doctor fixes the typo.
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+              !parts[1].hasSuffix("."), !email.contains(where: { $0.isWhitespace })
+        else {
+            throw .invalidArgument(.invalidField("telecom(email)", reason: .unknownValue))
         }
         // The service assigns the id and the meta.
         object["id"] = nil

@@ -90,7 +90,28 @@ extension CarnetClient {
         }
         guard !imported.isEmpty || !ignored.isEmpty else { throw .invalidArgument(.missingArgument("imported")) }
         let carnet = try linkedCarnet(patientID)
-        try vaccinations.accept(patient: patientID, carnet: carnet, imported: imported, ignored: ignored)
+        // Imported straight from carnet_vaccinations_list (no sync proposed it yet): the service
+        // says what it is, and whether it is in this carnet at all — an id that is not is
+        // NOT_FOUND, never an empty vaccination recorded as the host's.
+        var fetched: [String: (resource: JSONValue, version: Int64)] = [:]
+        let connection = syncEngine.connection(cancellation.token())
+        for (remote, _) in imported where try !vaccinations.knows(remoteID: remote) {
+            let answer: ServiceConnection.Answer
+            do throws(CarnetFailure) {
+                answer = try connection.send(.get, "Immunization/" + URLEncoding.component(remote), expect: [200])
+            } catch where error.kind == .notFound {
+                throw CarnetFailure(.notFound, domain: .validation,
+                                    message: .invalidField("imported.immunization_id", reason: .unknownValue))
+            }
+            let resource = try connection.resource(answer, type: "Immunization")
+            guard resource["patient"]?["reference"]?.stringValue == "Patient/" + carnet.value else {
+                throw CarnetFailure(.notFound, domain: .validation,
+                                    message: .invalidField("imported.immunization_id", reason: .unknownValue))
+            }
+            fetched[remote] = (resource, resource["meta"]?["versionId"]?.stringValue.flatMap { Int64($0) } ?? 1)
+        }
+        try vaccinations.accept(patient: patientID, carnet: carnet, imported: imported, ignored: ignored,
+                                fetched: fetched)
         return ["imported": .number(String(imported.count)), "ignored": .number(String(ignored.count))]
     }
 }

@@ -25,8 +25,13 @@ enum ServiceFailures {
         case .shareCodeLocked: return failure(.locked, .shareCodeLocked)
         case .resendTooSoon: return failure(.locked, .resendTooSoon)
         case .accessRevoked: return failure(.accessDenied, .accessRevoked)
-        case .certificateRequired, .certificateRevoked, .certificateUnknown, .tokenInvalid,
-             .tokenBindingMismatch:
+        case .certificateRevoked:
+            return CarnetFailure(.credentials, domain: .credentials, code: code, message: .certificateRevoked)
+        case .certificateUnknown:
+            return CarnetFailure(.credentials, domain: .credentials, code: code, message: .certificateUnknown)
+        case .certificateRequired:
+            return CarnetFailure(.credentials, domain: .credentials, code: code, message: .certificateMissing)
+        case .tokenInvalid, .tokenBindingMismatch:
             return CarnetFailure(.credentials, domain: .credentials, code: code, message: .credentialsRefused)
         case .dateInFuture: return failure(.rejected, .rejected(.dateInFuture))
         case .dateBeforeBirth: return failure(.rejected, .rejected(.dateBeforeBirth))

@@ -106,7 +106,9 @@ extension VaccinationStore {
                 // host so it can refresh its copy (docs/sync.md).
                 try db.query("UPDATE vaccination SET remote_version = ? WHERE remote_id = ?",
                              [.integer(change.version), id])
-                guard state == .synced, let resource = change.resource else { return }
+                // Also while a correction of ours waits: its If-Match will meet this version (a
+                // conflict), and the host needs the service's content to resolve it.
+                guard state == .synced || state == .updating, let resource = change.resource else { return }
                 try db.query(
                     """
                     INSERT INTO proposal (remote_id, carnet_id, version, resource, kind, seen_at)

@@ -171,7 +171,11 @@ struct VaccinationStore: Sendable {
                     return .corrected
                 }
                 if row.state == .removedRemotely { return nil }  // deleted on the service: created anew
-                guard row.resource != body else { return .alreadyRecorded(row.state) }
+                // The same content again records nothing — unless it was blocked (a conflict): then
+                // sending it again is the host's deliberate decision, conditioned on the version now seen.
+                let blocked = try db.query("SELECT 1 FROM outbox WHERE patient_id = ? AND host_id = ? AND blocked = 1",
+                                           key)
+                guard row.resource != body || !blocked.isEmpty else { return .alreadyRecorded(row.state) }
                 try VaccinationStore.queueCorrection(db, key, state: row.state, resource: body, now: now)
                 return .corrected
             }
@@ -275,8 +279,22 @@ struct VaccinationStore: Sendable {
 
     /// Records which remote vaccinations the host imported (under which host ids) and which it
     /// ignores, durably: sync neither proposes them again nor pushes them back.
+    /// Whether the store holds this remote vaccination (as the host's, or as a proposal).
+    func knows(remoteID: String) throws(CarnetFailure) -> Bool {
+        try withConnection { db throws(CarnetFailure) -> Bool in
+            let rows = try db.query(
+                """
+                SELECT 1 FROM vaccination WHERE remote_id = ?1 UNION ALL SELECT 1 FROM proposal WHERE remote_id = ?1
+                LIMIT 1
+                """, [.text(remoteID)])
+            return !rows.isEmpty
+        }
+    }
+
+    /// `fetched`: what the service answered for imported ids no proposal described.
     func accept(patient: HostPatientID, carnet: CarnetID, imported: [(remote: String, host: String)],
-                ignored: [String]) throws(CarnetFailure)
+                ignored: [String], fetched: [String: (resource: JSONValue, version: Int64)] = [:])
+        throws(CarnetFailure)
     {
         let now = self.now()
         try withConnection { db throws(CarnetFailure) in
@@ -303,9 +321,17 @@ struct VaccinationStore: Sendable {
                     }
                     let proposal = try db.query("SELECT version, resource FROM proposal WHERE remote_id = ?",
                                                 [.text(remote)])
-                    let version = proposal.first?.first?.integer ?? 1
+                    var version = proposal.first?.first?.integer ?? 1
                     var resource: [UInt8] = Array("{}".utf8)
-                    if let row = proposal.first, row.count == 2, case .blob(let bytes) = row[1] { resource = bytes }
+                    if let row = proposal.first, row.count == 2, case .blob(let bytes) = row[1] {
+                        resource = bytes
+                    } else if let answer = fetched[remote] {
+                        resource = Array(answer.resource.serialized().utf8)
+                        version = answer.version
+                    } else {
+                        throw CarnetFailure(.notFound, domain: .validation,
+                                            message: .invalidField("imported.immunization_id", reason: .unknownValue))
+                    }
                     try db.query(
                         """
                         INSERT INTO vaccination (patient_id, host_id, carnet_id, resource, remote_id, remote_version,

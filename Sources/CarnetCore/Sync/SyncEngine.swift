@@ -102,18 +102,8 @@ final class SyncEngine: Sendable {
         }
         guard let row else { return .delivered(ChangeOutcome.document(hostID: hostID, stateName: "removed")) }
         if let refusal {
-            var document = ChangeOutcome.document(hostID: hostID, row: row, reason: refusal, locale: locale)
-            if refusal.kind == .conflict, let remoteID = row.remoteID {
-                // A correction over an edit made elsewhere: the host gets both sides to resolve it
-                // (what the service holds now, and its own content, which was not sent over it).
-                document["rejected"] = row.resource
-                let current = try? connection(token).send(.get, "Immunization/" + URLEncoding.component(remoteID),
-                                                          expect: [200])
-                if let resource = current?.resource, resource["resourceType"] == "Immunization" {
-                    document["current"] = resource
-                }
-            }
-            return .refused(document, reason: refusal)
+            return .refused(ChangeOutcome.document(hostID: hostID, row: row, reason: refusal, locale: locale),
+                            reason: refusal)
         }
         if row.state.isDelivered { return .delivered(ChangeOutcome.document(hostID: hostID, row: row)) }
         let reason = stoppedBy ?? CarnetFailure(.network, domain: .network, message: .networkUnreachable)

@@ -86,10 +86,12 @@ import Testing
         let refused = try h.update("v1", lot: "MINE")
         #expect(refused.refusal?.kind == .conflict)
         #expect(h.serviceLots == ["THEIRS"])
-        // The host looked (the pull brings the service's version) and decides to correct again.
-        _ = try h.sync()
-        #expect(try h.update("v1", lot: "MINE-AGAIN").isDelivered)
-        #expect(h.serviceLots == ["MINE-AGAIN"])
+        // The host looks: the pull brings the service's version as a change to review.
+        let report = try h.sync()
+        #expect(report.proposals.changed.first?["immunization"]?["lotNumber"]?.stringValue == "THEIRS")
+        // It decides to correct again, deliberately: conditioned on the version now seen.
+        #expect(try h.update("v1", lot: "MINE").isDelivered)
+        #expect(h.serviceLots == ["MINE"])
     }
 
     @Test func aCorrectionBeforeTheFirstPushTravelsWithTheAdd() throws {
