@@ -12,7 +12,7 @@ public func carnet_link_get(
     return ClientCall.run(client, error) { client throws(CarnetFailure) in
         let out = try Arguments.requiredPointer(out_carnet_id, name: "out_carnet_id")
         let patient = try Arguments.patientID(patient_id)
-        guard let carnet = try client.store.carnetID(forPatient: patient) else {
+        guard let carnet = try client.store.recordID(forPatient: patient) else {
             throw CarnetFailure(.notFound, domain: .validation, message: .noLinkedCarnet)
         }
         out.pointee = try OwnedCString.makeOrFail(carnet.value)
@@ -28,7 +28,7 @@ public func carnet_link_set(
 ) -> carnet_status {
     ClientCall.run(client, error) { client throws(CarnetFailure) in
         let patient = try Arguments.patientID(patient_id)
-        let carnet = try CarnetID(validating: Arguments.requiredString(carnet_id, name: "carnet_id", maxBytes: 64))
+        let carnet = try RecordID(validating: Arguments.requiredString(carnet_id, name: "carnet_id", maxBytes: 64))
         try client.store.link(patient: patient, to: carnet)
     }
 }

@@ -39,11 +39,11 @@ import Testing
 }
 
 @Suite struct IdentifierTests {
-    @Test func carnetIDsAreCanonicalLowercaseUUIDs() throws {
-        #expect(CarnetID("6F9619FF-8B86-D011-B42D-00C04FC964FF")?.value == "6f9619ff-8b86-d011-b42d-00c04fc964ff")
+    @Test func recordIDsAreCanonicalLowercaseUUIDs() throws {
+        #expect(RecordID("6F9619FF-8B86-D011-B42D-00C04FC964FF")?.value == "6f9619ff-8b86-d011-b42d-00c04fc964ff")
         for bad in ["", "6f9619ff8b86d011b42d00c04fc964ff", "6f9619ff-8b86-d011-b42d-00c04fc964fz",
                     "6f9619ff-8b86-d011-b42d-00c04fc964ff-", "６f9619ff-8b86-d011-b42d-00c04fc964ff"] {
-            #expect(CarnetID(bad) == nil, "\(bad)")
+            #expect(RecordID(bad) == nil, "\(bad)")
         }
     }
 

@@ -134,7 +134,7 @@ import Testing
         ]
         let change = try #require(RemoteChange(entry: created))
         #expect(change.immunizationID == "abc" && change.version == 1 && !change.deleted)
-        #expect(change.carnetID == "6f9619ff-8b86-d011-b42d-00c04fc964ff")
+        #expect(change.recordID == "6f9619ff-8b86-d011-b42d-00c04fc964ff")
         let deleted: JSONValue = ["request": ["method": "DELETE", "url": "Immunization/abc"],
                                   "response": ["etag": "W/\"3\""]]
         let tombstone = try #require(RemoteChange(entry: deleted))

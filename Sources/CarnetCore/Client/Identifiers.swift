@@ -17,9 +17,10 @@ public struct HostPatientID: Sendable, Hashable {
     }
 }
 
-/// A carnet's id on the service: the FHIR Patient id, a UUID, kept in its
-/// canonical lowercase 8-4-4-4-12 form.
-public struct CarnetID: Sendable, Hashable {
+/// A record's id on the service (the patient's carnet — "record" in code, docs/abi.md): the FHIR
+/// Patient id, a UUID, kept in its canonical lowercase 8-4-4-4-12 form. The C API and the JSON
+/// documents keep the name `carnet_id`, which hosts already parse.
+public struct RecordID: Sendable, Hashable {
     public let value: String
 
     /// nil unless `text` is a UUID (any case).
@@ -33,7 +34,7 @@ public struct CarnetID: Sendable, Hashable {
     }
 
     public init(validating text: String, argumentName: String = "carnet_id") throws(CarnetFailure) {
-        guard let id = CarnetID(text) else {
+        guard let id = RecordID(text) else {
             throw .invalidArgument(.invalidField(argumentName, reason: .notUUID))
         }
         self = id

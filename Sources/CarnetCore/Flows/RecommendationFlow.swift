@@ -9,7 +9,7 @@ internal import CarnetWire
 /// docs/recommendations.md), and says so in the resource's `meta.tag`.
 extension CarnetClient {
     public func recommendations(patientID: HostPatientID) throws(CarnetFailure) -> JSONValue {
-        let carnet = try linkedCarnet(patientID)
+        let carnet = try linkedRecord(patientID)
         let connection = ServiceConnection(client: self, token: cancellation.token())
         let answer = try connection.send(.get, WirePath.immdsForecast(record: carnet.value), expect: [200])
         guard let resource = answer.resource else {
@@ -32,7 +32,7 @@ extension CarnetClient {
         }
     }
 
-    private func localRecommendations(carnet: CarnetID, connection: ServiceConnection, history: [JSONValue])
+    private func localRecommendations(carnet: RecordID, connection: ServiceConnection, history: [JSONValue])
         throws(CarnetFailure) -> JSONValue
     {
         let patient = try connection.resource(try connection.send(.get, WirePath.patient(carnet.value), expect: [200]),

@@ -11,7 +11,7 @@ extension CarnetClient {
     public func createRecord(patientID: HostPatientID, patient: JSONValue) throws(CarnetFailure) -> JSONValue {
         let token = cancellation.token()
         let body = try PatientDocument.validatedForCreate(patient)
-        if try store.carnetID(forPatient: patientID) != nil {
+        if try store.recordID(forPatient: patientID) != nil {
             throw CarnetFailure(.conflict, domain: .validation, message: .alreadyLinked)
         }
         let connection = ServiceConnection(client: self, token: token)
@@ -72,7 +72,7 @@ extension CarnetClient {
 
     /// Asks the service to email the share code to the patient again.
     public func resendShareCode(patientID: HostPatientID) throws(CarnetFailure) {
-        let carnet = try linkedCarnet(patientID)
+        let carnet = try linkedRecord(patientID)
         let connection = ServiceConnection(client: self, token: cancellation.token())
         _ = try connection.send(.post, WirePath.shareCodeResend(record: carnet.value), expect: [200, 202, 204])
     }
@@ -82,7 +82,7 @@ extension CarnetClient {
         _ answer: ServiceConnection.Answer, connection: ServiceConnection, to patientID: HostPatientID
     ) throws(CarnetFailure) -> JSONValue {
         let patient = try connection.resource(answer, type: "Patient")
-        guard let id = patient["id"]?.stringValue, let carnet = CarnetID(id) else {
+        guard let id = patient["id"]?.stringValue, let carnet = RecordID(id) else {
             throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
         }
         try store.link(patient: patientID, to: carnet)
@@ -90,8 +90,8 @@ extension CarnetClient {
     }
 
     /// The carnet linked to a patient, or NOT_FOUND.
-    func linkedCarnet(_ patientID: HostPatientID) throws(CarnetFailure) -> CarnetID {
-        guard let carnet = try store.carnetID(forPatient: patientID) else {
+    func linkedRecord(_ patientID: HostPatientID) throws(CarnetFailure) -> RecordID {
+        guard let carnet = try store.recordID(forPatient: patientID) else {
             throw CarnetFailure(.notFound, domain: .validation, message: .noLinkedCarnet)
         }
         return carnet

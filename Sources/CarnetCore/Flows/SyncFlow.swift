@@ -6,7 +6,7 @@ public import CarnetJSON
 extension CarnetClient {
     public func sync(patientID: HostPatientID?) throws(CarnetFailure) -> JSONValue {
         let token = cancellation.token()
-        if let patientID { _ = try linkedCarnet(patientID) }
+        if let patientID { _ = try linkedRecord(patientID) }
         let round = try syncEngine.round(patient: patientID, dueOnly: false, token: token)
         // The service unreachable is not a failure of sync: everything is kept
         // and the report says so. Credentials and TLS problems are failures.

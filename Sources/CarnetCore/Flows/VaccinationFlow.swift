@@ -13,7 +13,7 @@ extension CarnetClient {
         -> ChangeOutcome
     {
         let (hostID, resource) = try ImmunizationDocument.validatedForAdd(immunization)
-        let carnet = try linkedCarnet(patientID)
+        let carnet = try linkedRecord(patientID)
         _ = try vaccinations.recordAdd(patient: patientID, carnet: carnet, hostID: hostID, resource: resource)
         return syncEngine.deliver(patient: patientID, hostID: hostID, token: cancellation.token())
     }
@@ -26,7 +26,7 @@ extension CarnetClient {
         -> ChangeOutcome
     {
         let (hostID, resource) = try ImmunizationDocument.validatedForAdd(immunization)
-        let carnet = try linkedCarnet(patientID)
+        let carnet = try linkedRecord(patientID)
         _ = try vaccinations.recordUpdate(patient: patientID, carnet: carnet, hostID: hostID, resource: resource)
         return syncEngine.deliver(patient: patientID, hostID: hostID, token: cancellation.token())
     }
@@ -38,7 +38,7 @@ extension CarnetClient {
     {
         let hostID = try ImmunizationDocument.validatedHostID(hostVaccinationID, argumentName: "host_vaccination_id")
         // With a practice id, an id this workstation never saw may be another workstation's.
-        let carnet = configuration.practiceID == nil ? nil : try linkedCarnet(patientID)
+        let carnet = configuration.practiceID == nil ? nil : try linkedRecord(patientID)
         switch try vaccinations.recordRemove(patient: patientID, hostID: hostID, unknownOnCarnet: carnet) {
         case .cancelledBeforeSending, .confirmedRemoteDeletion:
             return .delivered(ChangeOutcome.document(hostID: hostID, stateName: "removed"))
@@ -51,7 +51,7 @@ extension CarnetClient {
     /// already has (in this store, or recorded under the practice's scope on any
     /// workstation) carry the host's id in an extension.
     public func listVaccinations(patientID: HostPatientID) throws(CarnetFailure) -> JSONValue {
-        let carnet = try linkedCarnet(patientID)
+        let carnet = try linkedRecord(patientID)
         let connection = syncEngine.connection(cancellation.token())
         var entries: [JSONValue] = []
         for resource in try connection.immunizations(of: carnet.value) {
@@ -89,7 +89,7 @@ extension CarnetClient {
             ignored.append(remote)
         }
         guard !imported.isEmpty || !ignored.isEmpty else { throw .invalidArgument(.missingArgument("imported")) }
-        let carnet = try linkedCarnet(patientID)
+        let carnet = try linkedRecord(patientID)
         // Imported straight from carnet_vaccinations_list (no sync proposed it yet): the service
         // says what it is, and whether it is in this carnet at all — an id that is not is
         // NOT_FOUND, never an empty vaccination recorded as the host's.

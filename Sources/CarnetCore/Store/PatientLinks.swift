@@ -1,16 +1,16 @@
 /// Which carnet (the service's Patient id, a UUID) each host patient is linked
 /// to. The guide: "AlmaPro mémorise pour chaque patient cet UUID".
 extension LocalStore {
-    public func carnetID(forPatient patientID: HostPatientID) throws(CarnetFailure) -> CarnetID? {
+    public func recordID(forPatient patientID: HostPatientID) throws(CarnetFailure) -> RecordID? {
         try withConnection { db throws(CarnetFailure) in
             let rows = try db.query("SELECT carnet_id FROM link WHERE patient_id = ?", [.text(patientID.value)])
             guard let text = rows.first?.first?.text else { return nil }
-            return CarnetID(text)
+            return RecordID(text)
         }
     }
 
     /// Links (or re-links) a patient to a carnet.
-    public func link(patient patientID: HostPatientID, to carnetID: CarnetID) throws(CarnetFailure) {
+    public func link(patient patientID: HostPatientID, to recordID: RecordID) throws(CarnetFailure) {
         try withConnection { db throws(CarnetFailure) in
             try db.durableTransaction { () throws(CarnetFailure) in
                 try db.query(
@@ -18,7 +18,7 @@ extension LocalStore {
                 INSERT INTO link (patient_id, carnet_id, linked_at) VALUES (?, ?, ?)
                 ON CONFLICT(patient_id) DO UPDATE SET carnet_id = excluded.carnet_id, linked_at = excluded.linked_at
                 """,
-                [.text(patientID.value), .text(carnetID.value), .integer(Clock.nowSeconds())])
+                [.text(patientID.value), .text(recordID.value), .integer(Clock.nowSeconds())])
             }
         }
     }

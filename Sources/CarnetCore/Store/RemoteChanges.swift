@@ -5,14 +5,14 @@ struct RemoteChange: Sendable {
     let immunizationID: String
     let version: Int64
     let deleted: Bool
-    let carnetID: String?
+    let recordID: String?
     let resource: JSONValue?
 
-    init(immunizationID: String, version: Int64, deleted: Bool, carnetID: String?, resource: JSONValue?) {
+    init(immunizationID: String, version: Int64, deleted: Bool, recordID: String?, resource: JSONValue?) {
         self.immunizationID = immunizationID
         self.version = version
         self.deleted = deleted
-        self.carnetID = carnetID
+        self.recordID = recordID
         self.resource = deleted ? nil : resource
     }
 
@@ -29,8 +29,8 @@ struct RemoteChange: Sendable {
         let digits = etag.filter { $0.isASCII && $0.isNumber }
         let version = resource?["meta"]?["versionId"]?.stringValue.flatMap { Int64($0) } ?? Int64(digits) ?? 0
         let reference = resource?["patient"]?["reference"]?.stringValue
-        let carnet = reference.flatMap { $0.hasPrefix("Patient/") ? CarnetID(String($0.dropFirst(8)))?.value : nil }
-        self.init(immunizationID: id, version: version, deleted: method == "DELETE", carnetID: carnet,
+        let carnet = reference.flatMap { $0.hasPrefix("Patient/") ? RecordID(String($0.dropFirst(8)))?.value : nil }
+        self.init(immunizationID: id, version: version, deleted: method == "DELETE", recordID: carnet,
                   resource: resource)
     }
 }
@@ -131,7 +131,7 @@ extension VaccinationStore {
             try db.query("DELETE FROM proposal WHERE remote_id = ? AND kind = ?", [id, added])
             return
         }
-        guard let carnet = change.carnetID, let resource = change.resource else { return }
+        guard let carnet = change.recordID, let resource = change.resource else { return }
         // Only carnets linked to a host patient concern this workstation.
         guard !(try db.query("SELECT 1 FROM link WHERE carnet_id = ? LIMIT 1", [.text(carnet)])).isEmpty else {
             return
@@ -153,7 +153,7 @@ extension VaccinationStore {
     private static func recognise(_ change: RemoteChange, _ db: SQLiteConnection, scope: HostIDScope, now: Int64)
         throws(CarnetFailure) -> Bool
     {
-        guard !change.deleted, let hostID = scope.hostID(of: change.resource), let carnet = change.carnetID,
+        guard !change.deleted, let hostID = scope.hostID(of: change.resource), let carnet = change.recordID,
               let resource = change.resource
         else { return false }
         let linked = try db.query("SELECT patient_id FROM link WHERE carnet_id = ? ORDER BY patient_id LIMIT 1",
@@ -202,20 +202,20 @@ extension VaccinationStore {
             var proposals = Proposals()
             for r in try db.query(sql, values) where r.count == 6 {
                 let patientID = JSONValue.string(r[0].text ?? "")
-                let carnetID = JSONValue.string(r[1].text ?? "")
+                let recordID = JSONValue.string(r[1].text ?? "")
                 var resource: JSONValue?
                 if case .blob(let bytes) = r[4] { resource = try? JSONValue.parse(bytes) }
                 switch (r[3].text.flatMap(ProposalKind.init(rawValue:)), resource) {
                 case (.removed?, _):
-                    proposals.removed.append(["patient_id": patientID, "carnet_id": carnetID,
+                    proposals.removed.append(["patient_id": patientID, "carnet_id": recordID,
                                               "immunization_id": .string(r[2].text ?? ""),
                                               "host_vaccination_id": .string(r[5].text ?? "")])
                 case (.changed?, let resource?):
-                    proposals.changed.append(["patient_id": patientID, "carnet_id": carnetID,
+                    proposals.changed.append(["patient_id": patientID, "carnet_id": recordID,
                                               "host_vaccination_id": .string(r[5].text ?? ""),
                                               "immunization": resource])
                 case (.added?, let resource?):
-                    proposals.added.append(["patient_id": patientID, "carnet_id": carnetID, "immunization": resource])
+                    proposals.added.append(["patient_id": patientID, "carnet_id": recordID, "immunization": resource])
                 default:
                     continue
                 }

@@ -4,7 +4,7 @@ internal import CarnetJSON
 struct VaccinationRow: Sendable {
     let patientID: String
     let hostID: String
-    let carnetID: String
+    let recordID: String
     let resource: JSONValue
     let remoteID: String?
     let remoteVersion: Int64?
@@ -52,7 +52,7 @@ struct VaccinationStore: Sendable {
     }
 
     /// Records an add and queues it, in one durable transaction.
-    func recordAdd(patient: HostPatientID, carnet: CarnetID, hostID: String, resource: JSONValue)
+    func recordAdd(patient: HostPatientID, carnet: RecordID, hostID: String, resource: JSONValue)
         throws(CarnetFailure) -> AddRecording
     {
         let now = self.now()
@@ -99,7 +99,7 @@ struct VaccinationStore: Sendable {
     /// `carnet`: when given (the host set a practice id), an id this workstation does not know
     /// may be the practice's, recorded on another workstation: the remove is queued and the
     /// pusher finds it on the service by its identifier. Without it, an unknown id is NOT_FOUND.
-    func recordRemove(patient: HostPatientID, hostID: String, unknownOnCarnet carnet: CarnetID? = nil)
+    func recordRemove(patient: HostPatientID, hostID: String, unknownOnCarnet carnet: RecordID? = nil)
         throws(CarnetFailure) -> RemoveRecording
     {
         let now = self.now()
@@ -155,7 +155,7 @@ struct VaccinationStore: Sendable {
     /// Records a correction of a vaccination the host holds, durably (docs/sync.md, "Corrections").
     /// An id this workstation does not know is the practice's (recorded on another workstation):
     /// the pusher finds it on the service by its identifier, or creates it.
-    func recordUpdate(patient: HostPatientID, carnet: CarnetID, hostID: String, resource: JSONValue)
+    func recordUpdate(patient: HostPatientID, carnet: RecordID, hostID: String, resource: JSONValue)
         throws(CarnetFailure) -> AddRecording
     {
         let now = self.now()
@@ -196,7 +196,7 @@ struct VaccinationStore: Sendable {
 
     /// A row for a vaccination of the practice this workstation has not seen: its remote id is
     /// found on the service when the change is pushed (or by the next pull).
-    private static func insertUnresolved(_ db: SQLiteConnection, _ key: [SQLiteValue], carnet: CarnetID,
+    private static func insertUnresolved(_ db: SQLiteConnection, _ key: [SQLiteValue], carnet: RecordID,
                                          state: VaccinationState, now: Int64, resource: [UInt8] = Array("{}".utf8))
         throws(CarnetFailure)
     {
@@ -265,7 +265,7 @@ struct VaccinationStore: Sendable {
             else { return nil }
             var resource: JSONValue = .null
             if case .blob(let bytes) = r[1] { resource = (try? JSONValue.parse(bytes)) ?? .null }
-            return VaccinationRow(patientID: patientID, hostID: hostID, carnetID: carnet, resource: resource,
+            return VaccinationRow(patientID: patientID, hostID: hostID, recordID: carnet, resource: resource,
                                   remoteID: r[2].text, remoteVersion: r[3].integer, state: state)
         }
     }
@@ -292,7 +292,7 @@ struct VaccinationStore: Sendable {
     }
 
     /// `fetched`: what the service answered for imported ids no proposal described.
-    func accept(patient: HostPatientID, carnet: CarnetID, imported: [(remote: String, host: String)],
+    func accept(patient: HostPatientID, carnet: RecordID, imported: [(remote: String, host: String)],
                 ignored: [String], fetched: [String: (resource: JSONValue, version: Int64)] = [:])
         throws(CarnetFailure)
     {

@@ -129,7 +129,7 @@ struct Pusher {
     private func wireResource(_ row: VaccinationRow) -> JSONValue {
         var resource = row.resource
         resource["identifier"] = [["system": .string(scope.system), "value": .string(row.hostID)]]
-        resource["patient"] = ["reference": .string("Patient/" + row.carnetID)]
+        resource["patient"] = ["reference": .string("Patient/" + row.recordID)]
         resource["id"] = nil
         resource["meta"] = nil
         return resource
@@ -167,7 +167,7 @@ struct Pusher {
     /// Where a vaccination of the practice is on the service when this store never learnt it
     /// (recorded on another workstation): the carnet's vaccination with the host's id in scope.
     private func locate(_ row: VaccinationRow) throws(CarnetFailure) -> (id: String, version: Int64)? {
-        for resource in try connection.immunizations(of: row.carnetID) where scope.hostID(of: resource) == row.hostID {
+        for resource in try connection.immunizations(of: row.recordID) where scope.hostID(of: resource) == row.hostID {
             return try Pusher.identity(of: resource)
         }
         return nil

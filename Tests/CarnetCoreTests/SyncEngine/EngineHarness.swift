@@ -23,9 +23,9 @@ struct EngineHarness {
     let store: VaccinationStore
     let engine: SyncEngine
     let patient: HostPatientID
-    let carnet: CarnetID
+    let carnet: RecordID
     let otherPatient: HostPatientID
-    let otherCarnet: CarnetID
+    let otherCarnet: RecordID
     let practiceID: String?
 
     init(directory: String = temporaryDirectory() + "/store", service: InMemoryFHIRService = InMemoryFHIRService(),
@@ -41,7 +41,7 @@ struct EngineHarness {
         self.practiceID = practiceID
         patient = try HostPatientID("patient-1")
         otherPatient = try HostPatientID("patient-2")
-        guard let carnet = CarnetID(EngineHarness.carnetText), let other = CarnetID(EngineHarness.otherCarnetText)
+        guard let carnet = RecordID(EngineHarness.carnetText), let other = RecordID(EngineHarness.otherCarnetText)
         else { throw CarnetFailure.internal("test ids") }
         self.carnet = carnet
         otherCarnet = other

@@ -48,9 +48,9 @@ import Testing
         var older = newer
         older["lotNumber"] = "OLD"
         let change2 = RemoteChange(immunizationID: "r1", version: 2, deleted: false,
-                                   carnetID: EngineHarness.carnetText, resource: newer)
+                                   recordID: EngineHarness.carnetText, resource: newer)
         let change1 = RemoteChange(immunizationID: "r1", version: 1, deleted: false,
-                                   carnetID: EngineHarness.carnetText, resource: older)
+                                   recordID: EngineHarness.carnetText, resource: older)
         try h.store.apply([change2], newCursor: 5, scope: h.engine.scope)
         try h.store.apply([change2, change1], newCursor: 6, scope: h.engine.scope)
         let proposals = try h.store.proposals(patient: h.patient)
