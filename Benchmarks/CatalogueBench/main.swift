@@ -101,7 +101,9 @@ func fmt(_ v: Double) -> String {
 
 print("NUVA import: \(catalogue.count) products from \(directory) in \(fmt(micros(importTime) / 1000)) ms")
 print("search(limit: \(limit)), \(iterations) runs per query (baseline: \(iterations / 10) runs); times in µs\n")
-print(pad("query class", 16) + lpad("p50", 9) + lpad("p99", 9) + lpad("max", 9) + "   |" + lpad("base p50", 10) + lpad("base p99", 10) + lpad("speed-up", 10))
+print(
+    pad("query class", 16) + lpad("p50", 9) + lpad("p99", 9) + lpad("max", 9) + "   |" + lpad("base p50", 10)
+        + lpad("base p99", 10) + lpad("speed-up", 10))
 
 // Warm up (first-use costs: lazy statics, caches).
 for (_, queries) in queryClasses { for q in queries { _ = catalogue.search(q, limit: limit) } }

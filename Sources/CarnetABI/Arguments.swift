@@ -56,7 +56,9 @@ enum Arguments {
         try HostPatientID(requiredString(pointer, name: "patient_id", maxBytes: HostPatientID.maxBytes))
     }
 
-    static func requiredPointer<T>(_ pointer: UnsafeMutablePointer<T>?, name: String) throws(CarnetFailure)
+    static func requiredPointer<T>(
+        _ pointer: UnsafeMutablePointer<T>?, name: String
+    ) throws(CarnetFailure)
         -> UnsafeMutablePointer<T>
     {
         guard let pointer else { throw .invalidArgument(.missingArgument(name)) }

@@ -85,8 +85,9 @@ enum ErrorReporting {
     ) -> carnet_status {
         let result = status(failure.kind)
         guard let target = HostError(error) else { return result }
-        target.fill(status: result, domain: domain(failure.domain), code: failure.code,
-                    message: failure.message.text(locale), field: failure.field ?? "")
+        target.fill(
+            status: result, domain: domain(failure.domain), code: failure.code,
+            message: failure.message.text(locale), field: failure.field ?? "")
         return result
     }
 
@@ -160,7 +161,7 @@ struct HostError {
 
     private func store<T: BitwiseCopyable>(_ value: T, at member: KeyPath<carnet_error, T>) {
         guard let offset = MemoryLayout<carnet_error>.offset(of: member),
-              offset + MemoryLayout<T>.size <= writable
+            offset + MemoryLayout<T>.size <= writable
         else { return }
         base.storeBytes(of: value, toByteOffset: offset, as: T.self)
     }
@@ -170,8 +171,8 @@ struct HostError {
     /// character. Skipped when the member does not fit in what the host declared.
     private func writeText<Member>(_ text: String, at member: KeyPath<carnet_error, Member>, capacity: Int) {
         guard capacity > 0, MemoryLayout<Member>.size == capacity,
-              let offset = MemoryLayout<carnet_error>.offset(of: member),
-              offset + capacity <= writable
+            let offset = MemoryLayout<carnet_error>.offset(of: member),
+            offset + capacity <= writable
         else { return }
         var length = 0
         for character in text {

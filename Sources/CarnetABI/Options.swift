@@ -18,8 +18,9 @@ public func carnet_options_init(
         log_callback: nil, log_payload: nil, log_level: CARNET_LOG_WARNING, practice_id: nil)
     // Only the declared version's fields: a host built with an older header allocated less.
     withUnsafeBytes(of: &defaults) { source in
-        UnsafeMutableRawPointer(options).copyMemory(from: source.baseAddress ?? UnsafeRawPointer(options),
-                                                    byteCount: min(size, source.count))
+        UnsafeMutableRawPointer(options).copyMemory(
+            from: source.baseAddress ?? UnsafeRawPointer(options),
+            byteCount: min(size, source.count))
     }
     return CARNET_OK
 }

@@ -281,7 +281,7 @@ struct JSONParser {
             if (0xD800...0xDBFF).contains(first) {
                 // A high surrogate must be followed by an escaped low surrogate.
                 guard bytes.count - position >= 2,
-                      bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u")
+                    bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u")
                 else { throw fail(.invalidEscape) }
                 position += 2
                 let second = try parseHex4()

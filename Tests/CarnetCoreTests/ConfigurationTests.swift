@@ -33,7 +33,9 @@ import Testing
         #expect(throws: CarnetFailure.self) {
             try ClientConfiguration(serviceURL: nil, storeDirectory: "/tmp/x", requestTimeoutMilliseconds: .max)
         }
-        #expect(throws: CarnetFailure.self) { try ClientConfiguration(serviceURL: "http://x", storeDirectory: "/tmp/x") }
+        #expect(throws: CarnetFailure.self) {
+            try ClientConfiguration(serviceURL: "http://x", storeDirectory: "/tmp/x")
+        }
         #expect(throws: CarnetFailure.self) { try ClientConfiguration(serviceURL: nil, storeDirectory: "") }
     }
 }
@@ -41,8 +43,10 @@ import Testing
 @Suite struct IdentifierTests {
     @Test func recordIDsAreCanonicalLowercaseUUIDs() throws {
         #expect(RecordID("6F9619FF-8B86-D011-B42D-00C04FC964FF")?.value == "6f9619ff-8b86-d011-b42d-00c04fc964ff")
-        for bad in ["", "6f9619ff8b86d011b42d00c04fc964ff", "6f9619ff-8b86-d011-b42d-00c04fc964fz",
-                    "6f9619ff-8b86-d011-b42d-00c04fc964ff-", "６f9619ff-8b86-d011-b42d-00c04fc964ff"] {
+        for bad in [
+            "", "6f9619ff8b86d011b42d00c04fc964ff", "6f9619ff-8b86-d011-b42d-00c04fc964fz",
+            "6f9619ff-8b86-d011-b42d-00c04fc964ff-", "６f9619ff-8b86-d011-b42d-00c04fc964ff",
+        ] {
             #expect(RecordID(bad) == nil, "\(bad)")
         }
     }

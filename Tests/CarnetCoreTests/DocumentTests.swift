@@ -76,10 +76,15 @@ import Testing
     static func response(_ status: Int, detail: String? = nil, retryAfter: String? = nil) -> HTTPResponse {
         var body: [UInt8] = []
         if let detail {
-            let outcome: JSONValue = ["resourceType": "OperationOutcome", "issue": [[
-                "severity": "error", "code": "processing",
-                "details": ["coding": [["system": "x", "code": .string(detail)]], "text": "Jeanne Martin"],
-            ]]]
+            let outcome: JSONValue = [
+                "resourceType": "OperationOutcome",
+                "issue": [
+                    [
+                        "severity": "error", "code": "processing",
+                        "details": ["coding": [["system": "x", "code": .string(detail)]], "text": "Jeanne Martin"],
+                    ]
+                ],
+            ]
             body = Array(outcome.serialized().utf8)
         }
         var headers: [(name: String, value: String)] = []
@@ -129,18 +134,24 @@ import Testing
         let created: JSONValue = [
             "request": ["method": "POST", "url": "Immunization"],
             "response": ["etag": "W/\"1\""],
-            "resource": ["resourceType": "Immunization", "id": "abc", "meta": ["versionId": "1"],
-                         "patient": ["reference": "Patient/6F9619FF-8B86-D011-B42D-00C04FC964FF"]],
+            "resource": [
+                "resourceType": "Immunization", "id": "abc", "meta": ["versionId": "1"],
+                "patient": ["reference": "Patient/6F9619FF-8B86-D011-B42D-00C04FC964FF"],
+            ],
         ]
         let change = try #require(RemoteChange(entry: created))
         #expect(change.immunizationID == "abc" && change.version == 1 && !change.deleted)
         #expect(change.recordID == "6f9619ff-8b86-d011-b42d-00c04fc964ff")
-        let deleted: JSONValue = ["request": ["method": "DELETE", "url": "Immunization/abc"],
-                                  "response": ["etag": "W/\"3\""]]
+        let deleted: JSONValue = [
+            "request": ["method": "DELETE", "url": "Immunization/abc"],
+            "response": ["etag": "W/\"3\""],
+        ]
         let tombstone = try #require(RemoteChange(entry: deleted))
         #expect(tombstone.deleted && tombstone.version == 3 && tombstone.resource == nil)
-        let patient: JSONValue = ["request": ["method": "PUT", "url": "Patient/x"],
-                                  "resource": ["resourceType": "Patient", "id": "x"]]
+        let patient: JSONValue = [
+            "request": ["method": "PUT", "url": "Patient/x"],
+            "resource": ["resourceType": "Patient", "id": "x"],
+        ]
         #expect(RemoteChange(entry: patient) == nil)
         #expect(RemoteChange(entry: ["nothing": true]) == nil)
     }

@@ -31,16 +31,20 @@ func temporaryDirectory() -> String {
         let dir = temporaryDirectory() + "/store"
         let store = try LocalStore(directory: dir)
         try store.withConnection { db throws(CarnetFailure) in
-            try db.query("INSERT INTO schema_version (version, applied_at) VALUES (?, 0)",
-                         [.integer(Int64(StoreMigrations.latestVersion + 1))])
+            try db.query(
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, 0)",
+                [.integer(Int64(StoreMigrations.latestVersion + 1))])
         }
         do {
             _ = try LocalStore(directory: dir)
             Issue.record("a newer store was opened")
         } catch {
             #expect(error.kind == .storage)
-            #expect(error.message == .storeNewerThanLibrary(found: StoreMigrations.latestVersion + 1,
-                                                            supported: StoreMigrations.latestVersion))
+            #expect(
+                error.message
+                    == .storeNewerThanLibrary(
+                        found: StoreMigrations.latestVersion + 1,
+                        supported: StoreMigrations.latestVersion))
         }
     }
 

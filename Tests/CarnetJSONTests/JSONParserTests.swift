@@ -3,10 +3,15 @@ import Testing
 
 @Suite struct JSONParserTests {
     @Test func parsesAFHIRResourceKeepingMemberOrder() throws {
-        let text = #"{"resourceType":"Immunization","id":"a1","occurrenceDateTime":"2026-01-02","lotNumber":"X","protocolApplied":[{"doseNumberPositiveInt":2}],"primarySource":true,"note":null}"#
+        let text =
+            #"{"resourceType":"Immunization","id":"a1","occurrenceDateTime":"2026-01-02","lotNumber":"X","#
+            + #""protocolApplied":[{"doseNumberPositiveInt":2}],"primarySource":true,"note":null}"#
         let value = try JSONValue.parse(text)
         #expect(value["resourceType"] == "Immunization")
-        #expect(value.objectValue?.keys == ["resourceType", "id", "occurrenceDateTime", "lotNumber", "protocolApplied", "primarySource", "note"])
+        #expect(
+            value.objectValue?.keys == [
+                "resourceType", "id", "occurrenceDateTime", "lotNumber", "protocolApplied", "primarySource", "note",
+            ])
         #expect(value["protocolApplied"]?[0]?["doseNumberPositiveInt"]?.intValue == 2)
         #expect(value.serialized() == text)
     }
@@ -52,11 +57,11 @@ import Testing
 
     @Test func refusesInvalidUTF8() {
         let cases: [[UInt8]] = [
-            [0x22, 0xFF, 0x22],                 // invalid byte
-            [0x22, 0xC3, 0x22],                 // truncated sequence
-            [0x22, 0xC0, 0xAF, 0x22],           // overlong "/"
-            [0x22, 0xED, 0xA0, 0x80, 0x22],     // encoded surrogate
-            [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], // past U+10FFFF
+            [0x22, 0xFF, 0x22],  // invalid byte
+            [0x22, 0xC3, 0x22],  // truncated sequence
+            [0x22, 0xC0, 0xAF, 0x22],  // overlong "/"
+            [0x22, 0xED, 0xA0, 0x80, 0x22],  // encoded surrogate
+            [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22],  // past U+10FFFF
         ]
         for bytes in cases {
             do {

@@ -26,7 +26,8 @@ public struct ClientConfiguration: Sendable {
     public static let maxTimeoutMilliseconds: UInt32 = 86_400_000
 
     public init(
-        serviceURL: String?, enrollmentURL: String? = nil, storeDirectory: String, accountEmail: String? = nil, accountPassword: String? = nil,
+        serviceURL: String?, enrollmentURL: String? = nil, storeDirectory: String, accountEmail: String? = nil,
+        accountPassword: String? = nil,
         caBundlePath: String? = nil, crlPath: String? = nil, pinnedPublicKey: String? = nil,
         identitySecret: String? = nil, connectTimeoutMilliseconds: UInt32 = 0, requestTimeoutMilliseconds: UInt32 = 0,
         locale: UserMessage.Locale = .french, logger: Logger = .disabled, practiceID: String? = nil
@@ -89,7 +90,7 @@ public struct ServiceURL: Sendable, Equatable {
         let prefix = "https://"
         guard text.count <= 2048, text.lowercased().hasPrefix(prefix) else { return nil }
         guard !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0.value > 0x7E }),
-              !text.contains("?"), !text.contains("#")
+            !text.contains("?"), !text.contains("#")
         else { return nil }
         let rest = text.dropFirst(prefix.count)
         let authority = rest.prefix { $0 != "/" }
@@ -124,7 +125,9 @@ public struct ServiceURL: Sendable, Equatable {
     }
 
     static func isPort(_ s: Substring) -> Bool {
-        guard !s.isEmpty, s.count <= 5, s.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(s) else { return false }
+        guard !s.isEmpty, s.count <= 5, s.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(s) else {
+            return false
+        }
         return n > 0 && n <= 65_535
     }
 }

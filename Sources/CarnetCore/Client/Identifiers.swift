@@ -28,7 +28,7 @@ public struct RecordID: Sendable, Hashable {
         let lower = text.lowercased()
         let groups = lower.split(separator: "-", omittingEmptySubsequences: false)
         guard groups.map(\.count) == [8, 4, 4, 4, 12],
-              groups.allSatisfy({ $0.allSatisfy { $0.isHexDigit && $0.isASCII } })
+            groups.allSatisfy({ $0.allSatisfy { $0.isHexDigit && $0.isASCII } })
         else { return nil }
         value = lower
     }

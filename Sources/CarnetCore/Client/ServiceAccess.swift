@@ -52,7 +52,9 @@ final class ServiceAccess: Sendable {
         return try transport(\.enrollmentTransport, host: url.host)
     }
 
-    private func transport(_ slot: WritableKeyPath<Lazy, HTTPTransport?>, host: String) throws(CarnetFailure)
+    private func transport(
+        _ slot: WritableKeyPath<Lazy, HTTPTransport?>, host: String
+    ) throws(CarnetFailure)
         -> HTTPTransport
     {
         let settings = HTTPTransport.Settings(
@@ -90,15 +92,18 @@ final class ServiceAccess: Sendable {
             throw CarnetFailure(.identitySecret, domain: .credentials, message: .identitySecretMissing)
         }
         let key = try KeyProtection.open(stored.sealedKey, secret: secret, binding: stored.details.sha256)
-        let material = ClientIdentityMaterial(certificatePEM: stored.certificatePEM + stored.chainPEM,
-                                              privateKeyPEM: key, details: stored.details)
+        let material = ClientIdentityMaterial(
+            certificatePEM: stored.certificatePEM + stored.chainPEM,
+            privateKeyPEM: key, details: stored.details)
         lazy.withLock { $0.identity = material }
         configuration.logger.log(.info, "professional identity unlocked")
         return material
     }
 
     /// Seals and stores a new identity, and makes it the session's.
-    func install(certificatePEM: [UInt8], chainPEM: [UInt8], key: SecretBytes) throws(CarnetFailure)
+    func install(
+        certificatePEM: [UInt8], chainPEM: [UInt8], key: SecretBytes
+    ) throws(CarnetFailure)
         -> CertificateDetails
     {
         guard let details = CertificateDetails(pem: certificatePEM) else {
@@ -110,8 +115,9 @@ final class ServiceAccess: Sendable {
         let sealed = try KeyProtection.seal(key, secret: secret, binding: details.sha256)
         try store.saveIdentity(certificatePEM: certificatePEM, chainPEM: chainPEM, sealedKey: sealed)
         lazy.withLock { state in
-            state.identity = ClientIdentityMaterial(certificatePEM: certificatePEM + chainPEM, privateKeyPEM: key,
-                                                    details: details)
+            state.identity = ClientIdentityMaterial(
+                certificatePEM: certificatePEM + chainPEM, privateKeyPEM: key,
+                details: details)
             // New credentials: connections made with the old ones are dropped.
             state.fhirTransport = nil
             state.backgroundTransport = nil

@@ -25,8 +25,9 @@ enum KeyProtection {
                 binding.withUnsafeBufferPointer { aad in
                     cipher.withUnsafeMutableBufferPointer { c in
                         tag.withUnsafeMutableBufferPointer { t in
-                            copenssl_aes256gcm_seal(k.baseAddress, nonce, aad.baseAddress, aad.count,
-                                                    p.baseAddress, p.count, c.baseAddress, t.baseAddress)
+                            copenssl_aes256gcm_seal(
+                                k.baseAddress, nonce, aad.baseAddress, aad.count,
+                                p.baseAddress, p.count, c.baseAddress, t.baseAddress)
                         }
                     }
                 }
@@ -34,8 +35,10 @@ enum KeyProtection {
         }
         guard ok == 1 else { throw .internal("AES-GCM seal failed") }
         var out = magic
-        out += [UInt8(truncatingIfNeeded: iterations >> 24), UInt8(truncatingIfNeeded: iterations >> 16),
-                UInt8(truncatingIfNeeded: iterations >> 8), UInt8(truncatingIfNeeded: iterations)]
+        out += [
+            UInt8(truncatingIfNeeded: iterations >> 24), UInt8(truncatingIfNeeded: iterations >> 16),
+            UInt8(truncatingIfNeeded: iterations >> 8), UInt8(truncatingIfNeeded: iterations),
+        ]
         out += salt + nonce + tag + cipher
         return out
     }
@@ -63,8 +66,9 @@ enum KeyProtection {
         let ok = key.bytes.withUnsafeBufferPointer { k in
             binding.withUnsafeBufferPointer { aad in
                 plain.withUnsafeMutableBufferPointer { p in
-                    copenssl_aes256gcm_open(k.baseAddress, nonce, aad.baseAddress, aad.count, cipher, cipher.count,
-                                            tag, p.baseAddress)
+                    copenssl_aes256gcm_open(
+                        k.baseAddress, nonce, aad.baseAddress, aad.count, cipher, cipher.count,
+                        tag, p.baseAddress)
                 }
             }
         }

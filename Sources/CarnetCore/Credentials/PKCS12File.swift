@@ -29,9 +29,10 @@ struct PKCS12File {
         switch Int(result) {
         case Int(COPENSSL_P12_OK):
             guard let cert, let key, let chain else { throw .internal("PKCS#12 outputs missing") }
-            return PKCS12File(certificatePEM: Array(String(cString: cert).utf8),
-                              chainPEM: Array(String(cString: chain).utf8),
-                              privateKeyPEM: SecretBytes(copying: key))
+            return PKCS12File(
+                certificatePEM: Array(String(cString: cert).utf8),
+                chainPEM: Array(String(cString: chain).utf8),
+                privateKeyPEM: SecretBytes(copying: key))
         case Int(COPENSSL_P12_WRONG_PASSWORD):
             throw CarnetFailure(.pkcs12Password, domain: .credentials, code: result, message: .pkcs12WrongPassword)
         case Int(COPENSSL_P12_LEGACY):

@@ -11,8 +11,10 @@ public struct CarnetFailure: Error, Sendable, Equatable {
     /// Seconds the service asked to wait before retrying (HTTP Retry-After).
     public var retryAfterSeconds: Int64?
 
-    public init(_ kind: FailureKind, domain: FailureDomain, code: Int32 = 0, message: UserMessage,
-                retryAfterSeconds: Int64? = nil) {
+    public init(
+        _ kind: FailureKind, domain: FailureDomain, code: Int32 = 0, message: UserMessage,
+        retryAfterSeconds: Int64? = nil
+    ) {
         self.kind = kind
         self.domain = domain
         self.code = code

@@ -126,9 +126,9 @@ public enum UserMessage: Sendable, Equatable {
     public var field: String? {
         switch self {
         case .missingArgument(let name), .emptyArgument(let name), .notUTF8(let name),
-             .argumentTooLong(let name, _), .invalidField(let name, _), .fileUnreadable(let name),
-             .invalidJSON(let name), .wrongResourceType(let name, _), .missingPatientField(let name),
-             .missingImmunizationField(let name), .invalidDate(let name):
+            .argumentTooLong(let name, _), .invalidField(let name, _), .fileUnreadable(let name),
+            .invalidJSON(let name), .wrongResourceType(let name, _), .missingPatientField(let name),
+            .missingImmunizationField(let name), .invalidDate(let name):
             return name
         case .unsupportedOptionsVersion: return "version"
         case .serviceURLMissing: return "service_url"

@@ -21,8 +21,10 @@ extension CarnetClient {
         let credentials = Base64.encode(Array((user + ":" + withdrawalCode).utf8))
         let http = HTTPRequest(
             method: .post, url: base.text + "/.well-known/est/simpleenroll",
-            headers: [("Content-Type", "application/pkcs10"), ("Accept", "application/pem-certificate-chain"),
-                      ("Authorization", "Basic " + credentials)],
+            headers: [
+                ("Content-Type", "application/pkcs10"), ("Accept", "application/pem-certificate-chain"),
+                ("Authorization", "Basic " + credentials),
+            ],
             body: Array(request.requestPEM.utf8), presentsClientCertificate: false)
         let response = try access.enrollmentTransport().perform(http, identity: nil, cancel: token, logger: logger)
         guard response.status == 200 || response.status == 201 else {
@@ -31,12 +33,14 @@ extension CarnetClient {
         }
         let certificates = PEM.certificates(in: response.body)
         guard let leaf = certificates.first else {
-            throw CarnetFailure(.protocolViolation, domain: .http, code: Int32(clamping: response.status),
-                                message: .protocolViolation(.wrongContentType))
+            throw CarnetFailure(
+                .protocolViolation, domain: .http, code: Int32(clamping: response.status),
+                message: .protocolViolation(.wrongContentType))
         }
         let chain = Array(certificates.dropFirst().joined())
         guard PEM.keyMatches(request.privateKeyPEM, certificate: leaf) else {
-            throw CarnetFailure(.protocolViolation, domain: .credentials, message: .protocolViolation(.wrongResourceType))
+            throw CarnetFailure(
+                .protocolViolation, domain: .credentials, message: .protocolViolation(.wrongResourceType))
         }
         let details = try access.install(certificatePEM: leaf, chainPEM: chain, key: request.privateKeyPEM)
         return CarnetClient.describe(details)
@@ -113,7 +117,9 @@ enum FileReading {
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             throw .invalidArgument(.fileUnreadable(argumentName))
         }
-        guard info.st_size <= maxBytes else { throw .invalidArgument(.argumentTooLong(argumentName, maxBytes: maxBytes)) }
+        guard info.st_size <= maxBytes else {
+            throw .invalidArgument(.argumentTooLong(argumentName, maxBytes: maxBytes))
+        }
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -121,7 +127,9 @@ enum FileReading {
             if n == 0 { break }
             guard n > 0 else { throw .invalidArgument(.fileUnreadable(argumentName)) }
             data.append(contentsOf: buffer[0..<n])
-            guard data.count <= maxBytes else { throw .invalidArgument(.argumentTooLong(argumentName, maxBytes: maxBytes)) }
+            guard data.count <= maxBytes else {
+                throw .invalidArgument(.argumentTooLong(argumentName, maxBytes: maxBytes))
+            }
         }
         return data
     }

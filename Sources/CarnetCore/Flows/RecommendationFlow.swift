@@ -20,7 +20,7 @@ extension CarnetClient {
             return resource
         case "Parameters":
             if let found = Parameters.all(named: ForecastParameter.recommendation, in: resource).first?["resource"],
-               found["resourceType"] == "ImmunizationRecommendation"
+                found["resourceType"] == "ImmunizationRecommendation"
             {
                 return found
             }
@@ -32,31 +32,42 @@ extension CarnetClient {
         }
     }
 
-    private func localRecommendations(carnet: RecordID, connection: ServiceConnection, history: [JSONValue])
+    private func localRecommendations(
+        carnet: RecordID, connection: ServiceConnection, history: [JSONValue]
+    )
         throws(CarnetFailure) -> JSONValue
     {
-        let patient = try connection.resource(try connection.send(.get, WirePath.patient(carnet.value), expect: [200]),
-                                              type: "Patient")
+        let patient = try connection.resource(
+            try connection.send(.get, WirePath.patient(carnet.value), expect: [200]),
+            type: "Patient")
         guard let birth = patient["birthDate"]?.stringValue.flatMap({ CivilDate($0) }) else {
             throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
         }
         let doses: [AdministeredDose] = history.compactMap { immunization in
             guard immunization["resourceType"] == "Immunization",
-                  let text = immunization["occurrenceDateTime"]?.stringValue, text.utf8.count >= 10,
-                  let date = CivilDate(text.prefix(10))
+                let text = immunization["occurrenceDateTime"]?.stringValue, text.utf8.count >= 10,
+                let date = CivilDate(text.prefix(10))
             else { return nil }
             let codings = immunization["vaccineCode"]?["coding"]?.arrayValue ?? []
-            let code = codings.compactMap { $0["code"]?.stringValue }.first {
-                VaccineCatalogue.builtIn.product(code: $0) != nil
-            } ?? codings.first?["code"]?.stringValue
-            return AdministeredDose(date: date, productCode: code,
-                                    reference: immunization["id"]?.stringValue.map { "Immunization/" + $0 })
+            let code =
+                codings.compactMap { $0["code"]?.stringValue }.first {
+                    VaccineCatalogue.builtIn.product(code: $0) != nil
+                } ?? codings.first?["code"]?.stringValue
+            return AdministeredDose(
+                date: date, productCode: code,
+                reference: immunization["id"]?.stringValue.map { "Immunization/" + $0 })
         }
         var resource = RecommendationEngine(catalogue: VaccineCatalogue.builtIn).immunizationRecommendation(
             birthDate: birth, assessmentDate: Timestamps.today(), history: doses,
             patientReference: "Patient/" + carnet.value)
-        resource["meta"] = ["tag": [["system": .string(CodeSystem.recommendationOrigin), "code": "computed-locally",
-                                     "display": "Calculé par Carnet (calendrier vaccinal 2025)"]]]
+        resource["meta"] = [
+            "tag": [
+                [
+                    "system": .string(CodeSystem.recommendationOrigin), "code": "computed-locally",
+                    "display": "Calculé par Carnet (calendrier vaccinal 2025)",
+                ]
+            ]
+        ]
         return resource
     }
 }
@@ -73,9 +84,11 @@ extension CarnetClient {
     public func searchVaccines(_ query: String, limit: Int = 20) -> JSONValue {
         let products = VaccineCatalogue.builtIn.search(query, limit: max(1, min(limit, 100)))
         let entries = products.map { product in
-            VaccineExpansionEntry(name: product.name, cisCodes: product.cisCodes, nuva: product.nuva, atc: product.atc,
-                                  targetDiseases: product.targetDiseases.map(\.label),
-                                  marketedInFrance: product.marketedInFrance).json
+            VaccineExpansionEntry(
+                name: product.name, cisCodes: product.cisCodes, nuva: product.nuva, atc: product.atc,
+                targetDiseases: product.targetDiseases.map(\.label),
+                marketedInFrance: product.marketedInFrance
+            ).json
         }
         let timestamp = Timestamps.instant(Clock.nowSeconds())
         return VaccineValueSet.expansion(filter: query, timestamp: timestamp, entries: entries)

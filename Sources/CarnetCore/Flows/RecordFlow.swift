@@ -18,8 +18,9 @@ extension CarnetClient {
         let key = try store.creationKey(for: patientID)
         let answer: ServiceConnection.Answer
         do throws(CarnetFailure) {
-            answer = try connection.send(.post, "Patient", body: body, headers: [(WireHeader.idempotencyKey, key)],
-                                         expect: [200, 201])
+            answer = try connection.send(
+                .post, "Patient", body: body, headers: [(WireHeader.idempotencyKey, key)],
+                expect: [200, 201])
         } catch {
             // Refused for good (the document, the account): the next attempt is a new creation.
             // Anything else may have created it: the key stays, so a retry creates nothing twice.
@@ -44,8 +45,9 @@ extension CarnetClient {
     /// resource with one `candidate` per carnet (parts `id` and `pseudonym`).
     public func lookupShareCode(_ code: String) throws(CarnetFailure) -> JSONValue {
         let connection = ServiceConnection(client: self, token: cancellation.token())
-        let answer = try connection.send(.post, WirePath.shareCodeLookup,
-                                         body: ShareCodeParameters.lookupRequest(code: code), expect: [200])
+        let answer = try connection.send(
+            .post, WirePath.shareCodeLookup,
+            body: ShareCodeParameters.lookupRequest(code: code), expect: [200])
         let parameters = try connection.resource(answer, type: "Parameters")
         guard let candidates = ShareCodeParameters.candidates(in: parameters) else {
             throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
@@ -135,7 +137,7 @@ enum PatientDocument {
         // Present but not an address: said so (not "missing"), so the doctor fixes the typo.
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-              !parts[1].hasSuffix("."), !email.contains(where: { $0.isWhitespace })
+            !parts[1].hasSuffix("."), !email.contains(where: { $0.isWhitespace })
         else {
             throw .invalidArgument(.invalidField("telecom(email)", reason: .unknownValue))
         }

@@ -9,7 +9,9 @@ extension CarnetClient {
     /// Records the host's vaccination durably, then pushes it at once. The
     /// host's vaccination id is `identifier[0].value`; adding the same id
     /// twice records nothing new.
-    public func addVaccination(patientID: HostPatientID, immunization: JSONValue) throws(CarnetFailure)
+    public func addVaccination(
+        patientID: HostPatientID, immunization: JSONValue
+    ) throws(CarnetFailure)
         -> ChangeOutcome
     {
         let (hostID, resource) = try ImmunizationDocument.validatedForAdd(immunization)
@@ -22,7 +24,9 @@ extension CarnetClient {
     /// at once, as an update conditioned on the version last seen: an edit made elsewhere in the
     /// meantime is refused as a conflict for the host to look at, never overwritten. With a practice
     /// id, a vaccination recorded on another workstation of the practice is corrected too.
-    public func updateVaccination(patientID: HostPatientID, immunization: JSONValue) throws(CarnetFailure)
+    public func updateVaccination(
+        patientID: HostPatientID, immunization: JSONValue
+    ) throws(CarnetFailure)
         -> ChangeOutcome
     {
         let (hostID, resource) = try ImmunizationDocument.validatedForAdd(immunization)
@@ -33,7 +37,9 @@ extension CarnetClient {
 
     /// Records the removal durably, then pushes it at once. A vaccination
     /// still waiting to be sent is simply cancelled: nothing is sent.
-    public func removeVaccination(patientID: HostPatientID, hostVaccinationID: String) throws(CarnetFailure)
+    public func removeVaccination(
+        patientID: HostPatientID, hostVaccinationID: String
+    ) throws(CarnetFailure)
         -> ChangeOutcome
     {
         let hostID = try ImmunizationDocument.validatedHostID(hostVaccinationID, argumentName: "host_vaccination_id")
@@ -58,12 +64,16 @@ extension CarnetClient {
             guard let id = resource["id"]?.stringValue else { continue }
             var item: JSONValue = ["fullUrl": .string("Immunization/" + id), "resource": resource]
             if let hostID = try vaccinations.hostID(forRemote: id) ?? syncEngine.scope.hostID(of: resource) {
-                item["extension"] = [["url": .string(WireDefinition.hostVaccinationIDExtension), "valueString": .string(hostID)]]
+                item["extension"] = [
+                    ["url": .string(WireDefinition.hostVaccinationIDExtension), "valueString": .string(hostID)]
+                ]
             }
             entries.append(item)
         }
-        return ["resourceType": "Bundle", "type": "searchset", "total": .number(String(entries.count)),
-                "entry": .array(entries)]
+        return [
+            "resourceType": "Bundle", "type": "searchset", "total": .number(String(entries.count)),
+            "entry": .array(entries),
+        ]
     }
 
     /// Records which remote vaccinations the host imported (under which host
@@ -77,8 +87,9 @@ extension CarnetClient {
             guard let remote = item["immunization_id"]?.stringValue, !remote.isEmpty, remote.utf8.count <= 64 else {
                 throw .invalidArgument(.invalidField("imported.immunization_id", reason: .unknownValue))
             }
-            let host = try ImmunizationDocument.validatedHostID(item["host_vaccination_id"]?.stringValue ?? "",
-                                                                argumentName: "imported.host_vaccination_id")
+            let host = try ImmunizationDocument.validatedHostID(
+                item["host_vaccination_id"]?.stringValue ?? "",
+                argumentName: "imported.host_vaccination_id")
             imported.append((remote, host))
         }
         var ignored: [String] = []
@@ -99,19 +110,22 @@ extension CarnetClient {
             let answer: ServiceConnection.Answer
             do throws(CarnetFailure) {
                 answer = try connection.send(.get, "Immunization/" + URLEncoding.component(remote), expect: [200])
-            } catch where error.kind == .notFound {
-                throw CarnetFailure(.notFound, domain: .validation,
-                                    message: .invalidField("imported.immunization_id", reason: .unknownValue))
+            } catch  where error.kind == .notFound {
+                throw CarnetFailure(
+                    .notFound, domain: .validation,
+                    message: .invalidField("imported.immunization_id", reason: .unknownValue))
             }
             let resource = try connection.resource(answer, type: "Immunization")
             guard resource["patient"]?["reference"]?.stringValue == "Patient/" + carnet.value else {
-                throw CarnetFailure(.notFound, domain: .validation,
-                                    message: .invalidField("imported.immunization_id", reason: .unknownValue))
+                throw CarnetFailure(
+                    .notFound, domain: .validation,
+                    message: .invalidField("imported.immunization_id", reason: .unknownValue))
             }
             fetched[remote] = (resource, resource["meta"]?["versionId"]?.stringValue.flatMap { Int64($0) } ?? 1)
         }
-        try vaccinations.accept(patient: patientID, carnet: carnet, imported: imported, ignored: ignored,
-                                fetched: fetched)
+        try vaccinations.accept(
+            patient: patientID, carnet: carnet, imported: imported, ignored: ignored,
+            fetched: fetched)
         return ["imported": .number(String(imported.count)), "ignored": .number(String(ignored.count))]
     }
 }
@@ -138,7 +152,10 @@ enum ImmunizationDocument {
         }
         let hostID = try validatedHostID(hostValue, argumentName: "identifier[0].value")
         let codings = object["vaccineCode"]?["coding"]?.arrayValue ?? []
-        guard codings.contains(where: { ($0["code"]?.stringValue.map { !$0.isEmpty } ?? false) && $0["system"]?.stringValue != nil })
+        guard
+            codings.contains(where: {
+                ($0["code"]?.stringValue.map { !$0.isEmpty } ?? false) && $0["system"]?.stringValue != nil
+            })
         else { throw .invalidArgument(.missingImmunizationField("vaccineCode.coding")) }
         guard let occurrence = object["occurrenceDateTime"]?.stringValue else {
             throw .invalidArgument(.missingImmunizationField("occurrenceDateTime"))

@@ -13,12 +13,13 @@ extension ServiceConnection {
             let bundle = try resource(answer, type: "Bundle")
             for entry in bundle["entry"]?.arrayValue ?? [] {
                 guard let resource = entry["resource"], resource["resourceType"] == "Immunization",
-                      let id = resource["id"]?.stringValue, !id.isEmpty, id.utf8.count <= 64
+                    let id = resource["id"]?.stringValue, !id.isEmpty, id.utf8.count <= 64
                 else { continue }
                 resources.append(resource)
             }
-            guard let next = bundle["link"]?.arrayValue?.first(where: { $0["relation"] == "next" })?["url"]?
-                .stringValue, let after = ServiceConnection.queryValue(next, WireQuery.after)
+            guard
+                let next = bundle["link"]?.arrayValue?.first(where: { $0["relation"] == "next" })?["url"]?
+                    .stringValue, let after = ServiceConnection.queryValue(next, WireQuery.after)
             else { break }
             query = [(WireQuery.patient, carnet), (WireQuery.count, "100"), (WireQuery.after, after)]
         }
@@ -33,7 +34,7 @@ extension ServiceConnection {
             if parts.count == 2, parts[0] == name {
                 let value = String(parts[1])
                 guard value.utf8.count <= 128,
-                      value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) })
+                    value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) })
                 else { return nil }
                 return value
             }

@@ -37,13 +37,16 @@ struct TLSFHIRService: FHIRService {
         guard let baseURL else { throw .invalidArgument(.serviceURLMissing) }
         var url = baseURL.text + "/" + request.path
         if !request.query.isEmpty {
-            url += "?" + request.query.map { URLEncoding.component($0.0) + "=" + URLEncoding.component($0.1) }
+            url +=
+                "?"
+                + request.query.map { URLEncoding.component($0.0) + "=" + URLEncoding.component($0.1) }
                 .joined(separator: "&")
         }
         var headers = [("Accept", WireMediaType.fhirJSON), (WireHeader.requestID, RequestID.make())] + request.headers
         if request.body != nil { headers.append(("Content-Type", WireMediaType.fhirJSON + "; charset=utf-8")) }
-        let http = HTTPRequest(method: request.method, url: url, headers: headers,
-                               body: request.body.map { Array($0.serialized().utf8) })
+        let http = HTTPRequest(
+            method: request.method, url: url, headers: headers,
+            body: request.body.map { Array($0.serialized().utf8) })
         let material = try identity()
         return try transport(token.isBackground).perform(http, identity: material, cancel: token, logger: logger)
     }

@@ -24,37 +24,44 @@ struct ServiceConnection {
         let request = FHIRRequest(method: method, path: path, query: query, headers: headers, body: body)
         let response = try service.send(request, token: token)
         guard expect.contains(response.status) else {
-            let failure = response.status >= 200 && response.status < 300
-                ? CarnetFailure(.protocolViolation, domain: .http, code: Int32(clamping: response.status),
-                                message: .protocolViolation(.unexpectedStatus))
+            let failure =
+                response.status >= 200 && response.status < 300
+                ? CarnetFailure(
+                    .protocolViolation, domain: .http, code: Int32(clamping: response.status),
+                    message: .protocolViolation(.unexpectedStatus))
                 : ServiceFailures.map(response)
-            logger.log(.warning, "service answered HTTP \(response.status) to \(method.rawValue) "
-                + HTTPTransport.resourceLabel("https://service/" + path))
+            logger.log(
+                .warning,
+                "service answered HTTP \(response.status) to \(method.rawValue) "
+                    + HTTPTransport.resourceLabel("https://service/" + path))
             throw failure
         }
         guard !response.body.isEmpty else { return Answer(response: response, resource: nil) }
         let contentType = response.header("content-type")?.lowercased() ?? ""
         guard contentType.hasPrefix(WireMediaType.fhirJSON) || contentType.hasPrefix("application/json") else {
-            throw CarnetFailure(.protocolViolation, domain: .http, code: Int32(clamping: response.status),
-                                message: .protocolViolation(.wrongContentType))
+            throw CarnetFailure(
+                .protocolViolation, domain: .http, code: Int32(clamping: response.status),
+                message: .protocolViolation(.wrongContentType))
         }
         do {
             let value = try JSONValue.parse(response.body, limits: ServiceConnection.jsonLimits)
             return Answer(response: response, resource: value)
         } catch {
             logger.log(.warning, "service sent malformed JSON: \(error.kind.rawValue)")
-            throw CarnetFailure(.protocolViolation, domain: .http, code: Int32(clamping: response.status),
-                                message: .protocolViolation(.malformedJSON))
+            throw CarnetFailure(
+                .protocolViolation, domain: .http, code: Int32(clamping: response.status),
+                message: .protocolViolation(.malformedJSON))
         }
     }
 
     /// The answer's resource, checked to be of `type`.
     func resource(_ answer: Answer, type: String) throws(CarnetFailure) -> JSONValue {
         guard let resource = answer.resource, resource["resourceType"]?.stringValue == type,
-              resource.objectValue != nil
+            resource.objectValue != nil
         else {
-            throw CarnetFailure(.protocolViolation, domain: .http, code: Int32(clamping: answer.response.status),
-                                message: .protocolViolation(.wrongResourceType))
+            throw CarnetFailure(
+                .protocolViolation, domain: .http, code: Int32(clamping: answer.response.status),
+                message: .protocolViolation(.wrongResourceType))
         }
         return resource
     }
@@ -67,8 +74,8 @@ enum URLEncoding {
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                 UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 let hex = Array("0123456789ABCDEF".utf8)

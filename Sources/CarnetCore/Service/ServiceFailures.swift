@@ -62,7 +62,7 @@ enum ServiceFailures {
     /// The detail of an OperationOutcome body, when the body is one and the code is known.
     static func outcomeDetail(_ body: [UInt8]) -> OutcomeDetail? {
         guard !body.isEmpty, body.count <= 1 << 20,
-              let outcome = try? JSONValue.parse(body, limits: JSONLimits(maxBytes: 1 << 20, maxDepth: 16))
+            let outcome = try? JSONValue.parse(body, limits: JSONLimits(maxBytes: 1 << 20, maxDepth: 16))
         else { return nil }
         return OperationOutcome.detail(of: outcome)
     }

@@ -49,7 +49,8 @@ public final class LocalStore: Sendable {
     /// The version is read again inside the transaction: another client (a
     /// second EHR window) may have migrated the same file meanwhile.
     static func migrate(_ db: SQLiteConnection) throws(CarnetFailure) {
-        try db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL)")
+        try db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at INTEGER NOT NULL)")
         let latest = StoreMigrations.latestVersion
         let found = try readVersion(db)
         guard found <= latest else {
@@ -61,8 +62,9 @@ public final class LocalStore: Sendable {
             guard current < latest else { return }
             for version in (current + 1)...latest {
                 try db.execute(StoreMigrations.all[version - 1])
-                try db.query("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-                             [.integer(Int64(version)), .integer(Clock.nowSeconds())])
+                try db.query(
+                    "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                    [.integer(Int64(version)), .integer(Clock.nowSeconds())])
             }
         }
     }

@@ -22,7 +22,9 @@ extension VaccinationStore {
     /// Items to push, oldest first, after `seq` `after`, at most `limit`. `dueOnly` skips items
     /// still backing off. The pusher reads a page at a time: a round usually stops at the first
     /// transient failure, so loading the whole outbox for every add made each add O(outbox).
-    func outboxItems(patient: HostPatientID?, dueOnly: Bool, after: Int64 = 0, limit: Int = 10_000)
+    func outboxItems(
+        patient: HostPatientID?, dueOnly: Bool, after: Int64 = 0, limit: Int = 10_000
+    )
         throws(CarnetFailure) -> [OutboxItem]
     {
         let now = self.now()
@@ -41,7 +43,7 @@ extension VaccinationStore {
             values.append(.integer(Int64(max(1, min(limit, 10_000)))))
             return try db.query(sql, values).compactMap { r in
                 guard r.count == 5, let seq = r[0].integer, let p = r[1].text, let h = r[2].text,
-                      let op = r[3].text.flatMap(OutboxOperation.init(rawValue:)), let a = r[4].integer
+                    let op = r[3].text.flatMap(OutboxOperation.init(rawValue:)), let a = r[4].integer
                 else { return nil }
                 return OutboxItem(seq: seq, patientID: p, hostID: h, operation: op, attempts: a)
             }
@@ -110,8 +112,10 @@ extension VaccinationStore {
             WHERE patient_id = ? AND host_id = ?
             """,
             [.text(add.remoteID), .integer(add.version), .integer(now), .text(VaccinationState.removing.rawValue)]
-                + key + [.text(OutboxOperation.update.rawValue), .text(VaccinationState.updating.rawValue),
-                         .text(VaccinationState.synced.rawValue)] + key)
+                + key + [
+                    .text(OutboxOperation.update.rawValue), .text(VaccinationState.updating.rawValue),
+                    .text(VaccinationState.synced.rawValue),
+                ] + key)
         try db.query("DELETE FROM proposal WHERE remote_id = ?", [.text(add.remoteID)])
     }
 
@@ -130,7 +134,9 @@ extension VaccinationStore {
     /// Records a failed attempt. `blocked` items wait for the host (the record's own fault, or
     /// access revoked); others retry at `nextAttempt`. Relaxed commit: losing an attempt count (or
     /// a block, which the same answer restores at the next attempt) in a power cut is harmless.
-    func failAttempt(_ item: OutboxItem, failure: CarnetFailure, message: String, blocked: Bool, nextAttempt: Int64)
+    func failAttempt(
+        _ item: OutboxItem, failure: CarnetFailure, message: String, blocked: Bool, nextAttempt: Int64
+    )
         throws(CarnetFailure)
     {
         let now = self.now()
@@ -141,13 +147,20 @@ extension VaccinationStore {
                     UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, blocked = ?, last_status = ?,
                         last_message = ? WHERE seq = ?
                     """,
-                    [.integer(nextAttempt), .integer(blocked ? 1 : 0), .integer(Int64(failure.kind.rawValue)),
-                     .text(message), .integer(item.seq)])
+                    [
+                        .integer(nextAttempt), .integer(blocked ? 1 : 0), .integer(Int64(failure.kind.rawValue)),
+                        .text(message), .integer(item.seq),
+                    ])
                 if blocked {
                     try db.query(
-                        "UPDATE vaccination SET state = ?, updated_at = ? WHERE patient_id = ? AND host_id = ? AND state = ?",
-                        [.text(VaccinationState.failed.rawValue), .integer(now), .text(item.patientID),
-                         .text(item.hostID), .text(VaccinationState.pending.rawValue)])
+                        """
+                        UPDATE vaccination SET state = ?, updated_at = ? WHERE patient_id = ? AND host_id = ?
+                            AND state = ?
+                        """,
+                        [
+                            .text(VaccinationState.failed.rawValue), .integer(now), .text(item.patientID),
+                            .text(item.hostID), .text(VaccinationState.pending.rawValue),
+                        ])
                 }
             }
         }
@@ -159,7 +172,10 @@ extension VaccinationStore {
     func blockingFailure(patientID: String, hostID: String) throws(CarnetFailure) -> CarnetFailure? {
         try withConnection { db throws(CarnetFailure) -> CarnetFailure? in
             let rows = try db.query(
-                "SELECT last_status FROM outbox WHERE patient_id = ? AND host_id = ? AND blocked = 1 ORDER BY seq LIMIT 1",
+                """
+                SELECT last_status FROM outbox WHERE patient_id = ? AND host_id = ? AND blocked = 1
+                ORDER BY seq LIMIT 1
+                """,
                 [.text(patientID), .text(hostID)])
             guard let row = rows.first else { return nil }
             let kind = row.first?.integer.flatMap { FailureKind(rawValue: UInt32(clamping: $0)) } ?? .rejected
@@ -237,7 +253,8 @@ extension CarnetFailure {
         case .notFound: message = .remoteNotFound
         default: message = .rejected(.other)
         }
-        return CarnetFailure(kind == .conflict || kind == .accessDenied || kind == .notFound ? kind : .rejected,
-                             domain: .http, message: message)
+        return CarnetFailure(
+            kind == .conflict || kind == .accessDenied || kind == .notFound ? kind : .rejected,
+            domain: .http, message: message)
     }
 }

@@ -14,11 +14,11 @@ extension LocalStore {
         try withConnection { db throws(CarnetFailure) in
             try db.durableTransaction { () throws(CarnetFailure) in
                 try db.query(
-                """
-                INSERT INTO link (patient_id, carnet_id, linked_at) VALUES (?, ?, ?)
-                ON CONFLICT(patient_id) DO UPDATE SET carnet_id = excluded.carnet_id, linked_at = excluded.linked_at
-                """,
-                [.text(patientID.value), .text(recordID.value), .integer(Clock.nowSeconds())])
+                    """
+                    INSERT INTO link (patient_id, carnet_id, linked_at) VALUES (?, ?, ?)
+                    ON CONFLICT(patient_id) DO UPDATE SET carnet_id = excluded.carnet_id, linked_at = excluded.linked_at
+                    """,
+                    [.text(patientID.value), .text(recordID.value), .integer(Clock.nowSeconds())])
             }
         }
     }
@@ -27,7 +27,8 @@ extension LocalStore {
     @discardableResult
     public func unlink(patient patientID: HostPatientID) throws(CarnetFailure) -> Bool {
         try withConnection { db throws(CarnetFailure) in
-            let rows = try db.query("DELETE FROM link WHERE patient_id = ? RETURNING carnet_id", [.text(patientID.value)])
+            let rows = try db.query(
+                "DELETE FROM link WHERE patient_id = ? RETURNING carnet_id", [.text(patientID.value)])
             return !rows.isEmpty
         }
     }

@@ -11,11 +11,13 @@ extension LocalStore {
         guard fresh.utf8.count == 24 else { throw .internal("random source unavailable") }
         return try withConnection { db throws(CarnetFailure) -> String in
             try db.durableTransaction { () throws(CarnetFailure) -> String in
-                let rows = try db.query("SELECT creation_key FROM record_creation WHERE patient_id = ?",
-                                        [.text(patient.value)])
+                let rows = try db.query(
+                    "SELECT creation_key FROM record_creation WHERE patient_id = ?",
+                    [.text(patient.value)])
                 if let key = rows.first?.first?.text { return key }
-                try db.query("INSERT INTO record_creation (patient_id, creation_key, created_at) VALUES (?, ?, ?)",
-                             [.text(patient.value), .text(fresh), .integer(Clock.nowSeconds())])
+                try db.query(
+                    "INSERT INTO record_creation (patient_id, creation_key, created_at) VALUES (?, ?, ?)",
+                    [.text(patient.value), .text(fresh), .integer(Clock.nowSeconds())])
                 return fresh
             }
         }

@@ -30,8 +30,9 @@ struct RemoteChange: Sendable {
         let version = resource?["meta"]?["versionId"]?.stringValue.flatMap { Int64($0) } ?? Int64(digits) ?? 0
         let reference = resource?["patient"]?["reference"]?.stringValue
         let carnet = reference.flatMap { $0.hasPrefix("Patient/") ? RecordID(String($0.dropFirst(8)))?.value : nil }
-        self.init(immunizationID: id, version: version, deleted: method == "DELETE", recordID: carnet,
-                  resource: resource)
+        self.init(
+            immunizationID: id, version: version, deleted: method == "DELETE", recordID: carnet,
+            resource: resource)
     }
 }
 
@@ -81,9 +82,10 @@ extension VaccinationStore {
         }
     }
 
-    private static func apply(_ change: RemoteChange, _ db: SQLiteConnection, scope: HostIDScope,
-                              deletedLater: Set<String>, now: Int64) throws(CarnetFailure)
-    {
+    private static func apply(
+        _ change: RemoteChange, _ db: SQLiteConnection, scope: HostIDScope,
+        deletedLater: Set<String>, now: Int64
+    ) throws(CarnetFailure) {
         let id = SQLiteValue.text(change.immunizationID)
         let synced = SQLiteValue.text(VaccinationState.synced.rawValue)
         let ours = try db.query("SELECT state, remote_version FROM vaccination WHERE remote_id = ?", [id])
@@ -92,8 +94,9 @@ extension VaccinationStore {
             if change.deleted {
                 guard state == .synced else { return }
                 // Deleted elsewhere: the host is asked to confirm (docs/sync.md).
-                try db.query("UPDATE vaccination SET state = ?, updated_at = ? WHERE remote_id = ? AND state = ?",
-                             [.text(VaccinationState.removedRemotely.rawValue), .integer(now), id, synced])
+                try db.query(
+                    "UPDATE vaccination SET state = ?, updated_at = ? WHERE remote_id = ? AND state = ?",
+                    [.text(VaccinationState.removedRemotely.rawValue), .integer(now), id, synced])
                 let removed = SQLiteValue.text(ProposalKind.removed.rawValue)
                 try db.query(
                     """
@@ -104,8 +107,9 @@ extension VaccinationStore {
             } else if change.version > (row[1].integer ?? 0) {
                 // Changed elsewhere: the service's version is the truth; remember it, and tell the
                 // host so it can refresh its copy (docs/sync.md).
-                try db.query("UPDATE vaccination SET remote_version = ? WHERE remote_id = ?",
-                             [.integer(change.version), id])
+                try db.query(
+                    "UPDATE vaccination SET remote_version = ? WHERE remote_id = ?",
+                    [.integer(change.version), id])
                 // Also while a correction of ours waits: its If-Match will meet this version (a
                 // conflict), and the host needs the service's content to resolve it.
                 guard state == .synced || state == .updating, let resource = change.resource else { return }
@@ -117,8 +121,10 @@ extension VaccinationStore {
                         resource = excluded.resource, kind = excluded.kind
                     WHERE excluded.version >= proposal.version
                     """,
-                    [.integer(change.version), .blob(Array(resource.serialized().utf8)),
-                     .text(ProposalKind.changed.rawValue), .integer(now), id])
+                    [
+                        .integer(change.version), .blob(Array(resource.serialized().utf8)),
+                        .text(ProposalKind.changed.rawValue), .integer(now), id,
+                    ])
             }
             return
         }
@@ -142,22 +148,27 @@ extension VaccinationStore {
             ON CONFLICT(remote_id) DO UPDATE SET version = excluded.version, resource = excluded.resource
             WHERE excluded.version >= proposal.version
             """,
-            [id, .text(carnet), .integer(change.version), .blob(Array(resource.serialized().utf8)), added,
-             .integer(now)])
+            [
+                id, .text(carnet), .integer(change.version), .blob(Array(resource.serialized().utf8)), added,
+                .integer(now),
+            ])
     }
 
     /// A vaccination of the practice this store did not know by its remote id (recorded on
     /// another workstation of the practice): it is the host's own, so it is stored as synced under
     /// its host id — never proposed for import — and a change of it queued here meanwhile (a
     /// remove or a correction from this workstation) now knows where it is.
-    private static func recognise(_ change: RemoteChange, _ db: SQLiteConnection, scope: HostIDScope, now: Int64)
+    private static func recognise(
+        _ change: RemoteChange, _ db: SQLiteConnection, scope: HostIDScope, now: Int64
+    )
         throws(CarnetFailure) -> Bool
     {
         guard !change.deleted, let hostID = scope.hostID(of: change.resource), let carnet = change.recordID,
-              let resource = change.resource
+            let resource = change.resource
         else { return false }
-        let linked = try db.query("SELECT patient_id FROM link WHERE carnet_id = ? ORDER BY patient_id LIMIT 1",
-                                  [.text(carnet)])
+        let linked = try db.query(
+            "SELECT patient_id FROM link WHERE carnet_id = ? ORDER BY patient_id LIMIT 1",
+            [.text(carnet)])
         guard let patient = linked.first?.first?.text else { return false }
         let key: [SQLiteValue] = [.text(patient), .text(hostID)]
         let id = SQLiteValue.text(change.immunizationID)
@@ -177,8 +188,10 @@ extension VaccinationStore {
                                          state, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                key + [.text(carnet), .blob(Array(resource.serialized().utf8)), id, .integer(change.version),
-                       .text(VaccinationOrigin.host.rawValue), .text(VaccinationState.synced.rawValue), .integer(now)])
+                key + [
+                    .text(carnet), .blob(Array(resource.serialized().utf8)), id, .integer(change.version),
+                    .text(VaccinationOrigin.host.rawValue), .text(VaccinationState.synced.rawValue), .integer(now),
+                ])
         }
         try db.query("DELETE FROM proposal WHERE remote_id = ?", [id])
         return true
@@ -207,13 +220,17 @@ extension VaccinationStore {
                 if case .blob(let bytes) = r[4] { resource = try? JSONValue.parse(bytes) }
                 switch (r[3].text.flatMap(ProposalKind.init(rawValue:)), resource) {
                 case (.removed?, _):
-                    proposals.removed.append(["patient_id": patientID, "carnet_id": recordID,
-                                              "immunization_id": .string(r[2].text ?? ""),
-                                              "host_vaccination_id": .string(r[5].text ?? "")])
+                    proposals.removed.append([
+                        "patient_id": patientID, "carnet_id": recordID,
+                        "immunization_id": .string(r[2].text ?? ""),
+                        "host_vaccination_id": .string(r[5].text ?? ""),
+                    ])
                 case (.changed?, let resource?):
-                    proposals.changed.append(["patient_id": patientID, "carnet_id": recordID,
-                                              "host_vaccination_id": .string(r[5].text ?? ""),
-                                              "immunization": resource])
+                    proposals.changed.append([
+                        "patient_id": patientID, "carnet_id": recordID,
+                        "host_vaccination_id": .string(r[5].text ?? ""),
+                        "immunization": resource,
+                    ])
                 case (.added?, let resource?):
                     proposals.added.append(["patient_id": patientID, "carnet_id": recordID, "immunization": resource])
                 default:

@@ -98,7 +98,8 @@ final class SQLiteConnection: @unchecked Sendable {
                 case SQLITE_TEXT:
                     if let text = sqlite3_column_text(statement, column) {
                         let count = Int(sqlite3_column_bytes(statement, column))
-                        row.append(.text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)))
+                        row.append(
+                            .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)))
                     } else {
                         row.append(.null)
                     }

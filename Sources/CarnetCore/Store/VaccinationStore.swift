@@ -52,7 +52,9 @@ struct VaccinationStore: Sendable {
     }
 
     /// Records an add and queues it, in one durable transaction.
-    func recordAdd(patient: HostPatientID, carnet: RecordID, hostID: String, resource: JSONValue)
+    func recordAdd(
+        patient: HostPatientID, carnet: RecordID, hostID: String, resource: JSONValue
+    )
         throws(CarnetFailure) -> AddRecording
     {
         let now = self.now()
@@ -84,11 +86,14 @@ struct VaccinationStore: Sendable {
                         resource = excluded.resource, remote_id = NULL, remote_version = NULL,
                         origin = excluded.origin, state = excluded.state, updated_at = excluded.updated_at
                     """,
-                    key + [.text(carnet.value), .blob(body),
-                           .text(VaccinationOrigin.host.rawValue), .text(VaccinationState.pending.rawValue),
-                           .integer(now)])
-                try db.query("INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
-                             key + [.text(OutboxOperation.add.rawValue), .integer(now)])
+                    key + [
+                        .text(carnet.value), .blob(body),
+                        .text(VaccinationOrigin.host.rawValue), .text(VaccinationState.pending.rawValue),
+                        .integer(now),
+                    ])
+                try db.query(
+                    "INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
+                    key + [.text(OutboxOperation.add.rawValue), .integer(now)])
                 return .queued
             }
         }
@@ -99,22 +104,26 @@ struct VaccinationStore: Sendable {
     /// `carnet`: when given (the host set a practice id), an id this workstation does not know
     /// may be the practice's, recorded on another workstation: the remove is queued and the
     /// pusher finds it on the service by its identifier. Without it, an unknown id is NOT_FOUND.
-    func recordRemove(patient: HostPatientID, hostID: String, unknownOnCarnet carnet: RecordID? = nil)
+    func recordRemove(
+        patient: HostPatientID, hostID: String, unknownOnCarnet carnet: RecordID? = nil
+    )
         throws(CarnetFailure) -> RemoveRecording
     {
         let now = self.now()
         return try withConnection { db throws(CarnetFailure) -> RemoveRecording in
             try db.durableTransaction { () throws(CarnetFailure) -> RemoveRecording in
                 let key: [SQLiteValue] = [.text(patient.value), .text(hostID)]
-                let rows = try db.query("SELECT state, remote_id FROM vaccination WHERE patient_id = ? AND host_id = ?",
-                                        key)
+                let rows = try db.query(
+                    "SELECT state, remote_id FROM vaccination WHERE patient_id = ? AND host_id = ?",
+                    key)
                 guard let row = rows.first, row.count == 2, let text = row[0].text else {
                     guard let carnet else {
                         throw CarnetFailure(.notFound, domain: .validation, message: .unknownHostVaccination)
                     }
                     try VaccinationStore.insertUnresolved(db, key, carnet: carnet, state: .removing, now: now)
-                    try db.query("INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
-                                 key + [.text(OutboxOperation.remove.rawValue), .integer(now)])
+                    try db.query(
+                        "INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
+                        key + [.text(OutboxOperation.remove.rawValue), .integer(now)])
                     return .queued
                 }
                 let state = VaccinationState(rawValue: text) ?? .pending
@@ -143,10 +152,12 @@ struct VaccinationStore: Sendable {
                 try db.query(
                     "DELETE FROM outbox WHERE patient_id = ? AND host_id = ? AND operation = ? AND last_status IS NULL",
                     key + [.text(OutboxOperation.update.rawValue)])
-                try db.query("UPDATE vaccination SET state = ?, updated_at = ? WHERE patient_id = ? AND host_id = ?",
-                             [.text(VaccinationState.removing.rawValue), .integer(now)] + key)
-                try db.query("INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
-                             key + [.text(OutboxOperation.remove.rawValue), .integer(now)])
+                try db.query(
+                    "UPDATE vaccination SET state = ?, updated_at = ? WHERE patient_id = ? AND host_id = ?",
+                    [.text(VaccinationState.removing.rawValue), .integer(now)] + key)
+                try db.query(
+                    "INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
+                    key + [.text(OutboxOperation.remove.rawValue), .integer(now)])
                 return .queued
             }
         }
@@ -155,7 +166,9 @@ struct VaccinationStore: Sendable {
     /// Records a correction of a vaccination the host holds, durably (docs/sync.md, "Corrections").
     /// An id this workstation does not know is the practice's (recorded on another workstation):
     /// the pusher finds it on the service by its identifier, or creates it.
-    func recordUpdate(patient: HostPatientID, carnet: RecordID, hostID: String, resource: JSONValue)
+    func recordUpdate(
+        patient: HostPatientID, carnet: RecordID, hostID: String, resource: JSONValue
+    )
         throws(CarnetFailure) -> AddRecording
     {
         let now = self.now()
@@ -164,17 +177,20 @@ struct VaccinationStore: Sendable {
             try db.durableTransaction { () throws(CarnetFailure) -> AddRecording? in
                 let key: [SQLiteValue] = [.text(patient.value), .text(hostID)]
                 guard let row = try VaccinationStore.stateAndResource(db, key) else {
-                    try VaccinationStore.insertUnresolved(db, key, carnet: carnet, state: .updating, now: now,
-                                                          resource: body)
-                    try db.query("INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
-                                 key + [.text(OutboxOperation.update.rawValue), .integer(now)])
+                    try VaccinationStore.insertUnresolved(
+                        db, key, carnet: carnet, state: .updating, now: now,
+                        resource: body)
+                    try db.query(
+                        "INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
+                        key + [.text(OutboxOperation.update.rawValue), .integer(now)])
                     return .corrected
                 }
                 if row.state == .removedRemotely { return nil }  // deleted on the service: created anew
                 // The same content again records nothing — unless it was blocked (a conflict): then
                 // sending it again is the host's deliberate decision, conditioned on the version now seen.
-                let blocked = try db.query("SELECT 1 FROM outbox WHERE patient_id = ? AND host_id = ? AND blocked = 1",
-                                           key)
+                let blocked = try db.query(
+                    "SELECT 1 FROM outbox WHERE patient_id = ? AND host_id = ? AND blocked = 1",
+                    key)
                 guard row.resource != body || !blocked.isEmpty else { return .alreadyRecorded(row.state) }
                 try VaccinationStore.queueCorrection(db, key, state: row.state, resource: body, now: now)
                 return .corrected
@@ -184,7 +200,9 @@ struct VaccinationStore: Sendable {
         return try recordAdd(patient: patient, carnet: carnet, hostID: hostID, resource: resource)
     }
 
-    private static func stateAndResource(_ db: SQLiteConnection, _ key: [SQLiteValue]) throws(CarnetFailure)
+    private static func stateAndResource(
+        _ db: SQLiteConnection, _ key: [SQLiteValue]
+    ) throws(CarnetFailure)
         -> (state: VaccinationState, resource: [UInt8])?
     {
         let rows = try db.query("SELECT state, resource FROM vaccination WHERE patient_id = ? AND host_id = ?", key)
@@ -196,8 +214,10 @@ struct VaccinationStore: Sendable {
 
     /// A row for a vaccination of the practice this workstation has not seen: its remote id is
     /// found on the service when the change is pushed (or by the next pull).
-    private static func insertUnresolved(_ db: SQLiteConnection, _ key: [SQLiteValue], carnet: RecordID,
-                                         state: VaccinationState, now: Int64, resource: [UInt8] = Array("{}".utf8))
+    private static func insertUnresolved(
+        _ db: SQLiteConnection, _ key: [SQLiteValue], carnet: RecordID,
+        state: VaccinationState, now: Int64, resource: [UInt8] = Array("{}".utf8)
+    )
         throws(CarnetFailure)
     {
         try db.query(
@@ -206,16 +226,19 @@ struct VaccinationStore: Sendable {
                                      state, updated_at)
             VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?)
             """,
-            key + [.text(carnet.value), .blob(resource), .text(VaccinationOrigin.host.rawValue),
-                   .text(state.rawValue), .integer(now)])
+            key + [
+                .text(carnet.value), .blob(resource), .text(VaccinationOrigin.host.rawValue),
+                .text(state.rawValue), .integer(now),
+            ])
     }
 
     /// The new content replaces the stored one, and reaches the service: with the pending add if
     /// it was never sent, by reopening a refused add (the correction may fix what was refused),
     /// else as an update conditioned on the version this store last saw.
-    private static func queueCorrection(_ db: SQLiteConnection, _ key: [SQLiteValue], state: VaccinationState,
-                                        resource: [UInt8], now: Int64) throws(CarnetFailure)
-    {
+    private static func queueCorrection(
+        _ db: SQLiteConnection, _ key: [SQLiteValue], state: VaccinationState,
+        resource: [UInt8], now: Int64
+    ) throws(CarnetFailure) {
         let add = SQLiteValue.text(OutboxOperation.add.rawValue)
         switch state {
         case .removing, .removedRemotely:
@@ -226,8 +249,9 @@ struct VaccinationStore: Sendable {
                 UPDATE outbox SET blocked = 0, attempts = 0, next_attempt_at = 0, last_status = NULL,
                     last_message = NULL WHERE patient_id = ? AND host_id = ? AND operation = ?
                 """, key + [add])
-            try db.query("UPDATE vaccination SET resource = ?, state = ?, updated_at = ? WHERE patient_id = ? AND host_id = ?",
-                         [.blob(resource), .text(VaccinationState.pending.rawValue), .integer(now)] + key)
+            try db.query(
+                "UPDATE vaccination SET resource = ?, state = ?, updated_at = ? WHERE patient_id = ? AND host_id = ?",
+                [.blob(resource), .text(VaccinationState.pending.rawValue), .integer(now)] + key)
             return
         case .pending:
             let neverSent = try db.query(
@@ -236,8 +260,9 @@ struct VaccinationStore: Sendable {
                     AND last_status IS NULL
                 """, key + [add])
             if !neverSent.isEmpty {
-                try db.query("UPDATE vaccination SET resource = ?, updated_at = ? WHERE patient_id = ? AND host_id = ?",
-                             [.blob(resource), .integer(now)] + key)
+                try db.query(
+                    "UPDATE vaccination SET resource = ?, updated_at = ? WHERE patient_id = ? AND host_id = ?",
+                    [.blob(resource), .integer(now)] + key)
                 return
             }
         case .synced, .updating:
@@ -245,12 +270,15 @@ struct VaccinationStore: Sendable {
         }
         // Sent (or being sent) with the old content, or on the service: an update follows. A
         // correction blocked by a conflict is replaced by this one (the host decided).
-        try db.query("DELETE FROM outbox WHERE patient_id = ? AND host_id = ? AND operation = ?",
-                     key + [.text(OutboxOperation.update.rawValue)])
-        try db.query("UPDATE vaccination SET resource = ?, state = ?, updated_at = ? WHERE patient_id = ? AND host_id = ?",
-                     [.blob(resource), .text(VaccinationState.updating.rawValue), .integer(now)] + key)
-        try db.query("INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
-                     key + [.text(OutboxOperation.update.rawValue), .integer(now)])
+        try db.query(
+            "DELETE FROM outbox WHERE patient_id = ? AND host_id = ? AND operation = ?",
+            key + [.text(OutboxOperation.update.rawValue)])
+        try db.query(
+            "UPDATE vaccination SET resource = ?, state = ?, updated_at = ? WHERE patient_id = ? AND host_id = ?",
+            [.blob(resource), .text(VaccinationState.updating.rawValue), .integer(now)] + key)
+        try db.query(
+            "INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
+            key + [.text(OutboxOperation.update.rawValue), .integer(now)])
     }
 
     func vaccination(patientID: String, hostID: String) throws(CarnetFailure) -> VaccinationRow? {
@@ -261,12 +289,13 @@ struct VaccinationStore: Sendable {
                 WHERE patient_id = ? AND host_id = ?
                 """, [.text(patientID), .text(hostID)])
             guard let r = rows.first, r.count == 5, let carnet = r[0].text,
-                  let state = r[4].text.flatMap(VaccinationState.init(rawValue:))
+                let state = r[4].text.flatMap(VaccinationState.init(rawValue:))
             else { return nil }
             var resource: JSONValue = .null
             if case .blob(let bytes) = r[1] { resource = (try? JSONValue.parse(bytes)) ?? .null }
-            return VaccinationRow(patientID: patientID, hostID: hostID, recordID: carnet, resource: resource,
-                                  remoteID: r[2].text, remoteVersion: r[3].integer, state: state)
+            return VaccinationRow(
+                patientID: patientID, hostID: hostID, recordID: carnet, resource: resource,
+                remoteID: r[2].text, remoteVersion: r[3].integer, state: state)
         }
     }
 
@@ -292,8 +321,10 @@ struct VaccinationStore: Sendable {
     }
 
     /// `fetched`: what the service answered for imported ids no proposal described.
-    func accept(patient: HostPatientID, carnet: RecordID, imported: [(remote: String, host: String)],
-                ignored: [String], fetched: [String: (resource: JSONValue, version: Int64)] = [:])
+    func accept(
+        patient: HostPatientID, carnet: RecordID, imported: [(remote: String, host: String)],
+        ignored: [String], fetched: [String: (resource: JSONValue, version: Int64)] = [:]
+    )
         throws(CarnetFailure)
     {
         let now = self.now()
@@ -301,12 +332,14 @@ struct VaccinationStore: Sendable {
             try db.durableTransaction { () throws(CarnetFailure) in
                 let changed = SQLiteValue.text(ProposalKind.changed.rawValue)
                 for (remote, host) in imported {
-                    let existing = try db.query("SELECT remote_id FROM vaccination WHERE patient_id = ? AND host_id = ?",
-                                                [.text(patient.value), .text(host)])
+                    let existing = try db.query(
+                        "SELECT remote_id FROM vaccination WHERE patient_id = ? AND host_id = ?",
+                        [.text(patient.value), .text(host)])
                     if let row = existing.first {
                         guard row.first?.text == remote else {
-                            throw CarnetFailure(.conflict, domain: .validation,
-                                                message: .invalidField("host_vaccination_id", reason: .unknownValue))
+                            throw CarnetFailure(
+                                .conflict, domain: .validation,
+                                message: .invalidField("host_vaccination_id", reason: .unknownValue))
                         }
                         // Already the host's: accepting acknowledges a change made elsewhere
                         // (the stored copy takes the service's version); twice changes nothing.
@@ -319,8 +352,9 @@ struct VaccinationStore: Sendable {
                         try db.query("DELETE FROM proposal WHERE remote_id = ? AND kind = ?", [.text(remote), changed])
                         continue
                     }
-                    let proposal = try db.query("SELECT version, resource FROM proposal WHERE remote_id = ?",
-                                                [.text(remote)])
+                    let proposal = try db.query(
+                        "SELECT version, resource FROM proposal WHERE remote_id = ?",
+                        [.text(remote)])
                     var version = proposal.first?.first?.integer ?? 1
                     var resource: [UInt8] = Array("{}".utf8)
                     if let row = proposal.first, row.count == 2, case .blob(let bytes) = row[1] {
@@ -329,8 +363,9 @@ struct VaccinationStore: Sendable {
                         resource = Array(answer.resource.serialized().utf8)
                         version = answer.version
                     } else {
-                        throw CarnetFailure(.notFound, domain: .validation,
-                                            message: .invalidField("imported.immunization_id", reason: .unknownValue))
+                        throw CarnetFailure(
+                            .notFound, domain: .validation,
+                            message: .invalidField("imported.immunization_id", reason: .unknownValue))
                     }
                     try db.query(
                         """
@@ -338,9 +373,11 @@ struct VaccinationStore: Sendable {
                                                  origin, state, updated_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
-                        [.text(patient.value), .text(host), .text(carnet.value), .blob(resource), .text(remote),
-                         .integer(version), .text(VaccinationOrigin.imported.rawValue),
-                         .text(VaccinationState.synced.rawValue), .integer(now)])
+                        [
+                            .text(patient.value), .text(host), .text(carnet.value), .blob(resource), .text(remote),
+                            .integer(version), .text(VaccinationOrigin.imported.rawValue),
+                            .text(VaccinationState.synced.rawValue), .integer(now),
+                        ])
                     try db.query("DELETE FROM proposal WHERE remote_id = ?", [.text(remote)])
                 }
                 for remote in ignored {

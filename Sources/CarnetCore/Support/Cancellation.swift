@@ -23,8 +23,9 @@ public final class Cancellation: Sendable {
     /// A token cancelled by this cancellation or by `parent`'s (the
     /// background sync stops on its own stop and on the client's cancel).
     public func token(alsoCancelledBy parent: Cancellation) -> Token {
-        Token(owner: self, startedIn: generation.load(ordering: .sequentiallyConsistent),
-              parent: ParentToken(owner: parent, startedIn: parent.generation.load(ordering: .sequentiallyConsistent)))
+        Token(
+            owner: self, startedIn: generation.load(ordering: .sequentiallyConsistent),
+            parent: ParentToken(owner: parent, startedIn: parent.generation.load(ordering: .sequentiallyConsistent)))
     }
 
     struct ParentToken: Sendable {

@@ -44,12 +44,14 @@ public final class BackgroundSync: @unchecked Sendable {
     func start() throws(CarnetFailure) {
         var created = pthread_t()
         let context = Unmanaged.passRetained(self).toOpaque()
-        let rc = pthread_create(&created, nil, { argument in
-            guard let argument else { return nil }
-            let sync = Unmanaged<BackgroundSync>.fromOpaque(argument).takeRetainedValue()
-            sync.run()
-            return nil
-        }, context)
+        let rc = pthread_create(
+            &created, nil,
+            { argument in
+                guard let argument else { return nil }
+                let sync = Unmanaged<BackgroundSync>.fromOpaque(argument).takeRetainedValue()
+                sync.run()
+                return nil
+            }, context)
         guard rc == 0 else {
             Unmanaged<BackgroundSync>.fromOpaque(context).release()
             throw .internal("pthread_create failed")
@@ -102,8 +104,12 @@ public final class BackgroundSync: @unchecked Sendable {
             if round.push.pushed > 0 { emit(.pushed, ["pushed": .number(String(round.push.pushed))]) }
             for (hostID, failure) in round.push.blocked {
                 if failure.message == .accessRevoked {
-                    emit(.accessRevoked, ["host_vaccination_id": .string(hostID), "status": .string(failure.kind.cName),
-                                          "message": .string(failure.message.text(client.configuration.locale))])
+                    emit(
+                        .accessRevoked,
+                        [
+                            "host_vaccination_id": .string(hostID), "status": .string(failure.kind.cName),
+                            "message": .string(failure.message.text(client.configuration.locale)),
+                        ])
                 } else {
                     report(failure)
                 }
@@ -111,9 +117,13 @@ public final class BackgroundSync: @unchecked Sendable {
             if let stopped = round.stoppedBy { throw stopped }
             let count = round.proposals.count
             if count > 0, count != lastProposalCount {
-                emit(.changes, ["added": .number(String(round.proposals.added.count)),
-                                "removed": .number(String(round.proposals.removed.count)),
-                                "changed": .number(String(round.proposals.changed.count))])
+                emit(
+                    .changes,
+                    [
+                        "added": .number(String(round.proposals.added.count)),
+                        "removed": .number(String(round.proposals.removed.count)),
+                        "changed": .number(String(round.proposals.changed.count)),
+                    ])
             }
             lastProposalCount = count
             lastFailure = nil
@@ -126,8 +136,12 @@ public final class BackgroundSync: @unchecked Sendable {
     private func report(_ failure: CarnetFailure) {
         guard failure.kind != lastFailure else { return }
         lastFailure = failure.kind
-        emit(.failure, ["status": .string(failure.kind.cName),
-                        "message": .string(failure.message.text(client.configuration.locale))])
+        emit(
+            .failure,
+            [
+                "status": .string(failure.kind.cName),
+                "message": .string(failure.message.text(client.configuration.locale)),
+            ])
     }
 
     /// "Certificate expiring within 30 days", at most once a day.
@@ -137,13 +151,17 @@ public final class BackgroundSync: @unchecked Sendable {
         let days = details.daysLeft(at: now)
         guard days <= 30, now - lastExpiryWarning >= 86_400 else { return }
         lastExpiryWarning = now
-        emit(.certificateExpiring, ["days_left": .number(String(days)), "notAfter": .string(Timestamps.instant(details.notAfter))])
+        emit(
+            .certificateExpiring,
+            ["days_left": .number(String(days)), "notAfter": .string(Timestamps.instant(details.notAfter))])
     }
 }
 
 extension CarnetClient {
     /// Starts (or restarts with new settings) the background sync.
-    public func startBackgroundSync(intervalMilliseconds: UInt32, handler: @escaping BackgroundSync.Handler)
+    public func startBackgroundSync(
+        intervalMilliseconds: UInt32, handler: @escaping BackgroundSync.Handler
+    )
         throws(CarnetFailure)
     {
         guard (BackgroundSync.minimumInterval...BackgroundSync.maximumInterval).contains(intervalMilliseconds) else {

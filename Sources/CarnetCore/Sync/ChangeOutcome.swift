@@ -24,9 +24,10 @@ public enum ChangeOutcome: Sendable {
         ["host_vaccination_id": .string(hostID), "state": .string(stateName)]
     }
 
-    static func document(hostID: String, row: VaccinationRow?, state: VaccinationState? = nil,
-                         reason: CarnetFailure? = nil, locale: UserMessage.Locale = .french) -> JSONValue
-    {
+    static func document(
+        hostID: String, row: VaccinationRow?, state: VaccinationState? = nil,
+        reason: CarnetFailure? = nil, locale: UserMessage.Locale = .french
+    ) -> JSONValue {
         var document = document(hostID: hostID, stateName: (state ?? row?.state ?? .pending).rawValue)
         if let remote = row?.remoteID { document["immunization_id"] = .string(remote) }
         if let version = row?.remoteVersion { document["version"] = .number(String(version)) }
@@ -37,9 +38,10 @@ public enum ChangeOutcome: Sendable {
         return document
     }
 
-    static func pending(hostID: String, state: VaccinationState, row: VaccinationRow?, reason: CarnetFailure,
-                        locale: UserMessage.Locale) -> ChangeOutcome
-    {
+    static func pending(
+        hostID: String, state: VaccinationState, row: VaccinationRow?, reason: CarnetFailure,
+        locale: UserMessage.Locale
+    ) -> ChangeOutcome {
         .pending(document(hostID: hostID, row: row, state: state, reason: reason, locale: locale), reason: reason)
     }
 }

@@ -34,7 +34,7 @@ struct HostIDScope: Sendable, Equatable {
     func hostID(of resource: JSONValue?) -> String? {
         for identifier in resource?["identifier"]?.arrayValue ?? [] {
             guard let system = identifier["system"]?.stringValue, recognised.contains(system),
-                  let value = identifier["value"]?.stringValue, !value.isEmpty, value.utf8.count <= 128
+                let value = identifier["value"]?.stringValue, !value.isEmpty, value.utf8.count <= 128
             else { continue }
             return value
         }
@@ -46,14 +46,15 @@ struct HostIDScope: Sendable, Equatable {
     /// vaccinations for their own): 16 to 64 URI-unreserved characters, e.g. a UUID the host
     /// generated once and keeps in its database.
     static func isValidPracticeID(_ text: String) -> Bool {
-        (16...64).contains(text.utf8.count) && text.utf8.allSatisfy { byte in
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"):
-                return true
-            default:
-                return false
+        (16...64).contains(text.utf8.count)
+            && text.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"):
+                    return true
+                default:
+                    return false
+                }
             }
-        }
     }
 }

@@ -28,10 +28,13 @@ struct Puller {
             try connection.token.check()
             let answer: ServiceConnection.Answer
             do throws(CarnetFailure) {
-                answer = try connection.send(.get, WirePath.changes,
-                                             query: [(WireQuery.cursor, String(cursor)),
-                                                     (WireQuery.count, String(Puller.pageSize))],
-                                             expect: [200])
+                answer = try connection.send(
+                    .get, WirePath.changes,
+                    query: [
+                        (WireQuery.cursor, String(cursor)),
+                        (WireQuery.count, String(Puller.pageSize)),
+                    ],
+                    expect: [200])
             } catch {
                 if let retryAfter = error.retryAfterSeconds { try store.holdService(seconds: retryAfter) }
                 throw error
@@ -58,7 +61,9 @@ struct Puller {
     static func nextCursor(_ response: HTTPResponse, bundle: JSONValue) -> Int64? {
         if let header = response.header(WireHeader.cursor), let value = Int64(header), value >= 0 { return value }
         for link in bundle["link"]?.arrayValue ?? [] where link["relation"] == "cursor" {
-            guard let url = link["url"]?.stringValue, let range = url.firstRange(of: WireQuery.cursor + "=") else { continue }
+            guard let url = link["url"]?.stringValue, let range = url.firstRange(of: WireQuery.cursor + "=") else {
+                continue
+            }
             let digits = url[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
             if let value = Int64(digits), value >= 0 { return value }
         }

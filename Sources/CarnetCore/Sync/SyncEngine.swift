@@ -17,8 +17,10 @@ final class SyncEngine: Sendable {
     let locale: UserMessage.Locale
     private let pushLock = Mutex<Void>(())
 
-    init(store: VaccinationStore, service: any FHIRService, scope: HostIDScope, logger: Logger,
-         locale: UserMessage.Locale) {
+    init(
+        store: VaccinationStore, service: any FHIRService, scope: HostIDScope, logger: Logger,
+        locale: UserMessage.Locale
+    ) {
         self.store = store
         self.service = service
         self.scope = scope
@@ -33,7 +35,9 @@ final class SyncEngine: Sendable {
     /// Pushes the outbox (one patient's, or everything), oldest first. `dueOnly` leaves the items
     /// still backing off (the background sync); the doctor's own calls push everything now.
     /// Throws only when the store fails; the service's failures are in the report.
-    func push(patient: HostPatientID?, dueOnly: Bool, token: Cancellation.Token) throws(CarnetFailure)
+    func push(
+        patient: HostPatientID?, dueOnly: Bool, token: Cancellation.Token
+    ) throws(CarnetFailure)
         -> Pusher.Report
     {
         let pusher = Pusher(store: store, connection: connection(token), scope: scope, logger: logger, locale: locale)
@@ -58,7 +62,9 @@ final class SyncEngine: Sendable {
 
     /// One sync round: push, then (if the push was not stopped) pull the changes feed, then read
     /// the proposals left for the host. Throws only when the store fails.
-    func round(patient: HostPatientID?, dueOnly: Bool, token: Cancellation.Token) throws(CarnetFailure)
+    func round(
+        patient: HostPatientID?, dueOnly: Bool, token: Cancellation.Token
+    ) throws(CarnetFailure)
         -> RoundReport
     {
         let push = try self.push(patient: patient, dueOnly: dueOnly, token: token)
@@ -97,13 +103,15 @@ final class SyncEngine: Sendable {
                 refusal = try store.blockingFailure(patientID: patient.value, hostID: hostID)
             }
         } catch {
-            return ChangeOutcome.pending(hostID: hostID, state: .pending, row: nil, reason: stoppedBy ?? error,
-                                         locale: locale)
+            return ChangeOutcome.pending(
+                hostID: hostID, state: .pending, row: nil, reason: stoppedBy ?? error,
+                locale: locale)
         }
         guard let row else { return .delivered(ChangeOutcome.document(hostID: hostID, stateName: "removed")) }
         if let refusal {
-            return .refused(ChangeOutcome.document(hostID: hostID, row: row, reason: refusal, locale: locale),
-                            reason: refusal)
+            return .refused(
+                ChangeOutcome.document(hostID: hostID, row: row, reason: refusal, locale: locale),
+                reason: refusal)
         }
         if row.state.isDelivered { return .delivered(ChangeOutcome.document(hostID: hostID, row: row)) }
         let reason = stoppedBy ?? CarnetFailure(.network, domain: .network, message: .networkUnreachable)

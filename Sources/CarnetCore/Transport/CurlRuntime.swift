@@ -20,8 +20,9 @@ enum CurlRuntime {
             return CURLE_OK
         }
         guard rc == CURLE_OK else {
-            throw CarnetFailure(.internalError, domain: .network, code: Int32(rc.rawValue),
-                                message: .internalError("curl_global_init failed"))
+            throw CarnetFailure(
+                .internalError, domain: .network, code: Int32(rc.rawValue),
+                message: .internalError("curl_global_init failed"))
         }
     }
 

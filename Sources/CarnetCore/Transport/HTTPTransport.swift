@@ -142,11 +142,15 @@ final class HTTPTransport: @unchecked Sendable {
         if let ca = settings.caBundlePath { set(ccurl_setopt_string(curl, CURLOPT_CAINFO, ca)) }
         if let crl = settings.crlPath { set(ccurl_setopt_string(curl, CURLOPT_CRLFILE, crl)) }
         if let pin = settings.pinnedPublicKey { set(ccurl_setopt_string(curl, CURLOPT_PINNEDPUBLICKEY, pin)) }
-        set(ccurl_setopt_ssl_ctx_callback(curl, { _, sslContext, userdata in
-            guard let sslContext else { return CURLE_SSL_CONNECT_ERROR }
-            let policy = userdata?.assumingMemoryBound(to: copenssl_tls_policy.self)
-            return copenssl_tls_apply_policy_state(OpaquePointer(sslContext), policy) == 1 ? CURLE_OK : CURLE_SSL_CONNECT_ERROR
-        }, UnsafeMutableRawPointer(policy)))
+        set(
+            ccurl_setopt_ssl_ctx_callback(
+                curl,
+                { _, sslContext, userdata in
+                    guard let sslContext else { return CURLE_SSL_CONNECT_ERROR }
+                    let policy = userdata?.assumingMemoryBound(to: copenssl_tls_policy.self)
+                    return copenssl_tls_apply_policy_state(OpaquePointer(sslContext), policy) == 1
+                        ? CURLE_OK : CURLE_SSL_CONNECT_ERROR
+                }, UnsafeMutableRawPointer(policy)))
         if request.presentsClientCertificate, let identity {
             identity.certificatePEM.withUnsafeBytes { bytes in
                 set(ccurl_setopt_blob(curl, CURLOPT_SSLCERT_BLOB, bytes.baseAddress, bytes.count))
@@ -162,7 +166,9 @@ final class HTTPTransport: @unchecked Sendable {
         switch request.method {
         case .get: set(ccurl_setopt_long(curl, CURLOPT_HTTPGET, 1))
         case .post, .put, .delete:
-            if request.method != .post { set(ccurl_setopt_string(curl, CURLOPT_CUSTOMREQUEST, request.method.rawValue)) }
+            if request.method != .post {
+                set(ccurl_setopt_string(curl, CURLOPT_CUSTOMREQUEST, request.method.rawValue))
+            }
             if let body = request.body {
                 set(ccurl_setopt_long(curl, CURLOPT_POST, 1))
                 set(ccurl_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
@@ -181,25 +187,34 @@ final class HTTPTransport: @unchecked Sendable {
         }
 
         // Callbacks.
-        set(ccurl_setopt_write_callback(curl, { data, size, count, userdata in
-            guard let data, let userdata else { return 0 }
-            let state = Unmanaged<ExchangeState>.fromOpaque(userdata).takeUnretainedValue()
-            let (total, overflow) = size.multipliedReportingOverflow(by: count)
-            guard !overflow else { return 0 }
-            return state.append(UnsafeRawBufferPointer(start: data, count: total)) ? total : 0
-        }, statePointer))
-        set(ccurl_setopt_header_callback(curl, { data, size, count, userdata in
-            guard let data, let userdata else { return 0 }
-            let state = Unmanaged<ExchangeState>.fromOpaque(userdata).takeUnretainedValue()
-            let (total, overflow) = size.multipliedReportingOverflow(by: count)
-            guard !overflow else { return 0 }
-            return state.header(UnsafeRawBufferPointer(start: data, count: total)) ? total : 0
-        }, statePointer))
-        set(ccurl_setopt_progress_callback(curl, { userdata, _, _, _, _ in
-            guard let userdata else { return 1 }
-            let state = Unmanaged<ExchangeState>.fromOpaque(userdata).takeUnretainedValue()
-            return state.cancel.isCancelled ? 1 : 0
-        }, statePointer))
+        set(
+            ccurl_setopt_write_callback(
+                curl,
+                { data, size, count, userdata in
+                    guard let data, let userdata else { return 0 }
+                    let state = Unmanaged<ExchangeState>.fromOpaque(userdata).takeUnretainedValue()
+                    let (total, overflow) = size.multipliedReportingOverflow(by: count)
+                    guard !overflow else { return 0 }
+                    return state.append(UnsafeRawBufferPointer(start: data, count: total)) ? total : 0
+                }, statePointer))
+        set(
+            ccurl_setopt_header_callback(
+                curl,
+                { data, size, count, userdata in
+                    guard let data, let userdata else { return 0 }
+                    let state = Unmanaged<ExchangeState>.fromOpaque(userdata).takeUnretainedValue()
+                    let (total, overflow) = size.multipliedReportingOverflow(by: count)
+                    guard !overflow else { return 0 }
+                    return state.header(UnsafeRawBufferPointer(start: data, count: total)) ? total : 0
+                }, statePointer))
+        set(
+            ccurl_setopt_progress_callback(
+                curl,
+                { userdata, _, _, _, _ in
+                    guard let userdata else { return 1 }
+                    let state = Unmanaged<ExchangeState>.fromOpaque(userdata).takeUnretainedValue()
+                    return state.cancel.isCancelled ? 1 : 0
+                }, statePointer))
 
         guard rc == CURLE_OK else {
             logger.log(.error, "curl option refused: code \(rc.rawValue)")
@@ -218,14 +233,19 @@ final class HTTPTransport: @unchecked Sendable {
         let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         // Log lines carry the method, the resource type (first path segment
         // after the base, never ids or queries), the status and the timing.
-        logger.log(.debug, "\(request.method.rawValue) \(HTTPTransport.resourceLabel(request.url)) -> curl \(result.rawValue), HTTP \(status), \(elapsedMs) ms")
+        logger.log(
+            .debug,
+            "\(request.method.rawValue) \(HTTPTransport.resourceLabel(request.url)) -> curl \(result.rawValue), "
+                + "HTTP \(status), \(elapsedMs) ms"
+        )
 
         guard result == CURLE_OK else {
-            throw TransportFailures.map(result, verifyResult: verifyResult, detail: detail,
-                                        presentedCertificate: request.presentsClientCertificate && identity != nil,
-                                        tooLarge: state.overflowed || state.headerOverflow,
-                                        cancelled: cancel.isCancelled, responseStarted: state.responseStarted,
-                                        serverVerified: policy.pointee.server_verified == 1)
+            throw TransportFailures.map(
+                result, verifyResult: verifyResult, detail: detail,
+                presentedCertificate: request.presentsClientCertificate && identity != nil,
+                tooLarge: state.overflowed || state.headerOverflow,
+                cancelled: cancel.isCancelled, responseStarted: state.responseStarted,
+                serverVerified: policy.pointee.server_verified == 1)
         }
         return HTTPResponse(status: status, headers: state.headers, body: state.body)
     }

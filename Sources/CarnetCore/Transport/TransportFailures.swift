@@ -14,7 +14,8 @@ enum TransportFailures {
     static let unspecified = 1
 
     static func map(
-        _ code: CURLcode, verifyResult: Int, detail: String, presentedCertificate: Bool, tooLarge: Bool, cancelled: Bool,
+        _ code: CURLcode, verifyResult: Int, detail: String, presentedCertificate: Bool, tooLarge: Bool,
+        cancelled: Bool,
         responseStarted: Bool = false, serverVerified: Bool = false
     ) -> CarnetFailure {
         let raw = Int32(code.rawValue)
@@ -22,18 +23,22 @@ enum TransportFailures {
         if cancelled { return CarnetFailure(.cancelled, domain: .network, code: raw, message: .cancelled) }
         switch code {
         case CURLE_WRITE_ERROR where tooLarge, CURLE_FILESIZE_EXCEEDED:
-            return CarnetFailure(.protocolViolation, domain: .network, code: raw, message: .protocolViolation(.tooLarge))
+            return CarnetFailure(
+                .protocolViolation, domain: .network, code: raw, message: .protocolViolation(.tooLarge))
         case CURLE_OUT_OF_MEMORY where responseStarted:
             // After the status line, curl reports a header over CURL_MAX_HTTP_HEADER (100 KiB)
             // as "out of memory": the answer is too large, not this process.
-            return CarnetFailure(.protocolViolation, domain: .network, code: raw, message: .protocolViolation(.tooLarge))
+            return CarnetFailure(
+                .protocolViolation, domain: .network, code: raw, message: .protocolViolation(.tooLarge))
         case CURLE_WEIRD_SERVER_REPLY:
-            return CarnetFailure(.protocolViolation, domain: .network, code: raw,
-                                 message: .protocolViolation(.unexpectedStatus))
+            return CarnetFailure(
+                .protocolViolation, domain: .network, code: raw,
+                message: .protocolViolation(.unexpectedStatus))
         case CURLE_UNSUPPORTED_PROTOCOL where lowerDetail.contains("http/0.9") || lowerDetail.contains("http version"):
             // The peer answered something that is not HTTP/1.x or 2 (the URL itself was https).
-            return CarnetFailure(.protocolViolation, domain: .network, code: raw,
-                                 message: .protocolViolation(.unexpectedStatus))
+            return CarnetFailure(
+                .protocolViolation, domain: .network, code: raw,
+                message: .protocolViolation(.unexpectedStatus))
         case CURLE_OPERATION_TIMEDOUT:
             return CarnetFailure(.timeout, domain: .network, code: raw, message: .timeout)
         case CURLE_ABORTED_BY_CALLBACK:
@@ -52,7 +57,8 @@ enum TransportFailures {
             // "certificate required" is about the client whether or not one was presented
             // (e.g. an enrollment URL pointing at the mutual-TLS listener).
             if presentedCertificate || code == CURLE_SSL_CONNECT_ERROR || lowerDetail.contains("certificate required"),
-               refusesClientCertificate(lowerDetail) {
+                refusesClientCertificate(lowerDetail)
+            {
                 return CarnetFailure(.credentials, domain: .credentials, code: raw, message: .credentialsRefused)
             }
             if code == CURLE_SSL_CONNECT_ERROR {
@@ -73,32 +79,39 @@ enum TransportFailures {
                 // The connection died during the handshake without any TLS alert (a service
                 // restarting, a load balancer resetting): a network failure, retried later,
                 // not a verdict on the service's security.
-                if !serverVerified, ["connection reset", "recv failure", "send failure", "broken pipe",
-                                     "ssl_error_syscall", "unexpected eof"].contains(where: { lowerDetail.contains($0) }) {
+                if !serverVerified,
+                    [
+                        "connection reset", "recv failure", "send failure", "broken pipe",
+                        "ssl_error_syscall", "unexpected eof",
+                    ].contains(where: { lowerDetail.contains($0) })
+                {
                     return CarnetFailure(.network, domain: .network, code: raw, message: .networkUnreachable)
                 }
                 // The server speaks only TLS 1.0/1.1 (it answers our TLS 1.2 hello with a
                 // protocol_version alert, or with an old record version).
                 if lowerDetail.contains("protocol version") || lowerDetail.contains("wrong version number")
-                    || lowerDetail.contains("unsupported protocol") {
+                    || lowerDetail.contains("unsupported protocol")
+                {
                     return tls(.weakProtocol, raw)
                 }
                 // No cipher in common: the server offers no ECDHE suite.
                 if lowerDetail.contains("handshake failure") || lowerDetail.contains("no cipher")
-                    || lowerDetail.contains("no shared cipher") || lowerDetail.contains("insufficient security") {
+                    || lowerDetail.contains("no shared cipher") || lowerDetail.contains("insufficient security")
+                {
                     return tls(.weakCipher, raw)
                 }
                 return tls(.other, raw)
             }
             return CarnetFailure(.network, domain: .network, code: raw, message: .networkUnreachable)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_PROXY, CURLE_PARTIAL_FILE,
-             CURLE_HTTP2, CURLE_HTTP2_STREAM:
+            CURLE_HTTP2, CURLE_HTTP2_STREAM:
             return CarnetFailure(.network, domain: .network, code: raw, message: .networkUnreachable)
         case CURLE_OUT_OF_MEMORY:
             return CarnetFailure(.outOfMemory, domain: .network, code: raw, message: .internalError("out of memory"))
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
-            return CarnetFailure(.invalidArgument, domain: .network, code: raw,
-                                 message: .invalidField("service_url", reason: .notHTTPSURL))
+            return CarnetFailure(
+                .invalidArgument, domain: .network, code: raw,
+                message: .invalidField("service_url", reason: .notHTTPSURL))
         default:
             return CarnetFailure(.network, domain: .network, code: raw, message: .networkUnreachable)
         }
@@ -107,8 +120,10 @@ enum TransportFailures {
     /// A server that refuses the client certificate says so with a TLS alert;
     /// with TLS 1.3 it arrives on the first read (curl error 56).
     static func refusesClientCertificate(_ detail: String) -> Bool {
-        ["certificate required", "bad certificate", "unknown ca", "certificate revoked", "certificate expired",
-         "certificate unknown", "access denied"].contains { detail.contains("alert " + $0) || detail.contains("alert_" + $0) }
+        [
+            "certificate required", "bad certificate", "unknown ca", "certificate revoked", "certificate expired",
+            "certificate unknown", "access denied",
+        ].contains { detail.contains("alert " + $0) || detail.contains("alert_" + $0) }
             || detail.contains("tlsv13 alert certificate required")
     }
 
@@ -134,7 +149,8 @@ enum TransportFailures {
 
     static func tls(_ problem: UserMessage.TLSProblem, _ code: Int32, verifyResult: Int = 0) -> CarnetFailure {
         // The domain code is the X509 verify result when there is one, else the CURLcode.
-        CarnetFailure(.tls, domain: .tls, code: verifyResult != 0 ? Int32(clamping: verifyResult) : code,
-                      message: .tls(problem))
+        CarnetFailure(
+            .tls, domain: .tls, code: verifyResult != 0 ? Int32(clamping: verifyResult) : code,
+            message: .tls(problem))
     }
 }

@@ -44,8 +44,9 @@ import Testing
     @Test func removingAnAddNeverSentCancelsBothAndSendsNothing() throws {
         let h = try EngineHarness()
         let store = h.store
-        _ = try store.recordAdd(patient: h.patient, carnet: h.carnet, hostID: "v1",
-                                resource: EngineHarness.immunization("v1"))
+        _ = try store.recordAdd(
+            patient: h.patient, carnet: h.carnet, hostID: "v1",
+            resource: EngineHarness.immunization("v1"))
         #expect(try store.recordRemove(patient: h.patient, hostID: "v1") == .cancelledBeforeSending)
         _ = try h.sync()
         #expect(h.service.requests(.post) == 0)
@@ -85,8 +86,9 @@ import Testing
             guard request.method == .post, raced.value == nil else { return }
             raced.value = try? store.recordRemove(patient: patient, hostID: "v1")
         }
-        _ = try store.recordAdd(patient: h.patient, carnet: h.carnet, hostID: "v1",
-                                resource: EngineHarness.immunization("v1"))
+        _ = try store.recordAdd(
+            patient: h.patient, carnet: h.carnet, hostID: "v1",
+            resource: EngineHarness.immunization("v1"))
         let outcome = h.engine.deliver(patient: h.patient, hostID: "v1", token: h.token)
         #expect(raced.value == .queued)
         h.service.onRequest = nil
@@ -102,8 +104,9 @@ import Testing
     @Test func aRoundStoppedMidPageKeepsWhatWasDeliveredBefore() throws {
         let h = try EngineHarness()
         for index in 0..<250 {
-            _ = try h.store.recordAdd(patient: h.patient, carnet: h.carnet, hostID: "v\(index)",
-                                      resource: EngineHarness.immunization("v\(index)"))
+            _ = try h.store.recordAdd(
+                patient: h.patient, carnet: h.carnet, hostID: "v\(index)",
+                resource: EngineHarness.immunization("v\(index)"))
         }
         let counter = RequestCounter()
         h.service.fail(.networkBeforeActing) { request in

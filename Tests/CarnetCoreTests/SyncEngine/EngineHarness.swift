@@ -28,16 +28,19 @@ struct EngineHarness {
     let otherCarnet: RecordID
     let practiceID: String?
 
-    init(directory: String = temporaryDirectory() + "/store", service: InMemoryFHIRService = InMemoryFHIRService(),
-         clock: TestClock = TestClock(), practiceID: String? = nil) throws {
+    init(
+        directory: String = temporaryDirectory() + "/store", service: InMemoryFHIRService = InMemoryFHIRService(),
+        clock: TestClock = TestClock(), practiceID: String? = nil
+    ) throws {
         self.directory = directory
         self.service = service
         self.clock = clock
         local = try LocalStore(directory: directory)
         store = VaccinationStore(local, now: { clock.now })
-        engine = SyncEngine(store: store, service: service,
-                            scope: HostIDScope(practiceID: practiceID, installID: try store.installID()),
-                            logger: .disabled, locale: .french)
+        engine = SyncEngine(
+            store: store, service: service,
+            scope: HostIDScope(practiceID: practiceID, installID: try store.installID()),
+            logger: .disabled, locale: .french)
         self.practiceID = practiceID
         patient = try HostPatientID("patient-1")
         otherPatient = try HostPatientID("patient-2")
@@ -60,13 +63,17 @@ struct EngineHarness {
 
     var token: Cancellation.Token { Cancellation().token() }
 
-    static func immunization(_ hostID: String, date: String = "2026-11-02", code: String = "3400936570183")
+    static func immunization(
+        _ hostID: String, date: String = "2026-11-02", code: String = "3400936570183"
+    )
         -> JSONValue
     {
         [
             "resourceType": "Immunization", "status": "completed",
             "identifier": [["value": .string(hostID)]],
-            "vaccineCode": ["coding": [["system": "https://smt.esante.gouv.fr/terminologie-bdpm", "code": .string(code)]]],
+            "vaccineCode": [
+                "coding": [["system": "https://smt.esante.gouv.fr/terminologie-bdpm", "code": .string(code)]]
+            ],
             "occurrenceDateTime": .string(date), "lotNumber": "L1",
         ]
     }
@@ -76,8 +83,9 @@ struct EngineHarness {
     func add(_ hostID: String, date: String = "2026-11-02", patient: HostPatientID? = nil) throws -> ChangeOutcome {
         let who = patient ?? self.patient
         let target = who == otherPatient ? otherCarnet : carnet
-        _ = try store.recordAdd(patient: who, carnet: target, hostID: hostID,
-                                resource: EngineHarness.immunization(hostID, date: date))
+        _ = try store.recordAdd(
+            patient: who, carnet: target, hostID: hostID,
+            resource: EngineHarness.immunization(hostID, date: date))
         return engine.deliver(patient: who, hostID: hostID, token: token)
     }
 

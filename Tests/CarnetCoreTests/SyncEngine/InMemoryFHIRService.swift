@@ -81,7 +81,9 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
     func recordElsewhere(carnet: String, code: String = "3400936570183", date: String = "2026-10-01") -> String {
         let resource: JSONValue = [
             "resourceType": "Immunization", "status": "completed",
-            "vaccineCode": ["coding": [["system": "https://smt.esante.gouv.fr/terminologie-bdpm", "code": .string(code)]]],
+            "vaccineCode": [
+                "coding": [["system": "https://smt.esante.gouv.fr/terminologie-bdpm", "code": .string(code)]]
+            ],
             "patient": ["reference": .string("Patient/" + carnet)], "occurrenceDateTime": .string(date),
         ]
         return state.withLock { s in InMemoryFHIRService.create(resource, in: &s).id }
@@ -110,8 +112,10 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
         try token.check()
         onRequest?(request)
         let fault: Fault? = state.withLock { s in
-            s.requests.append(Recorded(method: request.method, path: request.path, query: request.query,
-                                       headers: request.headers))
+            s.requests.append(
+                Recorded(
+                    method: request.method, path: request.path, query: request.query,
+                    headers: request.headers))
             guard let index = s.faults.firstIndex(where: { $0.matches(request) }) else { return nil }
             return s.faults.remove(at: index).fault
         }
@@ -127,8 +131,9 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
             throw CarnetFailure(.network, domain: .network, code: 56, message: .networkUnreachable)
         case .malformedAnswer?:
             let acted = state.withLock { s in handle(request, &s) }
-            return HTTPResponse(status: acted.status, headers: [(name: "content-type", value: "application/fhir+json")],
-                                body: Array(#"{"resourceType": "Immunization", "id": "#.utf8))
+            return HTTPResponse(
+                status: acted.status, headers: [(name: "content-type", value: "application/fhir+json")],
+                body: Array(#"{"resourceType": "Immunization", "id": "#.utf8))
         case nil:
             return state.withLock { s in handle(request, &s) }
         }
@@ -146,7 +151,8 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
         case (.put, 2, "Immunization"?): return update(segments[1], request, &s)
         case (.delete, 2, "Immunization"?):
             if let carnet = InMemoryFHIRService.carnet(of: s.resources[segments[1]]?.resource),
-               s.revoked.contains(carnet) {
+                s.revoked.contains(carnet)
+            {
                 return InMemoryFHIRService.outcome(403, "access-revoked")
             }
             return InMemoryFHIRService.delete(segments[1], in: &s)
@@ -240,9 +246,10 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
         let page = Array(ids.prefix(max(1, count)))
         var bundle: JSONValue = [
             "resourceType": "Bundle", "type": "searchset",
-            "entry": .array(page.compactMap { id in
-                s.resources[id].map { ["fullUrl": .string("Immunization/" + id), "resource": $0.resource] }
-            }),
+            "entry": .array(
+                page.compactMap { id in
+                    s.resources[id].map { ["fullUrl": .string("Immunization/" + id), "resource": $0.resource] }
+                }),
         ]
         if ids.count > page.count, let last = page.last {
             bundle["link"] = [["relation": "next", "url": .string("https://x/Immunization?_after=" + last)]]
@@ -291,8 +298,9 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
     }
 
     static func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [(name: "content-type", value: "application/fhir+json")],
-                     body: Array(value.serialized().utf8))
+        HTTPResponse(
+            status: status, headers: [(name: "content-type", value: "application/fhir+json")],
+            body: Array(value.serialized().utf8))
     }
 
     static func resource(_ status: Int, _ stored: Stored) -> HTTPResponse {
@@ -302,10 +310,14 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
     }
 
     static func outcome(_ status: Int, _ code: String) -> HTTPResponse {
-        json(status, [
-            "resourceType": "OperationOutcome",
-            "issue": [["severity": "error", "code": "processing", "details": ["coding": [["code": .string(code)]]]]],
-        ])
+        json(
+            status,
+            [
+                "resourceType": "OperationOutcome",
+                "issue": [
+                    ["severity": "error", "code": "processing", "details": ["coding": [["code": .string(code)]]]]
+                ],
+            ])
     }
 
     static func percentDecoded(_ text: String) -> String {
@@ -313,7 +325,8 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
         var utf8 = Array(text.utf8)[...]
         while let byte = utf8.popFirst() {
             if byte == UInt8(ascii: "%"), utf8.count >= 2,
-               let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
+                let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16)
+            {
                 bytes.append(value)
                 utf8 = utf8.dropFirst(2)
             } else {

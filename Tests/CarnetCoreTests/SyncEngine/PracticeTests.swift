@@ -96,8 +96,9 @@ import Testing
 
     @Test func aCorrectionBeforeTheFirstPushTravelsWithTheAdd() throws {
         let h = try EngineHarness()
-        _ = try h.store.recordAdd(patient: h.patient, carnet: h.carnet, hostID: "v1",
-                                  resource: EngineHarness.immunization("v1"))
+        _ = try h.store.recordAdd(
+            patient: h.patient, carnet: h.carnet, hostID: "v1",
+            resource: EngineHarness.immunization("v1"))
         #expect(try h.update("v1", lot: "L2").isDelivered)
         #expect(h.serviceLots == ["L2"])
         #expect(h.service.requests(.post) == 1)

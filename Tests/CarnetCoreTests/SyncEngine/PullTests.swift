@@ -47,10 +47,12 @@ import Testing
         newer["lotNumber"] = "NEW"
         var older = newer
         older["lotNumber"] = "OLD"
-        let change2 = RemoteChange(immunizationID: "r1", version: 2, deleted: false,
-                                   recordID: EngineHarness.carnetText, resource: newer)
-        let change1 = RemoteChange(immunizationID: "r1", version: 1, deleted: false,
-                                   recordID: EngineHarness.carnetText, resource: older)
+        let change2 = RemoteChange(
+            immunizationID: "r1", version: 2, deleted: false,
+            recordID: EngineHarness.carnetText, resource: newer)
+        let change1 = RemoteChange(
+            immunizationID: "r1", version: 1, deleted: false,
+            recordID: EngineHarness.carnetText, resource: older)
         try h.store.apply([change2], newCursor: 5, scope: h.engine.scope)
         try h.store.apply([change2, change1], newCursor: 6, scope: h.engine.scope)
         let proposals = try h.store.proposals(patient: h.patient)
@@ -153,8 +155,9 @@ import Testing
     @Test func aStoppedPushSkipsThePull() throws {
         let h = try EngineHarness()
         h.service.fail(.networkBeforeActing)
-        _ = try h.store.recordAdd(patient: h.patient, carnet: h.carnet, hostID: "v1",
-                                  resource: EngineHarness.immunization("v1"))
+        _ = try h.store.recordAdd(
+            patient: h.patient, carnet: h.carnet, hostID: "v1",
+            resource: EngineHarness.immunization("v1"))
         let report = try h.sync()
         #expect(report.stoppedBy?.kind == .network)
         #expect(h.service.requests(.get, "$changes") == 0)

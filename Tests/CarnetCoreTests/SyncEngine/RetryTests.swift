@@ -141,8 +141,9 @@ import Testing
 
     @Test func aCancelledPushLeavesItPending() throws {
         let h = try EngineHarness()
-        _ = try h.store.recordAdd(patient: h.patient, carnet: h.carnet, hostID: "v1",
-                                  resource: EngineHarness.immunization("v1"))
+        _ = try h.store.recordAdd(
+            patient: h.patient, carnet: h.carnet, hostID: "v1",
+            resource: EngineHarness.immunization("v1"))
         let cancellation = Cancellation()
         let token = cancellation.token()
         cancellation.cancel()
