@@ -431,6 +431,7 @@ CARNET_API carnet_status CARNET_CALL carnet_link_get(carnet_client *client, cons
  * link. For hosts that already store carnet UUIDs. Durable when it returns.
  * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT (e.g. @p carnet_id is not a
  *         UUID); ::CARNET_E_STORAGE.
+ * @note Retry: harmless (setting the same link again changes nothing).
  */
 CARNET_API carnet_status CARNET_CALL carnet_link_set(carnet_client *client, const char *patient_id,
                                                      const char *carnet_id, carnet_error *error);
@@ -473,6 +474,8 @@ CARNET_API carnet_status CARNET_CALL carnet_link_remove(carnet_client *client, c
  *         the message says which); ::CARNET_E_LOCKED (too many attempts);
  *         ::CARNET_E_IDENTITY_SECRET (no secret to seal the key);
  *         ::CARNET_E_NETWORK, ::CARNET_E_TLS, ::CARNET_E_TIMEOUT; ::CARNET_E_STORAGE.
+ * @note Retry after a lost answer: the withdrawal code is single-use, so the retry is
+ *        ::CARNET_E_WITHDRAWAL_CODE ("déjà utilisé"): ask the service for a new code.
  */
 CARNET_API carnet_status CARNET_CALL carnet_certificate_enroll(carnet_client *client, const char *withdrawal_code,
                                                                char **out_json, carnet_error *error);
@@ -488,6 +491,7 @@ CARNET_API carnet_status CARNET_CALL carnet_certificate_enroll(carnet_client *cl
  *         ::CARNET_E_INVALID_ARGUMENT (not a PKCS#12 file, unreadable);
  *         ::CARNET_E_CREDENTIALS (no key or certificate inside);
  *         ::CARNET_E_CERTIFICATE_EXPIRED; ::CARNET_E_IDENTITY_SECRET; ::CARNET_E_STORAGE.
+ * @note Retry: harmless (the same identity is installed again).
  */
 CARNET_API carnet_status CARNET_CALL carnet_certificate_import_p12(carnet_client *client, const char *path,
                                                                    const char *password, char **out_json,
@@ -525,6 +529,9 @@ CARNET_API carnet_status CARNET_CALL carnet_certificate_info(carnet_client *clie
  *         "birthDate", "gender", "telecom(email)") so the host can ask for it;
  *         ::CARNET_E_CONFLICT (a carnet is already linked to this patient);
  *         ::CARNET_E_REJECTED; network, TLS and credentials statuses.
+ * @note Retry after a lost answer (::CARNET_E_NETWORK, ::CARNET_E_TIMEOUT, 5xx): safe, the
+ *        creation key stored before the first attempt is sent again (`Idempotency-Key`), so the
+ *        service answers with the carnet created the first time: one carnet, one email.
  */
 CARNET_API carnet_status CARNET_CALL carnet_record_create(carnet_client *client, const char *patient_id,
                                                           const char *patient_json, char **out_json,
@@ -552,6 +559,8 @@ CARNET_API carnet_status CARNET_CALL carnet_share_code_lookup(carnet_client *cli
  * @return ::CARNET_OK; ::CARNET_E_ACCESS_DENIED (code, carnet or date wrong:
  *         the service never says which); ::CARNET_E_LOCKED (five failures lock
  *         the code for a while); ::CARNET_E_INVALID_ARGUMENT (date malformed).
+ * @note Retry after a lost answer: safe (claiming a carnet this professional already holds
+ *        grants nothing new; the share code stays valid).
  */
 CARNET_API carnet_status CARNET_CALL carnet_record_claim(carnet_client *client, const char *patient_id,
                                                          const char *share_code, const char *candidate_id,
@@ -562,6 +571,8 @@ CARNET_API carnet_status CARNET_CALL carnet_record_claim(carnet_client *client, 
  * Asks the service to email the share code to the patient again.
  * @return ::CARNET_OK; ::CARNET_E_NOT_FOUND (no linked carnet); ::CARNET_E_LOCKED
  *         (resent too recently); network statuses.
+ * @note Retry after a lost answer: the email may go twice, unless the service's rate limit
+ *        answers ::CARNET_E_LOCKED (resent too recently): then the first one was sent.
  */
 CARNET_API carnet_status CARNET_CALL carnet_share_code_resend(carnet_client *client, const char *patient_id,
                                                               carnet_error *error);
@@ -598,6 +609,7 @@ CARNET_API carnet_status CARNET_CALL carnet_vaccinations_list(carnet_client *cli
  * carnet_sync().
  * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT; ::CARNET_E_CONFLICT (that
  *         host id already names another vaccination).
+ * @note Retry: harmless (accepting the same pairs again changes nothing).
  */
 CARNET_API carnet_status CARNET_CALL carnet_vaccinations_accept(carnet_client *client, const char *patient_id,
                                                                 const char *mapping_json, carnet_error *error);
@@ -660,6 +672,7 @@ CARNET_API carnet_status CARNET_CALL carnet_vaccination_update(carnet_client *cl
  * cancelled (nothing is sent); one already deleted on the service is a success.
  * Also the way to confirm a deletion made elsewhere (carnet_sync() `removed`).
  * @return ::CARNET_OK; ::CARNET_PENDING; ::CARNET_E_NOT_FOUND (unknown host id).
+ * @note Retry: harmless (the DELETE of something already gone is a success).
  */
 CARNET_API carnet_status CARNET_CALL carnet_vaccination_remove(carnet_client *client, const char *patient_id,
                                                                const char *host_vaccination_id,
@@ -689,6 +702,7 @@ CARNET_API carnet_status CARNET_CALL carnet_vaccination_remove(carnet_client *cl
  * @param patient_id a patient, or NULL for every linked patient.
  * @return ::CARNET_OK (also when the service is unreachable: see `offline`);
  *         credentials and TLS statuses; ::CARNET_E_STORAGE.
+ * @note Retry: harmless (every push is idempotent; a changes page is applied with its cursor).
  */
 CARNET_API carnet_status CARNET_CALL carnet_sync(carnet_client *client, const char *patient_id, char **out_json,
                                                  carnet_error *error);
