@@ -37,17 +37,26 @@ extension Store {
         }
         let id = UUID().uuidString.lowercased()
         do {
-            try db.query("INSERT INTO teams(id, name, created_at) VALUES(?,?,?)", [id, name, Time.nowMs()])
+            try db.query(
+                "INSERT INTO teams(id, name, name_key, created_at) VALUES(?,?,?,?)",
+                [id, name, Self.teamNameKey(name), Time.nowMs()])
         } catch let error as SQLiteError where error.isConstraintViolation {
             throw TeamError("a team with this name already exists")
         }
         return Team(id: id, name: name)
     }
 
-    /// A team by id or by name (names are unique, compared case-insensitively).
+    /// Names are unique whatever their case: SQLite's NOCASE folds ASCII only ("SANTÉ" ≠ "santé"),
+    /// so the key is Swift's Unicode lower-casing of the trimmed name (accents stay significant).
+    static func teamNameKey(_ name: String) -> String {
+        name.trimmingCharacters(in: .whitespaces).lowercased()
+    }
+
+    /// A team by id or by name.
     func team(named nameOrID: String) throws -> Team? {
-        try db.query("SELECT id, name FROM teams WHERE id = ? OR name = ? LIMIT 1", [nameOrID, nameOrID]).first
-            .map(Team.init)
+        try db.query(
+            "SELECT id, name FROM teams WHERE id = ? OR name_key = ? LIMIT 1", [nameOrID, Self.teamNameKey(nameOrID)]
+        ).first.map(Team.init)
     }
 
     func team(ofProfessional professional: String) throws -> Team? {

@@ -109,7 +109,8 @@ final class Store: @unchecked Sendable {
         // record, active (horizon NULL) if any grant that reaches them is active, else frozen at
         // the latest horizon among their frozen grants.
         """
-        CREATE TABLE teams(id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, created_at INTEGER NOT NULL);
+        CREATE TABLE teams(
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);
         CREATE TABLE team_members(
             professional_id TEXT PRIMARY KEY REFERENCES professionals(id), team_id TEXT NOT NULL REFERENCES teams(id),
             joined_at INTEGER NOT NULL);
