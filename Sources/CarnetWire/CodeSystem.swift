@@ -18,6 +18,8 @@ public enum CodeSystem {
     public static let insNIR = "urn:oid:1.2.250.1.213.1.4.8"
     /// Test INS (qualification environments).
     public static let insTest = "urn:oid:1.2.250.1.213.1.4.10"
+    /// IDNPS, the national identifier of a health professional (FR Core): "8" + the RPPS number.
+    public static let idnps = "urn:oid:1.2.250.1.71.4.2.1"
 
     // The project's own code systems.
 
@@ -37,6 +39,10 @@ public enum WireDefinition {
     static let base = "https://carnet-sandbox.invalid/fhir/"
     /// Patient extension (valueString): the pseudonym share-code lookups show.
     public static let pseudonymExtension = base + "StructureDefinition/carnet-pseudonym"
+    /// Immunization extension (valueReference: `type` Practitioner, `display` = the professional's
+    /// name, `identifier` = IDNPS): who recorded this version. Set by the service on every create
+    /// and update by a professional; a value sent by the client is replaced (or removed).
+    public static let recordedByExtension = base + "StructureDefinition/recorded-by"
     /// The canonical URL of a named operation, as the CapabilityStatement lists it.
     public static func operation(_ operation: WireOperation) -> String {
         base + "OperationDefinition/" + operation.rawValue

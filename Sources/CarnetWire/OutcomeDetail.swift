@@ -21,6 +21,8 @@ public enum OutcomeDetail: String, CaseIterable, Sendable {
     case unknownVaccineCode = "unknown-vaccine-code"
     case patientChanged = "patient-changed"
     case duplicateIdentifier = "duplicate-identifier"
+    /// An `Idempotency-Key` already used by this professional for a different request body (422).
+    case idempotencyKeyReused = "idempotency-key-reused"
 
     // Versions and existence.
     case versionConflict = "version-conflict"

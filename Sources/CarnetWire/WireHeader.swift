@@ -12,8 +12,9 @@ public enum WireHeader {
     /// Seconds to wait before retrying (429, 503).
     public static let retryAfter = "Retry-After"
     public static let location = "Location"
-    /// A carnet creation's key (IETF httpapi idempotency-key draft): the same key again gets the
-    /// carnet created the first time, and no second email.
+    /// Creation key of `POST Patient` (IETF httpapi idempotency-key draft): the same key from the
+    /// same professional replays the first answer (200) instead of creating a second carnet, and
+    /// sends no second email.
     public static let idempotencyKey = "Idempotency-Key"
     /// The kind of an email the sandbox writes to its outbox (e.g. `share-code`).
     public static let emailKind = "X-Carnet-Kind"

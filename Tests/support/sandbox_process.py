@@ -404,10 +404,37 @@ class Sandbox:
             args += ["--professional", professional_email]
         return self.cli(*args)
 
-    def revoke_access(self, carnet_id: str, professional_email: str) -> dict:
-        """The citizen withdraws a professional's access: the carnet freezes (read-only) for them, and
-        the account's share code is renewed (the new one is emailed: ``latest_share_code``)."""
-        return self.cli("access", "revoke", "--carnet", carnet_id, "--professional", professional_email)
+    def revoke_access(self, carnet_id: str, professional_email: Optional[str] = None, *,
+                      team: Optional[str] = None) -> dict:
+        """The citizen withdraws a professional's (or a ``team``'s, by name or id) access: the carnet
+        freezes (read-only) for them — for the professional's whole team when it sees the carnet
+        through its team — and the account's share code is renewed (the new one is emailed:
+        ``latest_share_code``). Returns ``{"carnet", "professional"?, "team"?, "revoked": true}``."""
+        args = ["access", "revoke", "--carnet", carnet_id]
+        if professional_email:
+            args += ["--professional", professional_email]
+        if team:
+            args += ["--team", team]
+        return self.cli(*args)
+
+    # ----------------------------------------------------------------- care teams (staff)
+
+    def create_team(self, name: Optional[str] = None) -> dict:
+        """Creates a care team ("abonnement collectif"); returns ``{"id", "name"}``."""
+        return self.cli("team", "create", "--name", name or f"Equipe {uuid.uuid4().hex[:8]}")
+
+    def add_team_member(self, team: str, email: str) -> dict:
+        """Adds a professional (by email) to a team (by name or id; at most one team per professional).
+        Returns the team: ``{"id", "name", "members": [{"id", "email", "name"}], "carnets": n}``."""
+        return self.cli("team", "add-member", "--team", team, "--email", email)
+
+    def remove_team_member(self, team: str, email: str) -> dict:
+        """Removes a professional from a team: it loses the team's carnets at once. Returns the team."""
+        return self.cli("team", "remove-member", "--team", team, "--email", email)
+
+    def show_team(self, team: str) -> dict:
+        """The team (by name or id), as ``add_team_member`` returns it."""
+        return self.cli("team", "show", "--team", team)
 
     # ----------------------------------------------------------------- outbox
 

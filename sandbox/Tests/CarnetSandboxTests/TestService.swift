@@ -62,6 +62,25 @@ struct TestService {
         try await app.test(.router) { client in try await body(FHIRClient(client: client)) }
     }
 
+    /// A care team of the professionals known to the test as `names` (created with `professional`).
+    func team(_ name: String, members names: [String]) throws -> Team {
+        let team = try sandbox.store.createTeam(name: name)
+        for member in names {
+            guard let professional = try sandbox.store.professional(email: "\(member)@example.org") else {
+                throw TestFailure("no professional \(member)")
+            }
+            try sandbox.store.addMember(team: team, professional: professional.id)
+        }
+        return team
+    }
+
+    /// The .eml files of the outbox.
+    func emails() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: sandbox.paths.outbox)) ?? []).filter {
+            $0.hasSuffix(".eml")
+        }
+    }
+
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }
 
@@ -78,6 +97,8 @@ struct Answer {
     let status: Int
     let headers: HTTPFields
     let body: JSONValue?
+    /// The body exactly as sent (for "byte-identical" checks).
+    var bytes: [UInt8] = []
 
     func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { headers[$0] } }
     var detail: OutcomeDetail? { body.flatMap(OperationOutcome.detail(of:)) }
@@ -101,7 +122,7 @@ struct FHIRClient {
             let bytes = Array(response.body.readableBytesView)
             return Answer(
                 status: Int(response.status.code), headers: response.headers,
-                body: bytes.isEmpty ? nil : try JSONValue.parse(bytes))
+                body: bytes.isEmpty ? nil : try JSONValue.parse(bytes), bytes: bytes)
         }
     }
 

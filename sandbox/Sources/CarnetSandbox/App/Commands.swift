@@ -14,7 +14,7 @@ struct CarnetSandboxCommand: AsyncParsableCommand {
         abstract: "A reference shared electronic vaccination record (CVE) service: FHIR R4 over mutual TLS.",
         subcommands: [
             Serve.self, Init.self, ProfessionalCommand.self, CitizenCommand.self, VaccinationCommand.self,
-            AccessCommand.self, OutboxCommand.self,
+            AccessCommand.self, TeamCommand.self, OutboxCommand.self,
         ],
         defaultSubcommand: Serve.self)
 }
@@ -43,6 +43,9 @@ func cli(_ body: () throws -> Void) throws {
         FileHandle.standardError.write(Data("error: \(error.message) (\(error.status))\n".utf8))
         throw ExitCode(1)
     } catch let error as PKIError {
+        FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        throw ExitCode(1)
+    } catch let error as TeamError {
         FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
         throw ExitCode(1)
     }
@@ -356,21 +359,40 @@ struct AccessCommand: ParsableCommand {
     struct Revoke: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Revoke a professional's access to a carnet (it freezes, read-only, for them); renews and "
-                    + "emails the share code."
+                "Revoke a professional's or a team's access to a carnet (it freezes, read-only, for them); renews "
+                + "and emails the share code.",
+            discussion:
+                "--professional freezes every grant through which that professional sees the carnet: its own and "
+                + "its team's (the whole team then sees the carnet frozen). --team freezes the team's grant only."
         )
         @OptionGroup var data: DataOptions
         @Option var carnet: String
-        @Option(help: "The professional's email.") var professional: String
+        @Option(help: "The professional's email.") var professional: String?
+        @Option(help: "The team's name or id.") var team: String?
         func run() throws {
             try cli {
                 let sandbox = try data.open()
-                guard let found = try sandbox.store.professional(email: professional) else {
-                    throw PKIError("no such professional")
+                switch (professional, team) {
+                case (let email?, nil):
+                    guard let found = try sandbox.store.professional(email: email) else {
+                        throw PKIError("no such professional")
+                    }
+                    let (revoked, team) = try sandbox.records.revokeAccess(record: carnet, professional: found.id)
+                    guard revoked else { throw PKIError("this professional has no active access to this carnet") }
+                    var out: JSONObject = [
+                        "carnet": .string(carnet), "professional": .string(found.id), "revoked": true,
+                    ]
+                    if let team { out["team"] = .string(team) }
+                    printJSON(.object(out))
+                case (nil, let name?):
+                    guard let found = try sandbox.store.team(named: name) else { throw PKIError("no such team") }
+                    guard try sandbox.records.revokeAccess(record: carnet, team: found) else {
+                        throw PKIError("this team has no active access to this carnet")
+                    }
+                    printJSON(["carnet": .string(carnet), "team": .string(found.id), "revoked": true])
+                default:
+                    throw PKIError("give either --professional or --team")
                 }
-                let revoked = try sandbox.records.revokeAccess(record: carnet, professional: found.id)
-                guard revoked else { throw PKIError("this professional has no active access to this carnet") }
-                printJSON(["carnet": .string(carnet), "professional": .string(found.id), "revoked": true])
             }
         }
     }

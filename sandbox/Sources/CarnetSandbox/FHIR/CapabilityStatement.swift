@@ -16,6 +16,9 @@ enum CapabilityStatement {
                 ["code": "read"], ["code": "vread"], ["code": "update"], ["code": "delete"],
                 ["code": "create"], ["code": "search-type"], ["code": "history-instance"], ["code": "history-type"],
             ],
+            "documentation": .string(
+                "Every stored version carries the extension \(WireDefinition.recordedByExtension) (valueReference: "
+                    + "the recording professional's name and IDNPS), set by the service"),
             "versioning": "versioned-update",
             "readHistory": true,
             "updateCreate": false,
@@ -33,8 +36,15 @@ enum CapabilityStatement {
         let patient: JSONValue = [
             "type": "Patient",
             "interaction": [
-                ["code": "read"], ["code": "vread"], ["code": "create"], ["code": "search-type"],
-                ["code": "history-instance"],
+                ["code": "read"], ["code": "vread"],
+                [
+                    "code": "create",
+                    "documentation": .string(
+                        "Idempotency-Key (IETF httpapi draft) honoured: the same key and body from the same "
+                            + "professional → 200 with the first carnet, no second email; another body → 422 "
+                            + "idempotency-key-reused"),
+                ],
+                ["code": "search-type"], ["code": "history-instance"],
             ],
             "versioning": "versioned",
             "readHistory": true,
@@ -68,7 +78,8 @@ enum CapabilityStatement {
                         "description": .string(
                             "Mutual TLS with a certificate issued by this service's CA (EST enrollment "
                                 + "with a withdrawal code); optional RFC 8705 certificate-bound bearer tokens "
-                                    + "from /oauth/token."
+                                + "from /oauth/token. A professional sees the carnets it, or its care team, "
+                                + "created or claimed."
                         ),
                     ],
                     "resource": [patient, immunization, valueSet],

@@ -8,4 +8,5 @@ extension HTTPField.Name {
     static let requestID = HTTPField.Name(WireHeader.requestID) ?? .via
     static let ifNoneExist = HTTPField.Name(WireHeader.ifNoneExist) ?? .via
     static let carnetCursor = HTTPField.Name(WireHeader.cursor) ?? .via
+    static let idempotencyKey = HTTPField.Name(WireHeader.idempotencyKey) ?? .via
 }

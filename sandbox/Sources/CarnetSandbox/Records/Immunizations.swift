@@ -1,5 +1,6 @@
 // Writing vaccinations: validation, conditional create (If-None-Exist), versioned update (If-Match),
-// delete. Every write appends to the history the changes feed reads.
+// delete. Every write appends to the history the changes feed reads, and every stored version
+// says who recorded it (RecordedBy.swift).
 
 import CarnetWire
 import Foundation
@@ -167,7 +168,8 @@ extension RecordService {
             }
             let id = UUID().uuidString.lowercased()
             let now = Time.nowMs()
-            let stamped = JSONValue.object(FHIR.stamp(imm, id: id, version: 1, atMs: now))
+            let recorded = Self.settingRecordedBy(imm, try recordedByExtension(for: actor))
+            let stamped = JSONValue.object(FHIR.stamp(recorded, id: id, version: 1, atMs: now))
             let text = stamped.serialized()
             try db.query(
                 "INSERT INTO immunizations(id, carnet_id, identifier_system, identifier_value, version, "
@@ -234,7 +236,9 @@ extension RecordService {
                     detail: .duplicateIdentifier)
             }
             let now = Time.nowMs()
-            let stamped = JSONValue.object(FHIR.stamp(imm, id: id, version: version + 1, atMs: now))
+            // Each version names its own writer: the body's copy of the previous one is replaced.
+            let recorded = Self.settingRecordedBy(imm, try recordedByExtension(for: actor))
+            let stamped = JSONValue.object(FHIR.stamp(recorded, id: id, version: version + 1, atMs: now))
             let text = stamped.serialized()
             try db.query(
                 "UPDATE immunizations SET identifier_system = ?, identifier_value = ?, version = ?, resource "

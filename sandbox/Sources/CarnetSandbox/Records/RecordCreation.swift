@@ -78,8 +78,23 @@ extension RecordService {
     }
 
     /// Creates a record; attaches it to the citizen account of its email (created if needed) and
-    /// emails that account's share code. A professional creator gets access.
-    func createRecord(_ value: JSONValue, by actor: Actor, notify: Bool = true) throws -> Written {
+    /// emails that account's share code. A professional creator gets access (its team's, when it
+    /// belongs to one). With a creation key (`Idempotency-Key`, CreationKeys.swift) a professional's
+    /// repeated creation answers 200 with the first record and sends no email.
+    func createRecord(
+        _ value: JSONValue, by actor: Actor, notify: Bool = true, creationKey: String? = nil
+    ) throws -> Written {
+        var creation: (professional: String, key: String, fingerprint: String)? = nil
+        if let creationKey, case .professional(let pid) = actor {
+            creation = (pid, creationKey, Self.creationFingerprint(value))
+        }
+        // Before validation: a replay answers what the first request got, even if rules changed since.
+        if let creation,
+            let existing = try carnetCreated(
+                professional: creation.professional, key: creation.key, fingerprint: creation.fingerprint)
+        {
+            return try replayedCreation(record: existing, professional: creation.professional)
+        }
         var (patient, facts) = try validatePatient(value)
         // Carry the pseudonym explicitly so that Patient reads show what share-code lookups show.
         var extensions =
@@ -92,7 +107,14 @@ extension RecordService {
         let now = Time.nowMs()
         let stamped = JSONValue.object(FHIR.stamp(patient, id: id, version: 1, atMs: now))
         let text = stamped.serialized()
-        let (citizenEmail, code, isNewAccount) = try db.transaction { () -> (String, String, Bool) in
+        let created = try db.transaction { () -> (email: String, code: String, isNew: Bool)? in
+            // Again under the write lock: a concurrent request with the same key may have won.
+            if let creation,
+                try carnetCreated(
+                    professional: creation.professional, key: creation.key, fingerprint: creation.fingerprint) != nil
+            {
+                return nil
+            }
             var citizen = try db.query("SELECT id, email, share_code FROM citizens WHERE email = ?", [facts.email])
                 .first
             var isNew = false
@@ -115,17 +137,37 @@ extension RecordService {
                 type: "Patient", id: id, record: id, version: 1, method: "POST", resource: text, atMs: now,
                 author: actor.author)
             if let creator { try store.grantAccess(professional: creator, record: id, via: "created") }
+            if let creation {
+                try rememberCreation(
+                    professional: creation.professional, key: creation.key, fingerprint: creation.fingerprint,
+                    carnet: id)
+            }
             return (citizen.string("email") ?? facts.email, code, isNew)
+        }
+        guard let created else {
+            guard let creation,
+                let existing = try carnetCreated(
+                    professional: creation.professional, key: creation.key, fingerprint: creation.fingerprint)
+            else { throw FHIRError.internalError("creation key vanished") }
+            return try replayedCreation(record: existing, professional: creation.professional)
         }
         if notify {
             let reason =
-                isNewAccount
+                created.isNew
                 ? "Un carnet de vaccination électronique a été créé pour vous."
                 : "Un nouveau carnet de vaccination électronique a été ajouté à votre compte."
-            try sendShareCode(citizenEmail: citizenEmail, code: code, reason: reason)
+            try sendShareCode(citizenEmail: created.email, code: created.code, reason: reason)
         }
         log.log(.info, "carnet.created", [("carnet", .string(id)), ("by", .string(actor.author))])
         return Written(status: 201, resource: stamped, version: 1, id: id)
+    }
+
+    /// The answer to a repeated creation: the record as this professional sees it now, 200.
+    private func replayedCreation(record: String, professional: String) throws -> Written {
+        let (resource, version) = try read(type: "Patient", id: record, professional: professional)
+        log.log(
+            .info, "carnet.creation-replayed", [("carnet", .string(record)), ("professional", .string(professional))])
+        return Written(status: 200, resource: resource, version: version, id: record)
     }
 
     private func insertCitizen(email: String, at now: Int64) throws {

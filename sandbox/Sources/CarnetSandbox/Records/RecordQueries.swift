@@ -22,13 +22,14 @@ extension RecordService {
         return (rows.map(HistoryEntry.init), total)
     }
 
-    /// Carnets this professional can see, ordered by id, after `after`.
+    /// Carnets this professional can see (its own grants and its team's), ordered by id, after `after`.
     func searchPatients(professional: String, after: String, count: Int) throws -> (ids: [String], total: Int) {
         let total =
-            try db.query("SELECT COUNT(*) AS n FROM access WHERE professional_id = ?", [professional]).first?.int("n")
-            ?? 0
+            try db.query("SELECT COUNT(*) AS n FROM record_access WHERE professional_id = ?", [professional]).first?
+            .int("n") ?? 0
         let rows = try db.query(
-            "SELECT carnet_id FROM access WHERE professional_id = ? AND carnet_id > ? ORDER BY carnet_id LIMIT ?",
+            "SELECT carnet_id FROM record_access WHERE professional_id = ? AND carnet_id > ? ORDER BY carnet_id "
+                + "LIMIT ?",
             [professional, after, count])
         return (rows.compactMap { $0.string("carnet_id") }, total)
     }
@@ -47,7 +48,7 @@ extension RecordService {
         }
         return try db.query(
             """
-            SELECT h.* FROM history h JOIN access a ON a.carnet_id = h.carnet_id AND a.professional_id = ?
+            SELECT h.* FROM history h JOIN record_access a ON a.carnet_id = h.carnet_id AND a.professional_id = ?
             WHERE h.resource_type = ? AND h.seq <= COALESCE(a.horizon_seq, 9223372036854775807)
               AND h.seq < ? AND h.at_ms > ?
             ORDER BY h.seq DESC LIMIT ?
@@ -56,11 +57,12 @@ extension RecordService {
     }
 
     /// The changes feed: every change (Patient and Immunization) in every record this professional
-    /// can see, in commit order, after cursor `after`.
+    /// can see, its team's included, in commit order, after cursor `after`. A record that became
+    /// visible later (a claim, joining a team) shows its changes after the cursor like any other.
     func changes(professional: String, after: Int64, count: Int) throws -> [HistoryEntry] {
         try db.query(
             """
-            SELECT h.* FROM history h JOIN access a ON a.carnet_id = h.carnet_id AND a.professional_id = ?
+            SELECT h.* FROM history h JOIN record_access a ON a.carnet_id = h.carnet_id AND a.professional_id = ?
             WHERE h.seq > ? AND h.seq <= COALESCE(a.horizon_seq, 9223372036854775807)
             ORDER BY h.seq ASC LIMIT ?
             """, [professional, after, count]

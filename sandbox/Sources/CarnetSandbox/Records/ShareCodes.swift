@@ -23,7 +23,7 @@ extension RecordService {
             status: 429, code: .throttled,
             message:
                 "Trop d'essais infructueux : ce code de partage est bloqué pour 15 minutes (réessayez après "
-                    + "le délai indiqué).",
+                + "le délai indiqué).",
             detail: .shareCodeLocked, retryAfter: max(retryAfter, 1))
     }
 
@@ -137,9 +137,28 @@ extension RecordService {
     }
 
     /// The patient withdraws a professional's access: the record freezes for that professional, and
-    /// the account's share code is renewed (and emailed) so that the old code cannot re-open it.
-    func revokeAccess(record: String, professional: String) throws -> Bool {
-        guard try store.revokeAccess(professional: professional, record: record) else { return false }
+    /// for its whole team when it sees the record through the team (the patient shared it with the
+    /// team); the account's share code is renewed (and emailed) so that the old code cannot re-open it.
+    /// Returns what froze: nil if the professional had no active access.
+    func revokeAccess(record: String, professional: String) throws -> (revoked: Bool, team: String?) {
+        let (changed, team) = try store.revokeAccess(professional: professional, record: record)
+        guard changed else { return (false, nil) }
+        var fields: [(String, JSONValue)] = [("carnet", .string(record)), ("professional", .string(professional))]
+        if let team { fields.append(("team", .string(team))) }
+        log.log(.info, "access.revoked", fields)
+        try renewShareCode(record: record)
+        return (true, team)
+    }
+
+    /// The patient withdraws a team's access: the record freezes for every member.
+    func revokeAccess(record: String, team: Team) throws -> Bool {
+        guard try store.revokeAccess(team: team.id, record: record) else { return false }
+        log.log(.info, "access.revoked", [("carnet", .string(record)), ("team", .string(team.id))])
+        try renewShareCode(record: record)
+        return true
+    }
+
+    private func renewShareCode(record: String) throws {
         let (email, code) = try db.transaction { () -> (String, String) in
             guard
                 let row = try db.query(
@@ -161,10 +180,8 @@ extension RecordService {
             }
             throw FHIRError.internalError("could not allocate a share code")
         }
-        log.log(.info, "access.revoked", [("carnet", .string(record)), ("professional", .string(professional))])
         try sendShareCode(
             citizenEmail: email, code: code,
             reason: "Vous avez retiré l'accès d'un professionnel à un carnet : votre code de partage a été renouvelé.")
-        return true
     }
 }

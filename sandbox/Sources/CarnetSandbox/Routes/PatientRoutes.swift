@@ -1,5 +1,6 @@
 // Patient: a record (the patient's carnet) as the FHIR resource it is on the wire; a record's id
-// is its Patient id. Professionals create, read and search records; only the patient manages them.
+// is its Patient id. Professionals create (with an optional Idempotency-Key), read and search
+// records; only the patient manages them.
 
 import CarnetWire
 import HTTPTypes
@@ -25,7 +26,9 @@ struct PatientRoutes: Sendable {
 
     @Sendable func create(_ request: Request, context: SandboxContext) async throws -> Response {
         let professional = try context.requireProfessional()
-        let written = try records.createRecord(try await RequestBody.json(request), by: .professional(professional))
+        let key = try request.headers[.idempotencyKey].map(RecordService.parseCreationKey)
+        let written = try records.createRecord(
+            try await RequestBody.json(request), by: .professional(professional), creationKey: key)
         return Reply.resource(written, location: RequestParameters.baseURL(request), type: "Patient")
     }
 

@@ -102,7 +102,36 @@ final class Store: @unchecked Sendable {
         CREATE INDEX history_resource ON history(resource_id, seq);
         CREATE INDEX history_carnet ON history(carnet_id, seq);
         CREATE TABLE code_attempts(code_hash TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until INTEGER);
+        """,
+        // 2: care teams and creation keys. An access grant belongs to a professional (`access`) or
+        // to a team (`team_access`, same columns); a professional belongs to at most one team.
+        // `record_access` is what every read and write checks: one row per professional and
+        // record, active (horizon NULL) if any grant that reaches them is active, else frozen at
+        // the latest horizon among their frozen grants.
         """
+        CREATE TABLE teams(
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);
+        CREATE TABLE team_members(
+            professional_id TEXT PRIMARY KEY REFERENCES professionals(id), team_id TEXT NOT NULL REFERENCES teams(id),
+            joined_at INTEGER NOT NULL);
+        CREATE INDEX team_members_team ON team_members(team_id);
+        CREATE TABLE team_access(
+            team_id TEXT NOT NULL REFERENCES teams(id), carnet_id TEXT NOT NULL REFERENCES carnets(id),
+            via TEXT NOT NULL, granted_at INTEGER NOT NULL, revoked_at INTEGER, horizon_seq INTEGER,
+            PRIMARY KEY(team_id, carnet_id));
+        CREATE VIEW record_access AS
+            SELECT professional_id, carnet_id,
+                   CASE WHEN COUNT(*) > COUNT(horizon_seq) THEN NULL ELSE MAX(horizon_seq) END AS horizon_seq
+            FROM (SELECT professional_id, carnet_id, horizon_seq FROM access
+                  UNION ALL
+                  SELECT m.professional_id, t.carnet_id, t.horizon_seq
+                  FROM team_access t JOIN team_members m ON m.team_id = t.team_id)
+            GROUP BY professional_id, carnet_id;
+        CREATE TABLE idempotency_keys(
+            professional_id TEXT NOT NULL REFERENCES professionals(id), key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL, carnet_id TEXT NOT NULL REFERENCES carnets(id), created_at INTEGER NOT NULL,
+            PRIMARY KEY(professional_id, key));
+        """,
     ]
 
     private func migrate() throws {
@@ -163,17 +192,29 @@ final class Store: @unchecked Sendable {
 
     // MARK: Access control
 
+    /// What `professional` may see of `record`, through its own grant or its team's.
     func access(professional: String, record: String) throws -> Access? {
         guard
             let row = try db.query(
-                "SELECT horizon_seq FROM access WHERE professional_id = ? AND carnet_id = ?",
+                "SELECT horizon_seq FROM record_access WHERE professional_id = ? AND carnet_id = ?",
                 [professional, record]
             ).first
         else { return nil }
         return Access(horizon: row.int("horizon_seq").map(Int64.init))
     }
 
+    /// A creation or claim: the grant goes to the professional's team when it has one (the
+    /// carnet is the team's, docs/protocol.md "Care teams"), else to the professional.
     func grantAccess(professional: String, record: String, via: String) throws {
+        if let team = try team(ofProfessional: professional) {
+            try db.query(
+                """
+                INSERT INTO team_access(team_id, carnet_id, via, granted_at) VALUES(?,?,?,?)
+                ON CONFLICT(team_id, carnet_id)
+                    DO UPDATE SET revoked_at = NULL, horizon_seq = NULL, via = excluded.via
+                """, [team.id, record, via, Time.nowMs()])
+            return
+        }
         try db.query(
             """
             INSERT INTO access(professional_id, carnet_id, via, granted_at) VALUES(?,?,?,?)
@@ -182,14 +223,41 @@ final class Store: @unchecked Sendable {
             """, [professional, record, via, Time.nowMs()])
     }
 
-    /// The patient withdrew this professional's access: the record freezes at the current sequence.
-    func revokeAccess(professional: String, record: String) throws -> Bool {
+    /// The patient withdrew this professional's access: every active grant through which it sees
+    /// the record (its own and its team's) freezes at the current sequence. Returns the team whose
+    /// grant froze, if any, and whether anything changed.
+    func revokeAccess(professional: String, record: String) throws -> (changed: Bool, team: String?) {
         try db.transaction {
             let horizon = try maxSeq()
+            let now = Time.nowMs()
             try db.query(
                 "UPDATE access SET revoked_at = ?, horizon_seq = ? WHERE professional_id = ? AND carnet_id = "
                     + "? AND revoked_at IS NULL",
-                [Time.nowMs(), horizon, professional, record])
+                [now, horizon, professional, record])
+            var changed = db.changes > 0
+            var frozenTeam: String? = nil
+            if let team = try team(ofProfessional: professional) {
+                try db.query(
+                    "UPDATE team_access SET revoked_at = ?, horizon_seq = ? WHERE team_id = ? AND carnet_id = ? "
+                        + "AND revoked_at IS NULL",
+                    [now, horizon, team.id, record])
+                if db.changes > 0 {
+                    changed = true
+                    frozenTeam = team.id
+                }
+            }
+            return (changed, frozenTeam)
+        }
+    }
+
+    /// The patient withdrew a team's access: the record freezes for every member.
+    func revokeAccess(team: String, record: String) throws -> Bool {
+        try db.transaction {
+            let horizon = try maxSeq()
+            try db.query(
+                "UPDATE team_access SET revoked_at = ?, horizon_seq = ? WHERE team_id = ? AND carnet_id = ? "
+                    + "AND revoked_at IS NULL",
+                [Time.nowMs(), horizon, team, record])
             return db.changes > 0
         }
     }
