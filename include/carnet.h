@@ -683,7 +683,8 @@ CARNET_API carnet_status CARNET_CALL carnet_vaccination_remove(carnet_client *cl
  * changed elsewhere (one changes feed for all carnets), and reports:
  * @code
  * { "pushed": 2,
- *   "added":   [ { "patient_id": "...", "carnet_id": "...", "immunization": { Immunization } } ],
+ *   "added":   [ { "patient_id": "...", "carnet_id": "...", "immunization": { Immunization },
+ *                  "recorded_by": "Dr ... (when the service says who recorded it)" } ],
  *   "removed": [ { "patient_id": "...", "carnet_id": "...", "immunization_id": "...",
  *                  "host_vaccination_id": "..." } ],
  *   "changed": [ { "patient_id": "...", "carnet_id": "...", "host_vaccination_id": "...",

@@ -1,3 +1,4 @@
+internal import CarnetWire
 internal import CarnetJSON
 
 /// One entry of the service's changes feed.
@@ -43,6 +44,18 @@ struct Proposals: Sendable {
     var changed: [JSONValue] = []
 
     var count: Int { added.count + removed.count + changed.count }
+
+    /// Who recorded the vaccination elsewhere, when the service says (its recorded-by extension:
+    /// the professional's display name, never an email), for the doctor's "saisie par ...".
+    static func recordedBy(_ resource: JSONValue) -> JSONValue? {
+        for item in resource["extension"]?.arrayValue ?? []
+        where item["url"]?.stringValue == WireDefinition.recordedByExtension {
+            guard let name = item["valueReference"]?["display"]?.stringValue, !name.isEmpty, name.utf8.count <= 256
+            else { continue }
+            return .string(name)
+        }
+        return nil
+    }
 }
 
 /// What the service tells: the changes cursor, each page of changes applied with it, and the
@@ -226,13 +239,16 @@ extension VaccinationStore {
                         "host_vaccination_id": .string(r[5].text ?? ""),
                     ])
                 case (.changed?, let resource?):
-                    proposals.changed.append([
+                    var item: JSONValue = [
                         "patient_id": patientID, "carnet_id": recordID,
-                        "host_vaccination_id": .string(r[5].text ?? ""),
-                        "immunization": resource,
-                    ])
+                        "host_vaccination_id": .string(r[5].text ?? ""), "immunization": resource,
+                    ]
+                    item["recorded_by"] = Proposals.recordedBy(resource)
+                    proposals.changed.append(item)
                 case (.added?, let resource?):
-                    proposals.added.append(["patient_id": patientID, "carnet_id": recordID, "immunization": resource])
+                    var item: JSONValue = ["patient_id": patientID, "carnet_id": recordID, "immunization": resource]
+                    item["recorded_by"] = Proposals.recordedBy(resource)
+                    proposals.added.append(item)
                 default:
                     continue
                 }
