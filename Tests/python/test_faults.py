@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+import carnet
 from carnet import C
 from conftest import open_client
 from fault_proxy import FaultProxy, TCPFaultProxy
@@ -339,3 +340,25 @@ def test_background_sync_respects_retry_after(client, sandbox, pro, proxy):
     finally:
         client.sync_stop()
     converged(client, sandbox, pro, {"v1"})
+
+
+# ---------------------------------------------------------------- a creation whose answer is lost
+
+def test_a_creation_whose_answer_is_lost_is_retried_into_the_same_carnet(client, sandbox, pro, proxy):
+    """The 201 of POST Patient is dropped (twice: curl re-sends once by itself, with the same key):
+    the doctor reads that the carnet may exist and that retrying is safe; the retry gets the carnet
+    created the first time. One carnet, one email."""
+    document = patient_document()
+    address = document["telecom"][0]["value"]
+    proxy.inject("drop_after", "POST", r"^/fhir/Patient$", times=2)
+    with pytest.raises(carnet.CarnetFailure) as lost:
+        client.record_create("new-patient", document)
+    assert status_name(lost.value.status) in ("CARNET_E_NETWORK", "CARNET_E_TIMEOUT")
+    assert "peut-être été créé" in lost.value.message and "pas créé deux fois" in lost.value.message
+    assert proxy.count("POST", r"^/fhir/Patient$") >= 1
+    created = client.record_create("new-patient", document)
+    assert client.link_get("new-patient") == created["id"]
+    assert len(sandbox.emails_to(address)) == 1, "one carnet, one email"
+    # Another patient of the host is a new creation (its own key).
+    other = client.record_create("other-patient", patient_document())
+    assert other["id"] != created["id"]
