@@ -64,6 +64,8 @@ public enum UserMessage: Sendable, Equatable {
     case recordedWithOtherContent
     /// A carnet creation whose answer did not come: it may exist; a retry creates nothing twice.
     case creationUnconfirmed
+    /// A creation retried with other patient data after an answer was lost: it may exist already.
+    case creationRetriedWithOtherData
     case internalError(String)
 
     /// Why the service refused a record (HTTP 422 business rules).
@@ -288,6 +290,11 @@ public enum UserMessage: Sendable, Equatable {
                 Le service n'a pas répondu : le carnet a peut-être été créé. Réessayez : il ne sera pas créé \
                 deux fois et le patient ne recevra pas un second courriel.
                 """
+        case .creationRetriedWithOtherData:
+            return """
+                Une création de carnet restée sans réponse a été relancée avec d'autres informations : le carnet \
+                existe peut-être déjà. Vérifiez avec le patient (code de partage) avant de recommencer.
+                """
         case .alreadyLinked:
             return """
                 Un carnet de vaccination électronique est déjà associé à ce patient. Dissociez-le d'abord pour en \
@@ -437,6 +444,11 @@ public enum UserMessage: Sendable, Equatable {
             return """
                 The service did not answer: the record may have been created. Try again: it will not be created \
                 twice and the patient will not get a second email.
+                """
+        case .creationRetriedWithOtherData:
+            return """
+                A record creation left without an answer was retried with other data: the record may already \
+                exist. Check with the patient (share code) before trying again.
                 """
         case .alreadyLinked:
             return """

@@ -33,6 +33,7 @@ enum ServiceFailures {
             return CarnetFailure(.credentials, domain: .credentials, code: code, message: .certificateMissing)
         case .tokenInvalid, .tokenBindingMismatch:
             return CarnetFailure(.credentials, domain: .credentials, code: code, message: .credentialsRefused)
+        case .idempotencyKeyReused: return failure(.conflict, .creationRetriedWithOtherData)
         case .dateInFuture: return failure(.rejected, .rejected(.dateInFuture))
         case .dateBeforeBirth: return failure(.rejected, .rejected(.dateBeforeBirth))
         case .unknownVaccineCode: return failure(.rejected, .rejected(.unknownVaccine))
