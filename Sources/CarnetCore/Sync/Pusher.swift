@@ -97,7 +97,9 @@ struct Pusher {
     /// Retry-After for the whole store.
     private func record(_ failure: CarnetFailure, of item: OutboxItem, blocking: Bool) throws(CarnetFailure) {
         let attempt = min(max(item.attempts, 0), 1_000_000) + 1  // a tampered store cannot make this trap
-        let next = store.now() + Backoff.delay(attempts: attempt, retryAfter: failure.retryAfterSeconds)
+        // One second more: the store's clock is in whole seconds, so without it a 1 s delay chosen at
+        // 10.95 s was due at 11.0 s, 50 ms later (the background round runs every 100 ms).
+        let next = store.now() + Backoff.delay(attempts: attempt, retryAfter: failure.retryAfterSeconds) + 1
         try store.failAttempt(
             item, failure: failure, message: failure.message.text(locale), blocked: blocking,
             nextAttempt: next)
