@@ -258,6 +258,8 @@ def best_alignment(directory, system):
     """NUVA code -> [codes] of the alignment's best rows (ATC, CVX), in file order."""
     path = os.path.join(directory, "Release", "Alignments", system, f"nuva2{system}.csv")
     out = {}
+    if not os.path.exists(path):  # optional: the unit files' own codes are used alone
+        return out
     for row in read_csv(path):
         nuva, code, best = row.get("NUVA"), row.get(system), row.get("Best")
         if not nuva:
@@ -273,6 +275,8 @@ def best_alignment(directory, system):
 
 def release_info(directory):
     path = os.path.join(directory, "Units", "import.txt")
+    if not os.path.exists(path):  # optional: a release without it is "unknown"
+        return "unknown", ""
     try:
         with open(path, encoding="utf-8") as f:
             line = f.readline()
@@ -325,10 +329,10 @@ def derive(directory):
     for code, path in units(directory, "Vaccines"):
         node = load_yaml(path)
         label = clean(text_field(node, "label", path))
-        abstract = text_field(node, "abstract", path)
-        if abstract not in ("true", "false", "True", "False"):
+        abstract = text_field(node, "abstract", path, required=False) or "false"
+        if abstract not in ("true", "false"):
             raise ReleaseError(path, "field 'abstract': expected true or false")
-        is_abstract = abstract.lower() == "true"
+        is_abstract = abstract == "true"
         codes = node.get("codes") or {}
         if not isinstance(codes, dict):
             raise ReleaseError(path, "field 'codes': expected a mapping")
