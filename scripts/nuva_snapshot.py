@@ -388,6 +388,7 @@ def snapshot_text(d):
             raise ValueError(f"'|' in an alternate name of {code}")
         lines.append("\t".join(["P", code, flags, field(name), field("|".join(alternates)), " ".join(vals),
                                 " ".join(cis), " ".join(cip), " ".join(atc), " ".join(cvx)]))
+    lines.append(f"end\t{len(d['products'])}")  # a truncated text is refused, not read short
     return "\n".join(lines) + "\n"
 
 

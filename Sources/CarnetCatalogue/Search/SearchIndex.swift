@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
 /// Word index over the catalogue's folded names, usual abbreviations and French disease labels.
 ///
 /// A query is folded (`FrenchFolding`), cut into words (French stop words such as « à », « de »
@@ -13,6 +19,8 @@
 /// 4. not marketed in France; 5. NUVA abstract vaccine;
 /// 6. how well the words matched (exact < prefix; name < keyword < disease label);
 /// 7. the name equal to the query; 8. shorter name; 9. name, then catalogue order.
+///
+/// At most 2^21 products (the key packs the static order in 21 bits); more are not indexed.
 ///
 /// Immutable after init, so shared freely between threads; a query allocates a few small
 /// arrays and never touches the products.
@@ -35,6 +43,13 @@ struct SearchIndex: Sendable {
     private var marketed: [Bool] = []
     private var abstract: [Bool] = []
     private var foldedNames: [[UInt8]] = []
+    /// The vocabulary again, each word preceded by a space, for one memchr-driven scan per query word.
+    private var joined: [UInt8] = []
+    /// Word id of each byte of `joined` (-1 on the spaces).
+    private var wordAt: [Int32] = []
+    /// Rank of each product by (folded name length, folded name, catalogue order), and back.
+    private var staticOrder: [Int32] = []
+    private var productAtOrder: [Int] = []
     let codes: CodeIndex
 
     var productCount: Int { marketed.count }
@@ -62,8 +77,18 @@ struct SearchIndex: Sendable {
                 lists[id].append(Posting(product: Int32(truncatingIfNeeded: product), kind: kind))
             }
         }
+        // Disease labels and keywords repeat across products: fold each text once.
+        var foldCache: [String: [UInt8]] = [:]
         func addTerm(_ text: String, _ product: Int, name: Bool, kind: Kind) {
-            let folded = FrenchFolding.fold(text)
+            let folded: [UInt8]
+            if name {
+                folded = FrenchFolding.fold(text)
+            } else if let known = foldCache[text] {
+                folded = known
+            } else {
+                folded = FrenchFolding.fold(text)
+                foldCache[text] = folded
+            }
             let parts = folded.split(separator: 0x20)
             for (i, part) in parts.enumerated() {
                 add(part, product, name ? (i == 0 ? .nameStart : .name) : kind)
@@ -71,7 +96,7 @@ struct SearchIndex: Sendable {
             // "ACT-HIB" typed "acthib", "INFANRIX HEXA" typed "infanrixhexa".
             if name, parts.count > 1 { add(Array(parts.joined()), product, .name) }
         }
-        for (i, p) in products.enumerated() {
+        for (i, p) in products.prefix(1 << 21).enumerated() {
             marketed.append(p.marketedInFrance)
             abstract.append(p.isAbstract)
             foldedNames.append(FrenchFolding.fold(p.name))
@@ -81,11 +106,23 @@ struct SearchIndex: Sendable {
             for disease in p.targetDiseases { addTerm(disease.label, i, name: false, kind: .disease) }
         }
         for (w, word) in words.enumerated() {
+            joined.append(0x20)
+            wordAt.append(-1)
+            joined.append(contentsOf: word)
+            wordAt.append(contentsOf: repeatElement(Int32(truncatingIfNeeded: w), count: word.count))
             vocabulary.append(contentsOf: word)
             wordStart.append(Int32(truncatingIfNeeded: vocabulary.count))
             postings.append(contentsOf: lists[w])
             postingStart.append(Int32(truncatingIfNeeded: postings.count))
         }
+        let names = foldedNames
+        productAtOrder = Array(0..<names.count).sorted { a, b in
+            if names[a].count != names[b].count { return names[a].count < names[b].count }
+            if names[a] != names[b] { return names[a].lexicographicallyPrecedes(names[b]) }
+            return a < b
+        }
+        staticOrder = [Int32](repeating: 0, count: names.count)
+        for (rank, p) in productAtOrder.enumerated() { staticOrder[p] = Int32(truncatingIfNeeded: rank) }
         codes = CodeIndex(products)
     }
 
@@ -112,10 +149,23 @@ struct SearchIndex: Sendable {
 
         // best[i * count + p]: quality * 4 + kind of query word i in product p.
         var best = [Int32](repeating: SearchIndex.noMatch, count: n * count)
-        vocabulary.withUnsafeBufferPointer { vocab in
+        joined.withUnsafeBufferPointer { text in
             for (i, word) in queryWords.enumerated() {
-                word.withUnsafeBufferPointer { w in
-                    scan(w, vocab, row: i * count, into: &best)
+                word.withUnsafeBufferPointer { w in scanExactPrefixSubstring(w, text, row: i * count, into: &best) }
+            }
+        }
+        // Typos rank after every typo-free match covering the same words, so they are looked
+        // for only when the typo-free matches covering all words do not fill the limit.
+        var complete = 0
+        for p in 0..<count {
+            var all = true
+            for i in 0..<n where best[i * count + p] >= Int32(SearchIndex.typo * 4) { all = false; break }
+            if all { complete += 1 }
+        }
+        if complete < limit {
+            vocabulary.withUnsafeBufferPointer { vocab in
+                for (i, word) in queryWords.enumerated() {
+                    word.withUnsafeBufferPointer { w in scanTypos(w, vocab, row: i * count, into: &best) }
                 }
             }
         }
@@ -129,14 +179,10 @@ struct SearchIndex: Sendable {
             }
         }
 
-        struct Hit {
-            var product: Int
-            var code: Bool
-            var missing: Int
-            var fuzzy: Bool
-            var score: Int
-        }
-        var hits: [Hit] = []
+        // One sortable key per hit, most significant first: code, missing letters, typo used,
+        // not marketed, abstract, match score, name not equal to the query, static order
+        // (name length, name, catalogue order), which also gives back the product.
+        var keys: [UInt64] = []
         for p in 0..<count {
             var missing = 0, score = 0, fuzzy = false, matched = 0
             for i in 0..<n {
@@ -149,62 +195,90 @@ struct SearchIndex: Sendable {
                     if Int(b) / 4 >= SearchIndex.typo { fuzzy = true }
                 }
             }
-            if matched > 0 || codeHit[p] {
-                hits.append(Hit(product: p, code: codeHit[p], missing: codeHit[p] ? 0 : missing, fuzzy: fuzzy, score: score))
-            }
+            let isCode = codeHit[p]
+            guard matched > 0 || isCode else { continue }
+            if isCode { missing = 0 }
+            var key = UInt64(isCode ? 0 : 1) << 45
+            key |= UInt64(min(missing, 1023)) << 35
+            key |= UInt64(fuzzy ? 1 : 0) << 34
+            key |= UInt64(marketed[p] ? 0 : 1) << 33
+            key |= UInt64(abstract[p] ? 1 : 0) << 32
+            key |= UInt64(min(score, 1023)) << 22
+            key |= UInt64(foldedNames[p] == folded ? 0 : 1) << 21
+            key |= UInt64(staticOrder[p])
+            keys.append(key)
         }
-        let foldedNames = self.foldedNames, marketed = self.marketed, abstract = self.abstract
-        hits.sort { a, b in
-            if a.code != b.code { return a.code }
-            if a.missing != b.missing { return a.missing < b.missing }
-            if a.fuzzy != b.fuzzy { return !a.fuzzy }
-            if marketed[a.product] != marketed[b.product] { return marketed[a.product] }
-            if abstract[a.product] != abstract[b.product] { return !abstract[a.product] }
-            if a.score != b.score { return a.score < b.score }
-            let na = foldedNames[a.product], nb = foldedNames[b.product]
-            let ea = na == folded, eb = nb == folded
-            if ea != eb { return ea }
-            if na.count != nb.count { return na.count < nb.count }
-            if na != nb { return na.lexicographicallyPrecedes(nb) }
-            return a.product < b.product
-        }
-        if hits.count > limit { hits.removeLast(hits.count - limit) }
-        return hits.map(\.product)
+        keys.sort()
+        if keys.count > limit { keys.removeLast(keys.count - limit) }
+        return keys.map { productAtOrder[Int($0 & 0x1F_FFFF)] }
     }
 
-    /// Matches one query word against every vocabulary word and lowers `best` for their products.
-    private func scan(_ w: UnsafeBufferPointer<UInt8>, _ vocab: UnsafeBufferPointer<UInt8>, row: Int,
-                      into best: inout [Int32]) {
+    /// Exact words, prefixes and substrings of `w` in one pass over the space-separated
+    /// vocabulary (memchr on the first letter), then the postings of each word found.
+    private func scanExactPrefixSubstring(_ w: UnsafeBufferPointer<UInt8>, _ text: UnsafeBufferPointer<UInt8>, row: Int,
+                                          into best: inout [Int32]) {
         let m = w.count
-        guard m > 0, let base = vocab.baseAddress else { return }
-        let alphabetic = w.allSatisfy { $0 >= 0x61 && $0 <= 0x7A }
-        let typos = alphabetic && m >= 5
-        let substrings = m >= 3
+        guard m > 0, let base = text.baseAddress, let first = w.first, text.count > m else { return }
+        var pos = 1
+        let lastStart = text.count - m
+        while pos <= lastStart {
+            guard let hit = memchr(base + pos, Int32(first), lastStart - pos + 1) else { break }
+            let at = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base
+            pos = at + 1
+            var j = 1
+            while j < m && text[at + j] == w[j] { j += 1 }
+            guard j == m else { continue }
+            let atStart = text[at - 1] == 0x20
+            let atEnd = at + m == text.count || text[at + m] == 0x20
+            let quality: Int
+            if atStart {
+                if atEnd { quality = SearchIndex.exact } else if m >= 2 { quality = SearchIndex.prefix } else { continue }
+            } else if m >= 3 {
+                quality = SearchIndex.substring
+            } else {
+                continue
+            }
+            let v = Int(wordAt[at])
+            guard v >= 0 else { continue }
+            apply(word: v, quality: quality, row: row, into: &best)
+        }
+    }
+
+    /// Words within one typo of `w` (whole word, or a prefix of a longer word); `w` of five
+    /// letters or more, letters only (a typo in a number is another code).
+    private func scanTypos(_ w: UnsafeBufferPointer<UInt8>, _ vocab: UnsafeBufferPointer<UInt8>, row: Int,
+                           into best: inout [Int32]) {
+        let m = w.count
+        guard m >= 5, w.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }), let base = vocab.baseAddress else { return }
+        let w0 = w[0], w1 = w[1]
         let words = wordStart.count - 1
         for v in 0..<words {
-            let start = Int(wordStart[v]), end = Int(wordStart[v + 1])
-            let word = UnsafeBufferPointer(start: base + start, count: end - start)
-            var quality = -1
-            if word.count >= m && SearchIndex.hasPrefix(word, w) {
-                quality = word.count == m ? SearchIndex.exact : (m >= 2 ? SearchIndex.prefix : -1)
+            let start = Int(wordStart[v]), length = Int(wordStart[v + 1]) - start
+            guard length >= m - 1 else { continue }
+            // One edit leaves one of these pairs equal (substitution, insertion, deletion or swap
+            // at the first letter): a cheap filter before the real test.
+            let v0 = base[start], v1 = base[start + 1 < start + length ? start + 1 : start]
+            guard w0 == v0 || w1 == v1 || w0 == v1 || w1 == v0 else { continue }
+            let word = UnsafeBufferPointer(start: base + start, count: length)
+            let quality: Int
+            if length <= m + 1 && SearchIndex.withinOneEdit(w, word) {
+                quality = SearchIndex.typo
+            } else if SearchIndex.prefixWithinOneEdit(w, word) {
+                quality = SearchIndex.typoPrefix
+            } else {
+                continue
             }
-            if quality < 0 && typos && word.count >= m - 1 {
-                if word.count <= m + 1 && SearchIndex.withinOneEdit(w, word) {
-                    quality = SearchIndex.typo
-                } else if SearchIndex.prefixWithinOneEdit(w, word) {
-                    quality = SearchIndex.typoPrefix
-                }
-            }
-            if quality < 0 && substrings && word.count > m && SearchIndex.contains(word, w) {
-                quality = SearchIndex.substring
-            }
-            guard quality >= 0 else { continue }
-            for k in Int(postingStart[v])..<Int(postingStart[v + 1]) {
-                let posting = postings[k]
-                let score = Int32(quality * 4 + Int(posting.kind.rawValue))
-                let slot = row + Int(posting.product)
-                if score < best[slot] { best[slot] = score }
-            }
+            apply(word: v, quality: quality, row: row, into: &best)
+        }
+    }
+
+    @inline(__always)
+    private func apply(word v: Int, quality: Int, row: Int, into best: inout [Int32]) {
+        for k in Int(postingStart[v])..<Int(postingStart[v + 1]) {
+            let posting = postings[k]
+            let score = Int32(quality * 4 + Int(posting.kind.rawValue))
+            let slot = row + Int(posting.product)
+            if score < best[slot] { best[slot] = score }
         }
     }
 

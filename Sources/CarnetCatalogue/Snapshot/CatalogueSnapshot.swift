@@ -10,6 +10,8 @@
 ///     P<TAB>VACnnnn<TAB><flags><TAB><name><TAB><alternates, |-separated><TAB><VAL codes>
 ///      <TAB><CIS codes><TAB><CIP13 codes><TAB><ATC codes><TAB><CVX codes>
 ///
+///     end<TAB><number of P lines>               last line: a truncated text is refused
+///
 /// Lists are space-separated; flags are `a` (abstract) and `m` (marketed in France), or `-`.
 /// `D` lines come before the `V` lines that name them, `V` lines before the `P` lines.
 enum CatalogueSnapshot {
@@ -32,6 +34,11 @@ enum CatalogueSnapshot {
         var start = 0
         let n = bytes.count
         var sawHeader = false
+        var sawEnd = false
+        // Validated once for the whole text (not per line: the built-in one is read at every start).
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw .unreadable(file: file, reason: "not valid UTF-8")
+        }
         while start < n {
             var end = start
             while end < n && bytes[end] != 0x0A { end += 1 }
@@ -49,8 +56,13 @@ enum CatalogueSnapshot {
                 sawHeader = true
                 continue
             }
-            guard String(validating: line, as: UTF8.self) != nil else { throw fail("not valid UTF-8") }
+            guard !sawEnd else { throw fail("text after the end line") }
             switch text(0) {
+            case "end":
+                guard fields.count == 2, Int(text(1)) == products.count else {
+                    throw fail("the end line counts \(text(1)) products, \(products.count) read: truncated or damaged")
+                }
+                sawEnd = true
             case "info":
                 guard fields.count == 3 else { throw fail("info needs a key and a value") }
                 switch text(1) {
@@ -90,6 +102,7 @@ enum CatalogueSnapshot {
             }
         }
         guard sawHeader else { throw .empty(file: file) }
+        guard sawEnd else { throw .malformed(file: file, line: lineNumber, reason: "no end line: truncated") }
         guard !products.isEmpty else { throw .empty(file: file) }
         FrenchMarketCuration.apply(&products)
         let info = CatalogueInfo(version: version, releaseDate: date, productCount: products.count, source: source,
@@ -147,6 +160,7 @@ enum CatalogueSnapshot {
                   p.alternateNames.map { clean($0, bar: true) }.joined(separator: "|"),
                   codes(p.valences.map(\.code)), codes(p.cisCodes), codes(p.cip13), codes(p.atc.map { [$0] } ?? []), codes(p.cvx)])
         }
+        line(["end", String(products.count)])
         return out
     }
 }
