@@ -60,6 +60,11 @@ enum FileSystem {
         return text
     }
 
+    /// Whether something exists at `path` (file or directory).
+    static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
     static func isDirectory(_ path: String) -> Bool {
         guard let dir = opendir(path) else { return false }
         closedir(dir)

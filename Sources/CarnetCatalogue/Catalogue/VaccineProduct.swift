@@ -45,11 +45,14 @@ public struct VaccineProduct: Sendable, Hashable {
     public var atc: String?
     /// NUVA code `VACnnnn`.
     public var nuva: String?
+    /// CDC CVX codes NUVA aligns with the product (its own and its best alignments), e.g. `146`.
+    /// A CVX code names a vaccine type, so several products usually share one.
+    public var cvx: [String]
     public var valences: [Valence]
     /// Distinct diseases of the valences, in valence order.
     public var targetDiseases: [TargetDisease]
-    /// True for products on the French market (built-in list: from public knowledge,
-    /// see BuiltInCatalogue.swift; NUVA import: non-abstract products with a CIS code).
+    /// True for products taken as on the French market: NUVA's only signal (a concrete product
+    /// with a CIS code), corrected by `FrenchMarketCuration` (docs/catalogue.md).
     public var marketedInFrance: Bool
     /// True for NUVA abstract vaccines (a family, not a product).
     public var isAbstract: Bool
@@ -58,7 +61,7 @@ public struct VaccineProduct: Sendable, Hashable {
 
     public init(
         name: String, cisCodes: [String] = [], cip13: [String] = [], atc: String? = nil,
-        nuva: String? = nil, valences: [Valence], marketedInFrance: Bool,
+        nuva: String? = nil, cvx: [String] = [], valences: [Valence], marketedInFrance: Bool,
         isAbstract: Bool = false, alternateNames: [String] = []
     ) {
         self.name = name
@@ -67,6 +70,7 @@ public struct VaccineProduct: Sendable, Hashable {
         self.cip13 = cip13
         self.atc = atc
         self.nuva = nuva
+        self.cvx = cvx
         self.valences = valences
         var diseases: [TargetDisease] = []
         for valence in valences where !diseases.contains(where: { $0.code == valence.disease.code }) {
