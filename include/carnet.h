@@ -804,6 +804,58 @@ CARNET_API carnet_status CARNET_CALL carnet_vaccines_search(carnet_client *clien
                                                             char **out_json, carnet_error *error);
 /** @} */
 
+/** @name Vaccine catalogue
+ *  The whole NUVA catalogue (every vaccine product, International Vaccine Codes Initiative, CC-BY
+ *  4.0) ships inside the library; a newer release can be imported at run time. The box's
+ *  DataMatrix is read against it.
+ *  @{ */
+
+/**
+ * The catalogue in use: `{ "version", "release_date", "product_count", "source", "origin"
+ * ("built-in"; "imported" now, "stored" when read back from the store at open), "attribution",
+ * "license" }`. Show the attribution where the
+ * catalogue's data is shown (CC-BY).
+ * @note Local; never fails but for arguments.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_catalogue_info(carnet_client *client, char **out_json,
+                                                           carnet_error *error);
+
+/**
+ * Imports a NUVA release directory (as published: its CSV/YAML files) and puts it in use, all or
+ * nothing: persisted in the store (it survives a restart), for this store's clients opened next
+ * and this one now. `out_json` is the new catalogue's info, as carnet_catalogue_info() gives it.
+ * @param directory the release's folder, at most 4096 bytes.
+ * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT (a malformed release: the message names the
+ *         file and ::carnet_error.field is "directory"; the catalogue in use is untouched);
+ *         ::CARNET_E_STORAGE.
+ * @note Retry: harmless (the same release again).
+ */
+CARNET_API carnet_status CARNET_CALL carnet_catalogue_import(carnet_client *client, const char *directory,
+                                                             char **out_json, carnet_error *error);
+
+/**
+ * Reads what a 2D barcode scanner typed from a vaccine box (its GS1 DataMatrix): the element
+ * string with or without the `]d2` prefix and with FNC1 as the GS character (0x1D), the
+ * human-readable form `(01)...(17)...(10)...(21)...`, or a GS1 Digital Link URL. The GTIN's
+ * check digit is verified; a French GTIN is `0` + the box's CIP13.
+ * @code
+ * { "gtin": "03400930000000", "cip13": "3400930000000", "lot": "X123", "expiry": "2027-05-31",
+ *   "serial": "...", "expired": false,
+ *   "product": { "name": "...", "cis": "...", "nuva": "...", "atc": "...", "target_diseases": [...] },
+ *   "immunization": { "resourceType": "Immunization", "vaccineCode": { "coding": [...] },
+ *                     "lotNumber": "X123", "expirationDate": "2027-05-31" } }
+ * @endcode
+ * `immunization` is ready to complete (identifier, occurrenceDateTime...) and pass to
+ * carnet_vaccination_add(). An expired box is returned with `"expired": true` (the host warns).
+ * @param scanned at most 1024 bytes.
+ * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT (::carnet_error.field "scanned"; the message
+ *         says what is wrong: not a GS1 code, wrong check digit, a malformed lot or date, or a
+ *         product the catalogue does not know).
+ */
+CARNET_API carnet_status CARNET_CALL carnet_vaccine_scan(carnet_client *client, const char *scanned,
+                                                         char **out_json, carnet_error *error);
+/** @} */
+
 /** @name Memory
  *  @{ */
 

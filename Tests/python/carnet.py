@@ -127,6 +127,9 @@ SIGNATURES = {
     "carnet_sync": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_outbox_status": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_recommendations_get": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_catalogue_info": (carnet_status, [ClientPtr, OutString, ErrorPtr]),
+    "carnet_catalogue_import": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_vaccine_scan": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_vaccines_search": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_sync_start": (carnet_status, [ClientPtr, ctypes.c_uint32, carnet_event_callback, ctypes.c_void_p,
                                           ErrorPtr]),
@@ -276,6 +279,15 @@ class Client:
 
     def sync_stop(self):
         return self.lib.carnet_sync_stop(self.handle)
+
+    def catalogue_info(self):
+        return self.call_out_json("carnet_catalogue_info")[1]
+
+    def catalogue_import(self, directory):
+        return self.call_out_json("carnet_catalogue_import", _b(directory))[1]
+
+    def vaccine_scan(self, scanned):
+        return self.call_out_json("carnet_vaccine_scan", _b(scanned))[1]
 
     def vaccines_search(self, query):
         return self.call_out_json("carnet_vaccines_search", _b(query))[1]

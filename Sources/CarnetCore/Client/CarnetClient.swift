@@ -1,3 +1,4 @@
+internal import CarnetCatalogue
 internal import Synchronization
 
 /// An open client, one per `carnet_client` handle: the place where the pieces are wired
@@ -13,6 +14,9 @@ public final class CarnetClient: Sendable {
     let vaccinations: VaccinationStore
     let access: ServiceAccess
     let syncEngine: SyncEngine
+    /// The vaccine catalogue in use: the snapshot built into the library, or a newer NUVA release
+    /// imported into this store (carnet_catalogue_import).
+    let catalogue: ActiveCatalogue
     public let cancellation = Cancellation()
     private let background = Mutex<BackgroundSync?>(nil)
 
@@ -36,6 +40,15 @@ public final class CarnetClient: Sendable {
         } catch {
             CurlRuntime.release()
             throw error
+        }
+        catalogue = ActiveCatalogue()
+        if let stored = try? store.storedCatalogue() {
+            do throws(CatalogueError) {
+                try catalogue.restore(serialized: stored, source: "imported release")
+            } catch {
+                // Unreadable (a damaged store, or written by a newer library): the built-in one serves.
+                configuration.logger.log(.warning, "stored catalogue unreadable; using the built-in one")
+            }
         }
         syncEngine = SyncEngine(
             store: vaccinations, service: access.fhirService(),

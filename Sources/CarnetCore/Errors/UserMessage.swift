@@ -66,6 +66,12 @@ public enum UserMessage: Sendable, Equatable {
     case creationUnconfirmed
     /// A creation retried with other patient data after an answer was lost: it may exist already.
     case creationRetriedWithOtherData
+    /// A NUVA release refused on import: the file at fault and why (no patient data in either).
+    case catalogueRefused(french: String, english: String)
+    /// A scanned box code that gives no product: what is wrong, in both languages.
+    case boxUnreadable(french: String, english: String)
+    /// An Immunization whose vaccine codings name no single French product (CIS): the candidates.
+    case vaccineNotIdentified(candidates: [String])
     case internalError(String)
 
     /// Why the service refused a record (HTTP 422 business rules).
@@ -132,6 +138,9 @@ public enum UserMessage: Sendable, Equatable {
             .invalidJSON(let name), .wrongResourceType(let name, _), .missingPatientField(let name),
             .missingImmunizationField(let name), .invalidDate(let name):
             return name
+        case .catalogueRefused: return "directory"
+        case .boxUnreadable: return "scanned"
+        case .vaccineNotIdentified: return "vaccineCode.coding"
         case .unsupportedOptionsVersion: return "version"
         case .serviceURLMissing: return "service_url"
         case .pkcs12Malformed: return "path"
@@ -290,6 +299,13 @@ public enum UserMessage: Sendable, Equatable {
                 Le service n'a pas répondu : le carnet a peut-être été créé. Réessayez : il ne sera pas créé \
                 deux fois et le patient ne recevra pas un second courriel.
                 """
+        case .catalogueRefused(let french, _):
+            return "La mise à jour du catalogue des vaccins est refusée, le catalogue en usage est inchangé : " + french
+        case .boxUnreadable(let french, _): return "Code de la boîte illisible : " + french
+        case .vaccineNotIdentified(let candidates):
+            let list = candidates.isEmpty ? "" : " Produits possibles : " + candidates.prefix(5).joined(separator: ", ") + "."
+            return "Le vaccin n'est pas identifié par un code CIS (« vaccineCode.coding »)." + list
+                + " Choisissez le produit dans le catalogue."
         case .creationRetriedWithOtherData:
             return """
                 Une création de carnet restée sans réponse a été relancée avec d'autres informations : le carnet \
@@ -445,6 +461,13 @@ public enum UserMessage: Sendable, Equatable {
                 The service did not answer: the record may have been created. Try again: it will not be created \
                 twice and the patient will not get a second email.
                 """
+        case .catalogueRefused(_, let english):
+            return "The vaccine catalogue update is refused, the catalogue in use is unchanged: " + english
+        case .boxUnreadable(_, let english): return "Unreadable box code: " + english
+        case .vaccineNotIdentified(let candidates):
+            let list = candidates.isEmpty ? "" : " Possible products: " + candidates.prefix(5).joined(separator: ", ") + "."
+            return "The vaccine is not identified by a CIS code (\"vaccineCode.coding\")." + list
+                + " Choose the product in the catalogue."
         case .creationRetriedWithOtherData:
             return """
                 A record creation left without an answer was retried with other data: the record may already \

@@ -51,13 +51,13 @@ extension CarnetClient {
             let codings = immunization["vaccineCode"]?["coding"]?.arrayValue ?? []
             let code =
                 codings.compactMap { $0["code"]?.stringValue }.first {
-                    VaccineCatalogue.builtIn.product(code: $0) != nil
+                    catalogue.current.product(code: $0) != nil
                 } ?? codings.first?["code"]?.stringValue
             return AdministeredDose(
                 date: date, productCode: code,
                 reference: immunization["id"]?.stringValue.map { "Immunization/" + $0 })
         }
-        var resource = RecommendationEngine(catalogue: VaccineCatalogue.builtIn).immunizationRecommendation(
+        var resource = RecommendationEngine(catalogue: catalogue.current).immunizationRecommendation(
             birthDate: birth, assessmentDate: Timestamps.today(), history: doses,
             patientReference: "Patient/" + carnet.value)
         resource["meta"] = [
@@ -82,7 +82,7 @@ extension CarnetClient {
     public static let cisSystem = CodeSystem.cis
 
     public func searchVaccines(_ query: String, limit: Int = 20) -> JSONValue {
-        let products = VaccineCatalogue.builtIn.search(query, limit: max(1, min(limit, 100)))
+        let products = catalogue.current.search(query, limit: max(1, min(limit, 100)))
         let entries = products.map { product in
             VaccineExpansionEntry(
                 name: product.name, cisCodes: product.cisCodes, nuva: product.nuva, atc: product.atc,

@@ -14,7 +14,7 @@ extension CarnetClient {
     ) throws(CarnetFailure)
         -> ChangeOutcome
     {
-        let (hostID, resource) = try ImmunizationDocument.validatedForAdd(immunization)
+        let (hostID, resource) = try ImmunizationDocument.validatedForAdd(immunization, catalogue: catalogue.current)
         let carnet = try linkedRecord(patientID)
         _ = try vaccinations.recordAdd(patient: patientID, carnet: carnet, hostID: hostID, resource: resource)
         return syncEngine.deliver(patient: patientID, hostID: hostID, token: cancellation.token())
@@ -29,7 +29,7 @@ extension CarnetClient {
     ) throws(CarnetFailure)
         -> ChangeOutcome
     {
-        let (hostID, resource) = try ImmunizationDocument.validatedForAdd(immunization)
+        let (hostID, resource) = try ImmunizationDocument.validatedForAdd(immunization, catalogue: catalogue.current)
         let carnet = try linkedRecord(patientID)
         _ = try vaccinations.recordUpdate(patient: patientID, carnet: carnet, hostID: hostID, resource: resource)
         return syncEngine.deliver(patient: patientID, hostID: hostID, token: cancellation.token())
@@ -142,7 +142,15 @@ enum ImmunizationDocument {
         return text
     }
 
-    static func validatedForAdd(_ value: JSONValue) throws(CarnetFailure) -> (hostID: String, resource: JSONValue) {
+    /// Also what a document written by another system needs before it is recorded (never queued to
+    /// be refused by the service later): a CIS coding, or one derived from its NUVA, CIP13, CVX or
+    /// ATC codings when they name exactly one product (added, the originals kept); and no other
+    /// person's data — `contained` resources (the NHS examples carry a whole Patient) and the
+    /// performers that point into them are dropped, never forwarded; `patient` is always the
+    /// carnet's (set when pushed).
+    static func validatedForAdd(_ value: JSONValue, catalogue: VaccineCatalogue = .builtIn)
+        throws(CarnetFailure) -> (hostID: String, resource: JSONValue)
+    {
         guard var object = value.objectValue else { throw .invalidArgument(.invalidJSON("immunization_json")) }
         guard object["resourceType"] == "Immunization" else {
             throw .invalidArgument(.wrongResourceType("immunization_json", expected: "Immunization"))
@@ -157,6 +165,27 @@ enum ImmunizationDocument {
                 ($0["code"]?.stringValue.map { !$0.isEmpty } ?? false) && $0["system"]?.stringValue != nil
             })
         else { throw .invalidArgument(.missingImmunizationField("vaccineCode.coding")) }
+        if !codings.contains(where: { $0["system"]?.stringValue == CodeSystem.cis }) {
+            let parsed = codings.compactMap { coding -> VaccineCoding? in
+                guard let system = coding["system"]?.stringValue, let code = coding["code"]?.stringValue else {
+                    return nil
+                }
+                return VaccineCoding(system: system, code: code, display: coding["display"]?.stringValue)
+            }
+            switch catalogue.deriveCIS(codings: parsed, text: object["vaccineCode"]?["text"]?.stringValue) {
+            case .derived(let cis, let product, _):
+                let derived: JSONValue = ["system": .string(CodeSystem.cis), "code": .string(cis),
+                                          "display": .string(product.name)]
+                object["vaccineCode"]?["coding"] = .array([derived] + codings)
+            case .ambiguous(let candidates):
+                throw .invalidArgument(.vaccineNotIdentified(candidates: candidates.map(\.name)))
+            }
+        }
+        object["contained"] = nil
+        if let performers = object["performer"]?.arrayValue {
+            let kept = performers.filter { !($0["actor"]?["reference"]?.stringValue?.hasPrefix("#") ?? false) }
+            object["performer"] = kept.isEmpty ? nil : .array(kept)
+        }
         guard let occurrence = object["occurrenceDateTime"]?.stringValue else {
             throw .invalidArgument(.missingImmunizationField("occurrenceDateTime"))
         }
