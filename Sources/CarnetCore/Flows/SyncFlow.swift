@@ -15,9 +15,9 @@ extension CarnetClient {
         }
         var report: JSONValue = [
             "pushed": .number(String(round.push.pushed)),
-            "added": .array(round.proposals.added),
+            "added": .array(namedProposals(round.proposals.added)),
             "removed": .array(round.proposals.removed),
-            "changed": .array(round.proposals.changed),
+            "changed": .array(namedProposals(round.proposals.changed)),
             "pending": .array(try vaccinations.outboxReport(patient: patientID)),
         ]
         if let failure = round.stoppedBy {

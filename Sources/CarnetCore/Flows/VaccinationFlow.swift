@@ -62,7 +62,7 @@ extension CarnetClient {
         var entries: [JSONValue] = []
         for resource in try connection.immunizations(of: carnet.value) {
             guard let id = resource["id"]?.stringValue else { continue }
-            var item: JSONValue = ["fullUrl": .string("Immunization/" + id), "resource": resource]
+            var item: JSONValue = ["fullUrl": .string("Immunization/" + id), "resource": named(resource)]
             if let hostID = try vaccinations.hostID(forRemote: id) ?? syncEngine.scope.hostID(of: resource) {
                 item["extension"] = [
                     ["url": .string(WireDefinition.hostVaccinationIDExtension), "valueString": .string(hostID)]
