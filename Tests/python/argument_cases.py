@@ -183,7 +183,8 @@ def cases():
                                "birthDate": "2000-01-01", "gender": "female",
                                "telecom": [{"system": "email", "value": "x@example.org"}]}).encode()
     immunization_json = json.dumps({"resourceType": "Immunization", "identifier": [{"value": "v1"}],
-                                    "vaccineCode": {"coding": [{"system": "s", "code": "c"}]},
+                                    "vaccineCode": {"coding": [{"system": "https://smt.esante.gouv.fr/terminologie-bdpm",
+                                                                "code": "61921204"}]},
                                     "occurrenceDateTime": "2024-01-01"}).encode()
     client_functions = [
         ("carnet_link_get", ["patient_id", "out_carnet_id"], [b"p1", "OUT"]),

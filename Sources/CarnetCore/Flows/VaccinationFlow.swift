@@ -165,6 +165,12 @@ enum ImmunizationDocument {
                 ($0["code"]?.stringValue.map { !$0.isEmpty } ?? false) && $0["system"]?.stringValue != nil
             })
         else { throw .invalidArgument(.missingImmunizationField("vaccineCode.coding")) }
+        guard let occurrence = object["occurrenceDateTime"]?.stringValue else {
+            throw .invalidArgument(.missingImmunizationField("occurrenceDateTime"))
+        }
+        guard occurrence.utf8.count >= 10, CivilDate(occurrence.prefix(10)) != nil else {
+            throw .invalidArgument(.invalidDate("occurrenceDateTime"))
+        }
         if !codings.contains(where: { $0["system"]?.stringValue == CodeSystem.cis }) {
             let parsed = codings.compactMap { coding -> VaccineCoding? in
                 guard let system = coding["system"]?.stringValue, let code = coding["code"]?.stringValue else {
@@ -185,12 +191,6 @@ enum ImmunizationDocument {
         if let performers = object["performer"]?.arrayValue {
             let kept = performers.filter { !($0["actor"]?["reference"]?.stringValue?.hasPrefix("#") ?? false) }
             object["performer"] = kept.isEmpty ? nil : .array(kept)
-        }
-        guard let occurrence = object["occurrenceDateTime"]?.stringValue else {
-            throw .invalidArgument(.missingImmunizationField("occurrenceDateTime"))
-        }
-        guard occurrence.utf8.count >= 10, CivilDate(occurrence.prefix(10)) != nil else {
-            throw .invalidArgument(.invalidDate("occurrenceDateTime"))
         }
         if object["status"] == nil { object["status"] = "completed" }
         object["id"] = nil
