@@ -179,8 +179,8 @@ struct SearchIndex: Sendable {
             }
         }
 
-        // One sortable key per hit, most significant first: code, missing letters, typo used,
-        // not marketed, abstract, match score, name not equal to the query, static order
+        // One sortable key per hit, most significant first: code, name not equal to the query,
+        // missing letters, typo used, not marketed, abstract, match score, static order
         // (name length, name, catalogue order), which also gives back the product.
         var keys: [UInt64] = []
         for p in 0..<count {
@@ -198,13 +198,19 @@ struct SearchIndex: Sendable {
             let isCode = codeHit[p]
             guard matched > 0 || isCode else { continue }
             if isCode { missing = 0 }
-            var key = UInt64(isCode ? 0 : 1) << 45
+            var key = UInt64(isCode ? 0 : 1) << 46
+            // A product whose whole name of several words is the query comes first, marketed or
+            // not: "DI-TE-POL" means that product, not the marketed ones sharing its short words.
+            // One word ("prevenar") often names a brand family: marketed products first, then
+            // the exact name among equals (bit 21).
+            let sameName = foldedNames[p] == folded
+            key |= UInt64(sameName && n > 1 ? 0 : 1) << 45
             key |= UInt64(min(missing, 1023)) << 35
             key |= UInt64(fuzzy ? 1 : 0) << 34
             key |= UInt64(marketed[p] ? 0 : 1) << 33
             key |= UInt64(abstract[p] ? 1 : 0) << 32
             key |= UInt64(min(score, 1023)) << 22
-            key |= UInt64(foldedNames[p] == folded ? 0 : 1) << 21
+            key |= UInt64(sameName ? 0 : 1) << 21
             key |= UInt64(staticOrder[p])
             keys.append(key)
         }
