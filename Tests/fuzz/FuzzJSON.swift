@@ -16,8 +16,8 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let limits = JSONLimits(maxBytes: 1 << 20, maxDepth: 64, maxNumberLength: 64)
     guard let value = try? JSONValue.parse(bytes, limits: limits) else { return 0 }
     let text = value.serialized()
-    let limits = JSONLimits(maxBytes: 8 << 20, maxDepth: 64, maxNumberLength: 64)
-    guard let again = try? JSONValue.parse(Array(text.utf8), limits: limits) else {
+    let outputLimits = JSONLimits(maxBytes: 8 << 20, maxDepth: 64, maxNumberLength: 64)
+    guard let again = try? JSONValue.parse(Array(text.utf8), limits: outputLimits) else {
         fuzzFailure("serialised output does not parse back: \(text.prefix(200))")
     }
     if again != value { fuzzFailure("round trip changed the value: \(text.prefix(200))") }
