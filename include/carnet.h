@@ -309,7 +309,9 @@ typedef struct carnet_options {
     const char *store_directory;
     /** The professional's account email. Optional. */
     const char *account_email;
-    /** The professional's account password; kept in memory only. Optional. */
+    /** Unused, ignored: kept so the structure's layout does not change. The service
+     *  authenticates the professional by the client certificate alone (docs/security.md);
+     *  a password here would only be one more secret to keep in memory. */
     const char *account_password;
     /** PEM file of the certification authorities trusted for the service;
      *  NULL uses the system's store. */
@@ -496,6 +498,26 @@ CARNET_API carnet_status CARNET_CALL carnet_certificate_enroll(carnet_client *cl
 CARNET_API carnet_status CARNET_CALL carnet_certificate_import_p12(carnet_client *client, const char *path,
                                                                    const char *password, char **out_json,
                                                                    carnet_error *error);
+
+/**
+ * Renews the installed certificate before it expires ("Renouveler le certificat"), without a
+ * withdrawal code: generates a new key pair here, sends a certificate request authenticated by
+ * the current certificate over mutual TLS (EST simplereenroll at the origin of
+ * ::carnet_options.service_url), stores the new certificate with its key sealed by
+ * ::carnet_options.identity_secret, and uses it from then on. The background sync's
+ * ::CARNET_EVENT_CERTIFICATE_EXPIRING warning (30 days ahead) points here.
+ * @param out_json receives the new certificate's JSON above.
+ * @return ::CARNET_OK; ::CARNET_E_NO_CERTIFICATE; ::CARNET_E_CERTIFICATE_EXPIRED (too late to
+ *         renew: enroll again with a new withdrawal code); ::CARNET_E_CREDENTIALS (the service
+ *         refused the current certificate: the message says whether it was revoked or unknown);
+ *         ::CARNET_E_IDENTITY_SECRET; ::CARNET_E_NETWORK, ::CARNET_E_TLS, ::CARNET_E_TIMEOUT;
+ *         ::CARNET_E_STORAGE.
+ * @note Retry after a lost answer: safe. The certificate the service issued but this store never
+ *        received stays unused; the retry renews again with the certificate still installed,
+ *        which remains valid until its own expiry.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_certificate_renew(carnet_client *client, char **out_json,
+                                                              carnet_error *error);
 
 /**
  * The installed certificate: subject, issuer, validity, days left. Reads the

@@ -105,7 +105,6 @@ enum OptionsReader {
             enrollmentURL: Arguments.optionalString(o.enrollment_url, name: "enrollment_url", maxBytes: 2048),
             storeDirectory: Arguments.requiredString(o.store_directory, name: "store_directory", maxBytes: pathLimit),
             accountEmail: Arguments.optionalString(o.account_email, name: "account_email", maxBytes: 320),
-            accountPassword: Arguments.optionalString(o.account_password, name: "account_password", maxBytes: 1024),
             caBundlePath: Arguments.optionalString(o.ca_bundle_path, name: "ca_bundle_path", maxBytes: pathLimit),
             crlPath: Arguments.optionalString(o.crl_path, name: "crl_path", maxBytes: pathLimit),
             pinnedPublicKey: Arguments.optionalString(o.pinned_public_key, name: "pinned_public_key", maxBytes: 4096),

@@ -45,7 +45,7 @@ def cases():
     The expected field is None where the call takes no error struct."""
     table = {}
 
-    for field in ("store_directory", "service_url", "enrollment_url", "account_email", "account_password",
+    for field in ("store_directory", "service_url", "enrollment_url", "account_email",
                   "ca_bundle_path", "crl_path", "pinned_public_key", "identity_secret"):
         for label, value in STRING_ABUSE:
             if value is None and field != "store_directory":

@@ -114,6 +114,7 @@ SIGNATURES = {
     "carnet_certificate_import_p12": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString,
                                                       ErrorPtr]),
     "carnet_certificate_info": (carnet_status, [ClientPtr, OutString, ErrorPtr]),
+    "carnet_certificate_renew": (carnet_status, [ClientPtr, OutString, ErrorPtr]),
     "carnet_record_create": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_share_code_lookup": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_record_claim": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
@@ -224,6 +225,9 @@ class Client:
 
     def certificate_info(self):
         return self.call_out_json("carnet_certificate_info")[1]
+
+    def certificate_renew(self):
+        return self.call_out_json("carnet_certificate_renew")[1]
 
     def record_create(self, patient_id, patient):
         return self.call_out_json("carnet_record_create", _b(patient_id), _b(json.dumps(patient)))[1]

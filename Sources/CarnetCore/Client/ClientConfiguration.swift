@@ -5,7 +5,6 @@ public struct ClientConfiguration: Sendable {
     public var enrollmentURL: ServiceURL?
     public var storeDirectory: String
     public var accountEmail: String?
-    public var accountPassword: String?
     public var caBundlePath: String?
     public var crlPath: String?
     public var pinnedPublicKey: String?
@@ -27,7 +26,6 @@ public struct ClientConfiguration: Sendable {
 
     public init(
         serviceURL: String?, enrollmentURL: String? = nil, storeDirectory: String, accountEmail: String? = nil,
-        accountPassword: String? = nil,
         caBundlePath: String? = nil, crlPath: String? = nil, pinnedPublicKey: String? = nil,
         identitySecret: String? = nil, connectTimeoutMilliseconds: UInt32 = 0, requestTimeoutMilliseconds: UInt32 = 0,
         locale: UserMessage.Locale = .french, logger: Logger = .disabled, practiceID: String? = nil
@@ -66,7 +64,6 @@ public struct ClientConfiguration: Sendable {
         }
         self.storeDirectory = storeDirectory
         self.accountEmail = accountEmail
-        self.accountPassword = accountPassword
         self.caBundlePath = caBundlePath
         self.crlPath = crlPath
         self.pinnedPublicKey = pinnedPublicKey

@@ -24,6 +24,8 @@ public enum UserMessage: Sendable, Equatable {
     case noCertificate
     case certificateExpired
     case certificateNotYetValid
+    /// The background sync's warning: the certificate expires soon and how to renew it.
+    case certificateExpiringSoon(daysLeft: Int)
     case pkcs12WrongPassword
     case pkcs12Legacy
     case pkcs12Malformed
@@ -76,18 +78,20 @@ public enum UserMessage: Sendable, Equatable {
 
     /// Why the service refused a record (HTTP 422 business rules).
     public enum Rejection: Sendable, Equatable {
-        case dateInFuture, dateBeforeBirth, unknownVaccine, missingElement, invalidValue, birthDateInFuture
-        case duplicateIdentifier, other
+        case dateInFuture, dateBeforeBirth, unknownVaccine, birthDateInFuture, duplicateIdentifier
+        /// The generic codes carry the element the service named in the OperationOutcome's
+        /// `expression` (a FHIRPath such as `Immunization.lotNumber`), when it named one.
+        case missingElement(String?), invalidValue(String?), other(String?)
 
-        /// The FHIR element the rule is about, when the service's detail code
-        /// says which (the generic codes name none).
+        /// The FHIR element the rule is about: from the detail code, else the service's
+        /// `expression`.
         public var field: String? {
             switch self {
             case .dateInFuture, .dateBeforeBirth: return "occurrenceDateTime"
             case .unknownVaccine: return "vaccineCode"
             case .birthDateInFuture: return "birthDate"
             case .duplicateIdentifier: return "identifier[0].value"
-            case .missingElement, .invalidValue, .other: return nil
+            case .missingElement(let element), .invalidValue(let element), .other(let element): return element
             }
         }
     }
@@ -199,6 +203,12 @@ public enum UserMessage: Sendable, Equatable {
                 """
         case .certificateExpired:
             return "Votre certificat a expiré. Demandez un nouveau code de retrait au service pour le renouveler."
+        case .certificateExpiringSoon(let days):
+            return """
+                Votre certificat professionnel expire dans \(days) jour(s). Renouvelez-le dès maintenant depuis \
+                votre logiciel (renouvellement du certificat) : aucun code de retrait n'est nécessaire tant qu'il \
+                est valide ; une fois expiré, il faudra en demander un nouveau au service.
+                """
         case .certificateNotYetValid:
             return "Votre certificat n'est pas encore valide. Vérifiez la date et l'heure de cet ordinateur."
         case .pkcs12WrongPassword:
@@ -291,8 +301,8 @@ public enum UserMessage: Sendable, Equatable {
         case .unknownHostVaccination: return "Cette vaccination n'est pas connue de Carnet pour ce patient."
         case .recordedWithOtherContent:
             return """
-                Cette vaccination est déjà enregistrée avec un autre contenu. Pour la corriger, utilisez la \
-                modification (carnet_vaccination_update) : rien n'a été changé.
+                Cette vaccination est déjà enregistrée avec un autre contenu : rien n'a été changé. Pour la \
+                corriger, utilisez la modification de la vaccination.
                 """
         case .creationUnconfirmed:
             return """
@@ -357,6 +367,12 @@ public enum UserMessage: Sendable, Equatable {
         case .noCertificate:
             return """
                 No certificate is installed. Retrieve your certificate with the withdrawal code from the service.
+                """
+        case .certificateExpiringSoon(let days):
+            return """
+                Your professional certificate expires in \(days) day(s). Renew it now from your software \
+                (certificate renewal): no withdrawal code is needed while it is valid; once it has expired, \
+                you will need a new one from the service.
                 """
         case .certificateExpired:
             return """
@@ -453,8 +469,8 @@ public enum UserMessage: Sendable, Equatable {
         case .unknownHostVaccination: return "Carnet does not know this vaccination for this patient."
         case .recordedWithOtherContent:
             return """
-                This vaccination is already recorded with other content. To correct it, use the update \
-                (carnet_vaccination_update): nothing was changed.
+                This vaccination is already recorded with other content: nothing was changed. To correct it, \
+                edit the vaccination instead.
                 """
         case .creationUnconfirmed:
             return """
@@ -646,11 +662,13 @@ extension UserMessage.Rejection {
         case .dateInFuture: return "la date de vaccination est dans le futur."
         case .dateBeforeBirth: return "la date de vaccination précède la date de naissance."
         case .unknownVaccine: return "le vaccin n'est pas reconnu (code CIS inconnu)."
-        case .missingElement: return "une information obligatoire manque."
-        case .invalidValue: return "une valeur n'est pas valide."
+        case .missingElement(let element):
+            return "une information obligatoire manque" + Self.named(element, french: true) + "."
+        case .invalidValue(let element):
+            return "une valeur n'est pas valide" + Self.named(element, french: true) + "."
         case .birthDateInFuture: return "la date de naissance est dans le futur."
         case .duplicateIdentifier: return "cet identifiant de vaccination est déjà utilisé."
-        case .other: return "règle du service non respectée."
+        case .other(let element): return "règle du service non respectée" + Self.named(element, french: true) + "."
         }
     }
 
@@ -659,11 +677,38 @@ extension UserMessage.Rejection {
         case .dateInFuture: return "the vaccination date is in the future."
         case .dateBeforeBirth: return "the vaccination date is before the birth date."
         case .unknownVaccine: return "the vaccine is not recognised (unknown CIS code)."
-        case .missingElement: return "a required element is missing."
-        case .invalidValue: return "a value is not valid."
+        case .missingElement(let element):
+            return "a required element is missing" + Self.named(element, french: false) + "."
+        case .invalidValue(let element): return "a value is not valid" + Self.named(element, french: false) + "."
         case .birthDateInFuture: return "the birth date is in the future."
         case .duplicateIdentifier: return "this vaccination identifier is already used."
-        case .other: return "a service rule was not met."
+        case .other(let element): return "a service rule was not met" + Self.named(element, french: false) + "."
         }
     }
+
+    /// " : le numéro de lot (Immunization.lotNumber)": the element in the doctor's words when it
+    /// is one of the usual ones, always with its FHIR path for the developer.
+    private static func named(_ element: String?, french: Bool) -> String {
+        guard let element else { return "" }
+        let last = element.split(separator: ".").dropFirst().first.map {
+            String($0.prefix { $0.isLetter })
+        } ?? ""
+        let words = (french ? frenchWords : englishWords)[last]
+        return (french ? " : " : ": ") + (words.map { $0 + " (" + element + ")" } ?? element)
+    }
+
+    private static let frenchWords: [String: String] = [
+        "lotNumber": "le numéro de lot", "occurrenceDateTime": "la date de vaccination",
+        "vaccineCode": "le vaccin", "site": "le site d'injection", "route": "la voie d'administration",
+        "doseQuantity": "la dose", "performer": "le vaccinateur", "expirationDate": "la date de péremption",
+        "protocolApplied": "le rang de la dose", "patient": "le patient", "status": "le statut",
+        "name": "le nom", "birthDate": "la date de naissance", "gender": "le sexe", "telecom": "l'adresse email",
+    ]
+    private static let englishWords: [String: String] = [
+        "lotNumber": "the lot number", "occurrenceDateTime": "the vaccination date", "vaccineCode": "the vaccine",
+        "site": "the injection site", "route": "the route", "doseQuantity": "the dose",
+        "performer": "the vaccinator", "expirationDate": "the expiry date", "protocolApplied": "the dose number",
+        "patient": "the patient", "status": "the status", "name": "the name", "birthDate": "the birth date",
+        "gender": "the sex", "telecom": "the email address",
+    ]
 }

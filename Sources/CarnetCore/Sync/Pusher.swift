@@ -167,9 +167,17 @@ struct Pusher {
     }
 
     /// Where a vaccination of the practice is on the service when this store never learnt it
-    /// (recorded on another workstation): the carnet's vaccination with the host's id in scope.
+    /// (recorded on another workstation): asked by its identifier (a standard Immunization search
+    /// parameter), so one vaccination costs one small answer, not the whole carnet. A service that
+    /// refuses that parameter (400) gets the carnet listed and searched here.
     private func locate(_ row: VaccinationRow) throws(CarnetFailure) -> (id: String, version: Int64)? {
-        for resource in try connection.immunizations(of: row.recordID) where scope.hostID(of: resource) == row.hostID {
+        let candidates: [JSONValue]
+        do throws(CarnetFailure) {
+            candidates = try connection.immunizations(of: row.recordID, identifier: scope.system + "|" + row.hostID)
+        } catch  where error.domain == .http && error.code == 400 {
+            candidates = try connection.immunizations(of: row.recordID)
+        }
+        for resource in candidates where scope.hostID(of: resource) == row.hostID {
             return try Pusher.identity(of: resource)
         }
         return nil
@@ -196,11 +204,37 @@ struct Pusher {
         resource["id"] = .string(target.id)
         var headers: [(String, String)] = []
         if let version = target.version { headers.append((WireHeader.ifMatch, "W/\"\(version)\"")) }
-        let answer = try connection.send(
-            .put, "Immunization/" + URLEncoding.component(target.id), body: resource,
-            headers: headers, expect: [200, 201])
-        let updated = try Pusher.identity(of: connection.resource(answer, type: "Immunization"))
+        let path = "Immunization/" + URLEncoding.component(target.id)
+        let updated: (id: String, version: Int64)
+        do throws(CarnetFailure) {
+            let answer = try connection.send(.put, path, body: resource, headers: headers, expect: [200, 201])
+            updated = try Pusher.identity(of: connection.resource(answer, type: "Immunization"))
+        } catch  where error.kind == .conflict {
+            // The retry of an update whose answer was lost: the service moved one version on with
+            // exactly this content, so this is delivered, not an edit made elsewhere.
+            let current = try connection.resource(
+                connection.send(.get, path, expect: [200]), type: "Immunization")
+            guard Pusher.sameContent(current, resource) else { throw error }
+            updated = try Pusher.identity(of: current)
+        }
         done.updates.append(Delivery(item: item, remoteID: updated.id, version: updated.version))
+    }
+
+    /// Whether the service's version holds what was sent: the same elements, leaving out what the
+    /// service itself sets (id, meta, narrative, who recorded it).
+    static func sameContent(_ stored: JSONValue, _ sent: JSONValue) -> Bool {
+        func comparable(_ value: JSONValue) -> JSONValue {
+            var copy = value
+            copy["id"] = nil
+            copy["meta"] = nil
+            copy["text"] = nil
+            let extensions = (value["extension"]?.arrayValue ?? []).filter {
+                $0["url"]?.stringValue != WireDefinition.recordedByExtension
+            }
+            copy["extension"] = extensions.isEmpty ? nil : .array(extensions)
+            return copy
+        }
+        return comparable(stored) == comparable(sent)
     }
 
     private func pushRemove(_ item: OutboxItem, into done: inout Completions) throws(CarnetFailure) {
