@@ -653,7 +653,9 @@ CARNET_API carnet_status CARNET_CALL carnet_vaccinations_accept(carnet_client *c
  *         sent); ::CARNET_E_REJECTED (the service refused it: kept as failed
  *         for the host to correct or remove; ::carnet_error.field names the
  *         element when the rule is about one: "occurrenceDateTime",
- *         "vaccineCode"); ::CARNET_E_NOT_FOUND (no linked carnet);
+ *         "vaccineCode", or the FHIRPath the service's OperationOutcome names in
+ *         `expression`, e.g. "Immunization.lotNumber", which the message also names);
+ *         ::CARNET_E_NOT_FOUND (no linked carnet);
  *         ::CARNET_E_INVALID_ARGUMENT (field: "identifier[0].value",
  *         "vaccineCode.coding", "occurrenceDateTime", or "immunization_json"
  *         for the document as a whole); ::CARNET_E_CONFLICT (this host id is already

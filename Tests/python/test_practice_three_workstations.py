@@ -16,6 +16,7 @@ killed workstation (default 6), seed $CARNET_PRACTICE_SEED.
 """
 import os
 import random
+import re
 import signal
 import threading
 import time
@@ -43,16 +44,24 @@ def sandbox():
 
 
 def service_state(sandbox, identity, carnet_id):
-    """host id -> [lots] of the carnet's live vaccinations, read on the service directly."""
+    """host id -> [lots] of the carnet's live vaccinations, read on the service directly (all pages)."""
     found = {}
-    response = sandbox.request("GET", f"Immunization?patient={carnet_id}&_count=1000", identity=identity)
-    assert response.status == 200, response.body[:300]
-    for entry in response.json().get("entry", []):
-        resource = entry["resource"]
-        for ident in resource.get("identifier", []):
-            if ident.get("system", "").startswith(HOST_SYSTEM_PREFIX):
-                found.setdefault(ident["value"], []).append(resource.get("lotNumber"))
-    return found
+    after = ""
+    for _ in range(1000):
+        path = f"Immunization?patient={carnet_id}&_count=100" + (f"&_after={after}" if after else "")
+        response = sandbox.request("GET", path, identity=identity)
+        assert response.status == 200, response.body[:300]
+        bundle = response.json()
+        for entry in bundle.get("entry", []):
+            resource = entry["resource"]
+            for ident in resource.get("identifier", []):
+                if ident.get("system", "").startswith(HOST_SYSTEM_PREFIX):
+                    found.setdefault(ident["value"], []).append(resource.get("lotNumber"))
+        following = [link["url"] for link in bundle.get("link", []) if link["relation"] == "next"]
+        if not following:
+            return found
+        after = re.search(r"_after=([^&]+)", following[0]).group(1)
+    pytest.fail("more than 1000 pages")
 
 
 class Workstation:
@@ -148,6 +157,10 @@ def test_three_workstations_converge_through_faults_and_kills(lib, sandbox, tmp_
         # ---- workstations 1 and 2: the shared EHR database, as the host sees it
         ehr = {}  # host id -> lot (None: as first recorded) of the practice's live vaccinations
         last_touched = {}  # host id -> the workstation of its latest change
+        history = {}  # host id -> what was done to it, for the failure messages
+
+        def note(host_id, *what):
+            history.setdefault(host_id, []).append(" ".join(str(w) for w in what))
 
         def resolve_conflicts(station):
             """The host's part: a correction refused as a conflict is looked at and sent again."""
@@ -163,6 +176,7 @@ def test_three_workstations_converge_through_faults_and_kills(lib, sandbox, tmp_
                 if item is None:
                     return
                 if item["blocked"]:
+                    note(host_id, station.name, "drain: blocked", item["status"])
                     resolve_conflicts(station)
                 else:
                     station.client.sync()
@@ -174,8 +188,10 @@ def test_three_workstations_converge_through_faults_and_kills(lib, sandbox, tmp_
                 try:
                     status, _ = station.client.vaccination_update("patient", document)
                     assert status in (C["CARNET_OK"], C["CARNET_PENDING"]), status_name(status)
+                    note(host_id, station.name, "update", lot, status_name(status))
                     return
                 except CarnetFailure as failure:
+                    note(host_id, station.name, "update", lot, "conflict")
                     # Edited elsewhere since this workstation last looked: nothing was overwritten.
                     assert failure.status == C["CARNET_E_CONFLICT"], failure
                     station.client.sync()
@@ -192,6 +208,7 @@ def test_three_workstations_converge_through_faults_and_kills(lib, sandbox, tmp_
                 host_id = f"s{i}"
                 status, state = station.client.vaccination_add("patient", immunization(host_id))
                 assert status in (C["CARNET_OK"], C["CARNET_PENDING"]), state
+                note(host_id, station.name, "add", status_name(status))
                 ehr[host_id] = None
             else:
                 host_id = rng.choice(live)
@@ -205,6 +222,7 @@ def test_three_workstations_converge_through_faults_and_kills(lib, sandbox, tmp_
                 else:
                     status = station.client.vaccination_remove("patient", host_id)
                     assert status in (C["CARNET_OK"], C["CARNET_PENDING"]), status_name(status)
+                    note(host_id, station.name, "remove", status_name(status))
                     del ehr[host_id]
             last_touched[host_id] = station
 
@@ -220,7 +238,8 @@ def test_three_workstations_converge_through_faults_and_kills(lib, sandbox, tmp_
                     station.client.sync()
                     resolve_conflicts(station)
             for station in everyone:
-                assert station.waiting() == {}, (station.name, station.waiting())
+                left = station.waiting()
+                assert left == {}, (station.name, [(h, i["operation"], i["attempts"], i["status"], history.get(h)[-4:]) for h, i in left.items()])
 
             on_service = service_state(sandbox, pro.identity, carnet_id)
             duplicated = {h: lots for h, lots in on_service.items() if len(lots) > 1}
@@ -228,7 +247,8 @@ def test_three_workstations_converge_through_faults_and_kills(lib, sandbox, tmp_
 
             # Workstations 1 and 2: exactly the shared database, with the latest content.
             shared = {h: lots[0] for h, lots in on_service.items() if h.startswith("s")}
-            assert shared == ehr
+            assert shared == ehr, {h: (shared.get(h), ehr.get(h), history.get(h))
+                                   for h in set(shared) | set(ehr) if shared.get(h) != ehr.get(h)}
 
             # Workstation 3: what it acknowledged is there (or gone, if its removal was), with
             # its correction; what it never tried is not; a step cut by the kill may be either.

@@ -9,6 +9,8 @@ struct VaccinationRow: Sendable {
     let remoteID: String?
     let remoteVersion: Int64?
     let state: VaccinationState
+    /// Bytes of the stored resource (what a batch counts towards its size limit).
+    var encodedSize = 0
 }
 
 /// What recording an add did.
@@ -148,9 +150,15 @@ struct VaccinationStore: Sendable {
                     try db.query("DELETE FROM vaccination WHERE patient_id = ? AND host_id = ?", key)
                     return .cancelledBeforeSending
                 }
-                // A correction not yet sent coalesces into the remove (one remove, not update + remove).
+                // A correction not yet sent coalesces into the remove (one remove, not update + remove);
+                // one blocked as a conflict is moot once the doctor removes the vaccination (it
+                // would stay blocked for ever). One sent and waiting for a retry is dropped by the
+                // pusher, which sees the row being removed.
                 try db.query(
-                    "DELETE FROM outbox WHERE patient_id = ? AND host_id = ? AND operation = ? AND last_status IS NULL",
+                    """
+                    DELETE FROM outbox WHERE patient_id = ? AND host_id = ? AND operation = ?
+                        AND (last_status IS NULL OR blocked = 1)
+                    """,
                     key + [.text(OutboxOperation.update.rawValue)])
                 try db.query(
                     "UPDATE vaccination SET state = ?, updated_at = ? WHERE patient_id = ? AND host_id = ?",
@@ -292,10 +300,14 @@ struct VaccinationStore: Sendable {
                 let state = r[4].text.flatMap(VaccinationState.init(rawValue:))
             else { return nil }
             var resource: JSONValue = .null
-            if case .blob(let bytes) = r[1] { resource = (try? JSONValue.parse(bytes)) ?? .null }
+            var size = 0
+            if case .blob(let bytes) = r[1] {
+                resource = (try? JSONValue.parse(bytes)) ?? .null
+                size = bytes.count
+            }
             return VaccinationRow(
                 patientID: patientID, hostID: hostID, recordID: carnet, resource: resource,
-                remoteID: r[2].text, remoteVersion: r[3].integer, state: state)
+                remoteID: r[2].text, remoteVersion: r[3].integer, state: state, encodedSize: size)
         }
     }
 

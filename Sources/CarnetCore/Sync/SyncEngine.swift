@@ -1,4 +1,5 @@
 internal import CarnetJSON
+internal import CarnetWire
 internal import Synchronization
 
 /// The sync engine of one client: the vaccination store, the FHIR service, and the rules of
@@ -16,6 +17,8 @@ final class SyncEngine: Sendable {
     /// The language of the messages the engine writes into documents and the outbox.
     let locale: UserMessage.Locale
     private let pushLock = Mutex<Void>(())
+    /// Whether the service offers `batch` (its CapabilityStatement), once known.
+    private let batchOffered = Mutex<Bool?>(nil)
 
     init(
         store: VaccinationStore, service: any FHIRService, scope: HostIDScope, logger: Logger,
@@ -40,10 +43,30 @@ final class SyncEngine: Sendable {
     ) throws(CarnetFailure)
         -> Pusher.Report
     {
-        let pusher = Pusher(store: store, connection: connection(token), scope: scope, logger: logger, locale: locale)
+        let connection = connection(token)
+        var pusher = Pusher(store: store, connection: connection, scope: scope, logger: logger, locale: locale)
+        pusher.batchingOffered = { [self] in batching(connection) }
         return try pushLock.withLock { (_: inout sending Void) throws(CarnetFailure) -> Pusher.Report in
             try pusher.push(patient: patient, dueOnly: dueOnly)
         }
+    }
+
+    /// Reads the CapabilityStatement once per engine (the first time two items or more wait).
+    /// Unreachable now: no batch this round, asked again next time; a service without
+    /// `/metadata` or without `batch`: single requests for good.
+    private func batching(_ connection: ServiceConnection) -> Bool {
+        if let known = batchOffered.withLock({ $0 }) { return known }
+        let offered: Bool
+        do throws(CarnetFailure) {
+            let answer = try connection.send(.get, WirePath.metadata, expect: [200])
+            offered = BatchDelivery.offered(by: try connection.resource(answer, type: "CapabilityStatement"))
+        } catch {
+            guard error.domain == .http, (400..<500).contains(error.code), error.code != 429 else { return false }
+            offered = false
+        }
+        batchOffered.withLock { $0 = offered }
+        logger.log(.info, offered ? "the service takes batches" : "the service takes single requests only")
+        return offered
     }
 
     func pull(token: Cancellation.Token) throws(CarnetFailure) -> Puller.Report {

@@ -140,6 +140,17 @@ import Testing
         #expect(first.serviceLots == ["FROM-2"])
     }
 
+    @Test func removingAVaccinationWhoseCorrectionIsBlockedLeavesNothingBlocked() throws {
+        let first = try EngineHarness(practiceID: PracticeTests.practice)
+        let second = try first.secondWorkstation()
+        _ = try first.add("v1")
+        #expect(try second.update("v1", lot: "FROM-2").isDelivered)
+        #expect(try first.update("v1", lot: "FROM-1").refusal?.kind == .conflict)
+        #expect(try first.remove("v1").isDelivered)
+        #expect(try first.outboxCount == 0)
+        #expect(first.serviceHostIDs.isEmpty)
+    }
+
     @Test func aCorrectionOfARefusedAddSendsItAgain() throws {
         let h = try EngineHarness()
         #expect(try h.add("v1", date: "2027-06-01").refusal?.kind == .rejected)
