@@ -81,6 +81,7 @@ def context(**changes):
                       "practice_setting": {"code": "AMBULATOIRE", "system": "1.2.250.1.213.1.1.4.9",
                                            "display": "Ambulatoire"}},
     }
+    base = copy.deepcopy(base)  # AUTHOR and NURSE are shared by every test
     for path, value in changes.items():
         node = base
         keys = path.split("__")
@@ -112,9 +113,15 @@ EXPECTED_SITE = {"v-hexyon": "61396006", "v-prevenar": "16217661000119109", "v-g
                  "v-ror": "91775009", "v-shingrix": "91774008"}
 
 
-def immunization(host_id, cis, route=None, site=None, dose=None, lot="LOT-<&>\"'1", performer=True):
+# NUVA aligns no ATC code with VAXIGRIPTETRA: the host's Immunization says it (the note takes the
+# Immunization's ATC coding first); without it the note is refused (test below).
+ATC_CODINGS = {"61402736": {"system": "http://www.whocc.no/atc", "code": "J07BB02"}}
+
+
+def immunization(host_id, cis, route=None, site=None, dose=None, lot="LOT-<&>\"'1", performer=True, atc=True):
+    codings = [{"system": CIS_SYSTEM, "code": cis}] + ([ATC_CODINGS[cis]] if atc and cis in ATC_CODINGS else [])
     document = {"resourceType": "Immunization", "identifier": [{"value": host_id}], "status": "completed",
-                "vaccineCode": {"coding": [{"system": CIS_SYSTEM, "code": cis}]},
+                "vaccineCode": {"coding": codings},
                 "occurrenceDateTime": "2026-11-28", "lotNumber": lot}
     if route:
         document["route"] = {"coding": [route]}
@@ -800,6 +807,15 @@ def test_a_vaccination_the_note_cannot_carry_is_refused_naming_the_element(recor
         recorded.vaccination_dmp_note("patient", host_id, context())
     assert failure.value.status == C["CARNET_E_INVALID_ARGUMENT"]
     assert failure.value.field == field
+
+
+def test_a_product_without_a_known_atc_code_is_refused(recorded):
+    doc = immunization("v-grippe-sans-atc", "61402736", atc=False)
+    assert recorded.vaccination_add("patient", doc)[0] == C["CARNET_OK"]
+    with pytest.raises(CarnetFailure) as failure:
+        recorded.vaccination_dmp_note("patient", "v-grippe-sans-atc", context())
+    assert failure.value.status == C["CARNET_E_INVALID_ARGUMENT"]
+    assert failure.value.field == "vaccineCode.coding" and "ATC" in failure.value.message
 
 
 def test_an_unknown_or_removed_vaccination_is_not_found(recorded):

@@ -49,8 +49,12 @@ struct NoteVaccination: Sendable, Equatable {
         guard let name = product?.name ?? cisCoding.display else {
             throw .invalidArgument(.noteVaccinationIncomplete("vaccineCode.coding"))
         }
-        // The Immunization's own ATC coding first (the host's choice), else the catalogue's.
-        guard let atc = code([CodeSystem.atc])?.code ?? product?.atc, let atcLabel = ATCLabels.label(atc) else {
+        // The Immunization's own ATC coding first (the host's choice), else the catalogue's: the
+        // product's, or — when the catalogue holds the CIS code twice (a built-in product and a NUVA
+        // one without ATC) — the one ATC code the products sharing that CIS agree on.
+        let catalogueATCs = Set(catalogue.products(code: cisCoding.code).compactMap(\.atc))
+        let catalogueATC = product?.atc ?? (catalogueATCs.count == 1 ? catalogueATCs.first : nil)
+        guard let atc = code([CodeSystem.atc])?.code ?? catalogueATC, let atcLabel = ATCLabels.label(atc) else {
             throw .invalidArgument(.noteProductWithoutATC)
         }
         guard let lot = immunization["lotNumber"]?.stringValue.map(NoteText.trimmed), !lot.isEmpty else {
