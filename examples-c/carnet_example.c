@@ -303,6 +303,54 @@ static void screen_add(carnet_client *client, const patient *p, const char *quer
     carnet_string_free(state);
 }
 
+/* "Envoyer au DMP": the CI-SIS "Note de vaccination" of a vaccination the doctor recorded
+ * (docs/dmp.md). Carnet writes the document from what it holds plus what only the EHR knows (its
+ * document ids, the patient's identity, the professionals, the practice); the EHR signs and submits
+ * it with its own DMP connector. Here it is saved next to the EHR's data. The professionals' and the
+ * practice's identifiers below are this demo EHR's configuration. */
+static void screen_dmp_note(carnet_client *client, const patient *p, const char *vaccination_id) {
+    carnet_error error = CARNET_ERROR_INIT;
+    char context[2048], path[1100];
+    char *xml = NULL;
+    const char *slash = strrchr(patients_path, '/');
+    const char *gender = strcmp(p->gender, "female") == 0 ? "F" : strcmp(p->gender, "male") == 0 ? "M" : "U";
+    const char *doctor = "{\"rpps\":\"10001234567\",\"prefix\":\"DR\",\"given_name\":\"Claire\","
+                         "\"family_name\":\"LEMAIRE\",\"profession\":{\"code\":\"10\","
+                         "\"system\":\"1.2.250.1.71.1.2.7\",\"display\":\"M\u00e9decin\"}}";
+    carnet_status status;
+    FILE *f;
+    int written;
+    snprintf(context, sizeof context,
+             "{\"document\":{\"id\":{\"root\":\"1.2.250.1.999.1.1\",\"extension\":\"NOTE-%s\"},"
+             "\"set_id\":{\"root\":\"1.2.250.1.999.1.2\",\"extension\":\"SET-%s\"},\"version\":1,"
+             "\"effective_time\":\"2025-10-21T10:00:00+02:00\",\"confidentiality\":\"N\"},"
+             "\"patient\":{\"local_id\":{\"root\":\"1.2.250.1.999.3\",\"extension\":\"%s\"},"
+             "\"birth_family_name\":\"%s\",\"first_birth_given_name\":\"%s\",\"birth_date\":\"%s\","
+             "\"gender\":\"%s\"},\"author\":%s,\"vaccinator\":%s,"
+             "\"structure\":{\"id\":\"31234567890123\",\"name\":\"Cabinet du Parc\","
+             "\"facility_type\":{\"code\":\"SA07\",\"system\":\"1.2.250.1.71.4.2.4\",\"display\":\"Cabinet individuel\"},"
+             "\"practice_setting\":{\"code\":\"AMBULATOIRE\",\"system\":\"1.2.250.1.213.1.1.4.9\","
+             "\"display\":\"Ambulatoire\"}}}",
+             vaccination_id, vaccination_id, p->id, p->family, p->given, p->birth, gender, doctor, doctor);
+    printf("\n== Note de vaccination pour le DMP (%s)\n", vaccination_id);
+    status = carnet_vaccination_dmp_note(client, p->id, vaccination_id, context, &xml, &error);
+    if (status != CARNET_OK) {
+        report("note de vaccination DMP", status, &error);
+        return;
+    }
+    snprintf(path, sizeof path, "%.*s/%s.dmp-note.xml", slash ? (int)(slash - patients_path) : 1,
+             slash ? patients_path : ".", vaccination_id);
+    f = fopen(path, "w");
+    written = f != NULL && fputs(xml, f) >= 0;
+    if (f != NULL && fclose(f) != 0) written = 0;
+    if (written) {
+        printf("  Note enregistrée : %s (%lu octets), à transmettre au DMP.\n", path, (unsigned long)strlen(xml));
+    } else {
+        printf("  Impossible d'écrire la note dans %s.\n", path);
+    }
+    carnet_string_free(xml);
+}
+
 /* "Synchroniser avec les vaccins partagés" */
 static void screen_sync(carnet_client *client, const patient *p) {
     carnet_error error = CARNET_ERROR_INIT;
@@ -395,6 +443,7 @@ static int run_script(carnet_client *client, const script_inputs *in) {
     screen_sync(client, jeanne);
     screen_remove(client, jeanne, "VAC-0001");
     screen_add(client, jeanne, "grippe", "VAC-0002", "2025-10-21");
+    screen_dmp_note(client, jeanne, "VAC-0002");
     screen_recommendations(client, jeanne);
     screen_resend(client, jeanne);
     screen_sync(client, NULL);

@@ -880,6 +880,54 @@ CARNET_API carnet_status CARNET_CALL carnet_vaccine_scan(carnet_client *client, 
                                                          char **out_json, carnet_error *error);
 /** @} */
 
+/** @name DMP vaccination note
+ *  The CI-SIS "Note de vaccination" (volet Vaccination, modèle VAC-NOTE 2023.01) a French EHR sends
+ *  to the patient's DMP / Mon Espace Santé, written from the vaccination the host recorded with
+ *  carnet_vaccination_add(). Carnet writes the document only: the DMP submission (DMP web services,
+ *  CPS/e-CPS or organisation-certificate authentication, XDS metadata) stays the host's.
+ *  docs/dmp.md lists every element and where its value comes from.
+ *  @{ */
+
+/**
+ * The VAC-NOTE 2023.01 CDA R2 document (UTF-8 XML) of one vaccination the host recorded.
+ * From the local store and the catalogue: the date (`occurrenceDateTime`), the product's CIS code
+ * and name, its ATC code (the Immunization's ATC coding, else the catalogue's) and ATC class label,
+ * the lot (`lotNumber`), the route and site (`route`, `site`: codes of the CI-SIS value sets, or an
+ * exact HL7 v3 / SNOMED CT synonym), the dose number (`protocolApplied[0].doseNumberPositiveInt`).
+ * From @p host_context_json, what only the host knows:
+ * @code
+ * { "document": { "id": { "root": "OID or UUID", "extension": "..." }, "set_id": { "root": "...", "extension": "..." },
+ *                 "version": 1, "effective_time": "2026-11-30T10:15:00+01:00", "confidentiality": "N",
+ *                 "replaces": { "root": "...", "extension": "..." }   (optional: the version it replaces) },
+ *   "patient": { "ins": { "value": "15 characters", "oid": "1.2.250.1.213.1.4.8", "qualified": true },   (optional)
+ *                "local_id": { "root": "OID", "extension": "..." },   (required unless the INS is qualified)
+ *                "birth_family_name": "...", "first_birth_given_name": "...", "birth_given_names": "...",
+ *                "used_family_name": "...", "used_given_name": "...", "birth_date": "1979-03-12", "gender": "F" },
+ *   "author":     { "rpps": "11 digits", "profession": { "code": "10", "system": "1.2.250.1.71.1.2.7",
+ *                   "display": "Médecin" }, "family_name": "...", "given_name": "...", "prefix": "DR" },
+ *   "vaccinator": { same members as "author" },
+ *   "structure":  { "id": "national structure id", "name": "...",
+ *                   "facility_type": { "code", "system", "display" }, "practice_setting": { "code", "system", "display" } },
+ *   "immunization_type": "IMMUNIZ" | "INITIMMUNIZ" | "BOOSTER"   (optional, IMMUNIZ by default) }
+ * @endcode
+ * The INS is written only when `qualified` is true; otherwise the local identifier and the traits.
+ * Nothing is invented: what the note needs and is missing is an error naming it.
+ * @param host_vaccination_id the host's id of the vaccination (`identifier[0].value` when added).
+ * @param out_xml receives the document (free with carnet_string_free()).
+ * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT with ::carnet_error.field naming the JSON path at
+ *         fault (`patient.birth_date`, `author.rpps`...) or the Immunization's element the note
+ *         requires (`lotNumber`, `vaccineCode.coding`, `route.coding`, `site.coding`,
+ *         `occurrenceDateTime`), `vaccinator.rpps` when the Immunization names another vaccinator;
+ *         ::CARNET_E_NOT_FOUND (the store holds no such vaccination for this patient, or it is being
+ *         removed); ::CARNET_E_STORAGE.
+ * @note Local: no network. Retry: harmless (the same inputs give the same document).
+ */
+CARNET_API carnet_status CARNET_CALL carnet_vaccination_dmp_note(carnet_client *client, const char *patient_id,
+                                                                 const char *host_vaccination_id,
+                                                                 const char *host_context_json, char **out_xml,
+                                                                 carnet_error *error);
+/** @} */
+
 /** @name Memory
  *  @{ */
 

@@ -210,11 +210,13 @@ def cases():
         ("carnet_outbox_status", ["patient_id", "out_json"], [b"p1", "OUT"]),
         ("carnet_recommendations_get", ["patient_id", "out_json"], [b"p1", "OUT"]),
         ("carnet_vaccines_search", ["query", "out_json"], [b"grippe", "OUT"]),
+        ("carnet_vaccination_dmp_note", ["patient_id", "host_vaccination_id", "host_context_json", "out_xml"],
+         [b"p1", b"v1", b'{"document": {}}', "OUT"]),
     ]
     # NULL is meaningful for these arguments (documented in carnet.h), so it is not abuse.
     null_allowed = {("carnet_sync", "patient_id"), ("carnet_outbox_status", "patient_id")}
     empty_allowed = {("carnet_certificate_import_p12", "password")}
-    json_arguments = {"patient_json", "immunization_json", "mapping_json"}
+    json_arguments = {"patient_json", "immunization_json", "mapping_json", "host_context_json"}
     for function, names, valid in client_functions:
         def null_client(lib, store, function=function, valid=valid):
             error = carnet.Error()

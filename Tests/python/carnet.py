@@ -318,3 +318,17 @@ class Client:
 
     def __exit__(self, *exc):
         self.close()
+
+
+# --- DMP vaccination note (docs/dmp.md); kept here, self-contained, so it merges as one block ---
+SIGNATURES["carnet_vaccination_dmp_note"] = (
+    carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, OutString, ErrorPtr])
+
+
+def _vaccination_dmp_note(self, patient_id, host_vaccination_id, context):
+    """The VAC-NOTE CDA document (str); `context` is a dict (or already-encoded JSON text/bytes)."""
+    text = context if isinstance(context, (str, bytes)) else json.dumps(context)
+    return self.call_out_string("carnet_vaccination_dmp_note", _b(patient_id), _b(host_vaccination_id), _b(text))
+
+
+Client.vaccination_dmp_note = _vaccination_dmp_note

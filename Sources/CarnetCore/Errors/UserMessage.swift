@@ -74,6 +74,19 @@ public enum UserMessage: Sendable, Equatable {
     case boxUnreadable(french: String, english: String)
     /// An Immunization whose vaccine codings name no single French product (CIS): the candidates.
     case vaccineNotIdentified(candidates: [String])
+    // The DMP vaccination note (docs/dmp.md): what the host's context or the recorded vaccination lacks.
+    /// A member of `host_context_json` is missing (its JSON path).
+    case noteFieldMissing(String)
+    /// A member of `host_context_json` is malformed; what it should look like.
+    case noteFieldInvalid(String, expected: NoteFieldFormat)
+    /// The recorded Immunization lacks what the note requires (date, CIS coding, lot).
+    case noteVaccinationIncomplete(String)
+    /// The recorded route or site is outside the CI-SIS value set.
+    case noteVaccinationOutsideValueSet(String)
+    /// Neither the Immunization nor the catalogue gives the product's ATC code (or a vaccine ATC class).
+    case noteProductWithoutATC
+    /// The Immunization names a vaccinator other than the one the host's context describes.
+    case noteVaccinatorMismatch
     case internalError(String)
 
     /// Why the service refused a record (HTTP 422 business rules).
@@ -108,6 +121,51 @@ public enum UserMessage: Sendable, Equatable {
     /// How the service's answer broke the protocol.
     public enum ProtocolProblem: Sendable, Equatable {
         case malformedJSON, wrongContentType, tooLarge, wrongResourceType, redirect, unexpectedStatus
+    }
+
+    /// The shape a member of the DMP note's context must have (named in the message, never quoted).
+    public enum NoteFieldFormat: Sendable, Equatable {
+        case text, oid, oidOrUUID, instanceID, codedConcept, code, version, dateTime, date
+        case insNumber, insOID, rpps, structureID
+        case oneOf([String])
+
+        var french: String {
+            switch self {
+            case .text: return "un texte non vide sans caractère de contrôle (256 octets au plus)"
+            case .oid: return "un OID (chiffres séparés par des points)"
+            case .oidOrUUID: return "un OID ou un UUID"
+            case .instanceID: return "un objet { \"root\", \"extension\" }"
+            case .codedConcept: return "un objet { \"code\", \"system\" (OID), \"display\" }"
+            case .code: return "un code sans espace"
+            case .version: return "un entier de 1 à 999999"
+            case .dateTime: return "une date et heure avec fuseau (AAAA-MM-JJThh:mm[:ss]±hh:mm)"
+            case .date: return "une date AAAA-MM-JJ"
+            case .insNumber: return "un matricule INS de 15 caractères dont la clé est juste"
+            case .insOID: return "l'OID d'une autorité d'affectation de l'INS (1.2.250.1.213.1.4.8, .9, .10 ou .11)"
+            case .rpps: return "un numéro RPPS de 11 chiffres"
+            case .structureID: return "un identifiant national de structure (lettres et chiffres)"
+            case .oneOf(let values): return "l'une des valeurs " + values.joined(separator: ", ")
+            }
+        }
+
+        var english: String {
+            switch self {
+            case .text: return "a non-empty text without control characters (at most 256 bytes)"
+            case .oid: return "an OID (digits separated by dots)"
+            case .oidOrUUID: return "an OID or a UUID"
+            case .instanceID: return "an object { \"root\", \"extension\" }"
+            case .codedConcept: return "an object { \"code\", \"system\" (OID), \"display\" }"
+            case .code: return "a code without spaces"
+            case .version: return "an integer from 1 to 999999"
+            case .dateTime: return "a date and time with its offset (YYYY-MM-DDThh:mm[:ss]±hh:mm)"
+            case .date: return "a date YYYY-MM-DD"
+            case .insNumber: return "a 15-character INS number with a correct key"
+            case .insOID: return "the OID of an INS assigning authority (1.2.250.1.213.1.4.8, .9, .10 or .11)"
+            case .rpps: return "an 11-digit RPPS number"
+            case .structureID: return "a national structure identifier (letters and digits)"
+            case .oneOf(let values): return "one of " + values.joined(separator: ", ")
+            }
+        }
     }
 
     public enum FieldProblem: Sendable, Equatable {
@@ -145,6 +203,11 @@ public enum UserMessage: Sendable, Equatable {
         case .catalogueRefused: return "directory"
         case .boxUnreadable: return "scanned"
         case .vaccineNotIdentified: return "vaccineCode.coding"
+        case .noteFieldMissing(let name), .noteFieldInvalid(let name, _), .noteVaccinationIncomplete(let name),
+            .noteVaccinationOutsideValueSet(let name):
+            return name
+        case .noteProductWithoutATC: return "vaccineCode.coding"
+        case .noteVaccinatorMismatch: return "vaccinator.rpps"
         case .unsupportedOptionsVersion: return "version"
         case .serviceURLMissing: return "service_url"
         case .pkcs12Malformed: return "path"
@@ -326,6 +389,29 @@ public enum UserMessage: Sendable, Equatable {
                 Un carnet de vaccination électronique est déjà associé à ce patient. Dissociez-le d'abord pour en \
                 choisir un autre.
                 """
+        case .noteFieldMissing(let name):
+            return "Information manquante pour la note de vaccination DMP : « \(name) »."
+        case .noteFieldInvalid(let name, let expected):
+            return "Pour la note de vaccination DMP, « \(name) » doit être " + expected.french + "."
+        case .noteVaccinationIncomplete(let name):
+            return """
+                La vaccination enregistrée ne contient pas ce que la note de vaccination DMP exige : « \(name) ». \
+                Complétez-la (carnet_vaccination_update) puis réessayez.
+                """
+        case .noteVaccinationOutsideValueSet(let name):
+            return """
+                La valeur de « \(name) » de la vaccination enregistrée n'appartient pas au jeu de valeurs du CI-SIS : \
+                la note de vaccination DMP ne peut pas la transmettre. Corrigez la vaccination.
+                """
+        case .noteProductWithoutATC:
+            return """
+                Le code ATC du vaccin n'est pas connu (« vaccineCode.coding ») : la note de vaccination DMP l'exige. \
+                Ajoutez un codage ATC à la vaccination.
+                """
+        case .noteVaccinatorMismatch:
+            return """
+                Le vaccinateur décrit pour la note (« vaccinator.rpps ») n'est pas celui de la vaccination enregistrée.
+                """
         case .internalError:
             return "Erreur interne de Carnet. Merci de la signaler à votre éditeur avec le journal."
         }
@@ -493,6 +579,26 @@ public enum UserMessage: Sendable, Equatable {
             return """
                 An electronic vaccination record is already linked to this patient. Unlink it first to choose another.
                 """
+        case .noteFieldMissing(let name): return "Missing information for the DMP vaccination note: \"\(name)\"."
+        case .noteFieldInvalid(let name, let expected):
+            return "For the DMP vaccination note, \"\(name)\" must be " + expected.english + "."
+        case .noteVaccinationIncomplete(let name):
+            return """
+                The recorded vaccination lacks what the DMP vaccination note requires: "\(name)". Complete it \
+                (carnet_vaccination_update) and try again.
+                """
+        case .noteVaccinationOutsideValueSet(let name):
+            return """
+                The value of "\(name)" of the recorded vaccination is not in the CI-SIS value set: the DMP \
+                vaccination note cannot carry it. Correct the vaccination.
+                """
+        case .noteProductWithoutATC:
+            return """
+                The vaccine's ATC code is unknown ("vaccineCode.coding"): the DMP vaccination note requires it. Add \
+                an ATC coding to the vaccination.
+                """
+        case .noteVaccinatorMismatch:
+            return "The vaccinator described for the note (\"vaccinator.rpps\") is not the recorded vaccination's."
         case .internalError: return "Internal Carnet error. Please report it to your software vendor with the log."
         }
     }
