@@ -668,6 +668,38 @@ CARNET_API carnet_status CARNET_CALL carnet_vaccination_add(carnet_client *clien
                                                             carnet_error *error);
 
 /**
+ * Adds many vaccinations of one patient in one call ("Many at once": the EHR's whole history
+ * right after carnet_record_create() or carnet_record_claim(), a vaccination session). Every
+ * valid item is recorded in one durable transaction (one disk sync for all, not one per item),
+ * then the outbox is pushed at once, in FHIR batches when the service offers them.
+ * @param immunizations_json a JSON array of Immunizations (each as carnet_vaccination_add()
+ *        takes it), or a FHIR Bundle whose `entry[].resource` are; at most 1000 items and 16 MiB.
+ * @param out_json receives, in every case but a failure of the whole call:
+ * @code
+ * { "results": [ { "index": 0, "host_vaccination_id": "...", "result": "CARNET_OK",
+ *                  "state": "synced", "immunization_id": "...", "version": 1 },
+ *                { "index": 1, "host_vaccination_id": "...", "result": "CARNET_PENDING",
+ *                  "state": "pending", "status": "CARNET_E_NETWORK", "message": "..." },
+ *                { "index": 2, "result": "CARNET_E_INVALID_ARGUMENT", "state": "not_recorded",
+ *                  "status": "CARNET_E_INVALID_ARGUMENT", "field": "occurrenceDateTime", "message": "..." } ],
+ *   "delivered": 1, "pending": 1, "refused": 1 }
+ * @endcode
+ * `result` is what carnet_vaccination_add() would have returned for that item; an item
+ * `not_recorded` was not recorded (fix it and send it again); the others are recorded whatever
+ * happens next. The same host id twice in one call: the second is `not_recorded`
+ * (::CARNET_E_CONFLICT).
+ * @return ::CARNET_OK (every item delivered); ::CARNET_PENDING (all recorded, some wait: the
+ *         error names the first one's reason); else the first refused item's status, message and
+ *         field (`out_json` filled); ::CARNET_E_INVALID_ARGUMENT for an unusable document
+ *         (`field` = "immunizations_json"); ::CARNET_E_NOT_FOUND (no linked carnet);
+ *         ::CARNET_E_STORAGE (nothing recorded).
+ * @note Retry after a lost answer or a crash: harmless (items already recorded record nothing new).
+ */
+CARNET_API carnet_status CARNET_CALL carnet_vaccinations_add(carnet_client *client, const char *patient_id,
+                                                             const char *immunizations_json, char **out_json,
+                                                             carnet_error *error);
+
+/**
  * Corrects a vaccination the host holds (lot, date, product, site, dose...): the whole corrected
  * Immunization, same shape as for carnet_vaccination_add(), its `identifier[0].value` naming the
  * vaccination. Durable before the call returns, queued like an add, then sent at once as an update

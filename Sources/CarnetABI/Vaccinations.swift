@@ -94,3 +94,16 @@ public func carnet_outbox_status(
         return try client.outboxStatus(patientID: patient)
     }
 }
+
+@c @implementation
+public func carnet_vaccinations_add(
+    _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?, _ immunizations_json: UnsafePointer<CChar>?,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
+) -> carnet_status {
+    ClientCall.many(client, out_json, error) { client throws(CarnetFailure) -> RecordedVaccinations in
+        _ = try Arguments.requiredPointer(out_json, name: "out_json")
+        let patient = try Arguments.patientID(patient_id)
+        let documents = try Arguments.requiredJSON(immunizations_json, name: "immunizations_json", maxBytes: 16 << 20)
+        return try client.addVaccinations(patientID: patient, immunizations: documents)
+    }
+}

@@ -193,6 +193,7 @@ def cases():
         ("carnet_certificate_enroll", ["withdrawal_code", "out_json"], [b"ABCD-EFGH", "OUT"]),
         ("carnet_certificate_import_p12", ["path", "password", "out_json"], [b"/tmp/x.p12", b"pw", "OUT"]),
         ("carnet_certificate_info", ["out_json"], ["OUT"]),
+        ("carnet_certificate_renew", ["out_json"], ["OUT"]),
         ("carnet_record_create", ["patient_id", "patient_json", "out_json"], [b"p1", patient_json, "OUT"]),
         ("carnet_share_code_lookup", ["share_code", "out_json"], [b"ABCD-EFGH-JKL", "OUT"]),
         ("carnet_record_claim", ["patient_id", "share_code", "candidate_id", "birth_date", "out_json"],
@@ -201,6 +202,8 @@ def cases():
         ("carnet_vaccinations_list", ["patient_id", "out_json"], [b"p1", "OUT"]),
         ("carnet_vaccinations_accept", ["patient_id", "mapping_json"], [b"p1", b'{"ignored": ["x"]}']),
         ("carnet_vaccination_add", ["patient_id", "immunization_json", "out_json"], [b"p1", immunization_json, "OUT"]),
+        ("carnet_vaccinations_add", ["patient_id", "immunizations_json", "out_json"],
+         [b"p1", b"[" + immunization_json + b"]", "OUT"]),
         ("carnet_catalogue_info", ["out_json"], ["OUT"]),
         ("carnet_catalogue_import", ["directory", "out_json"], [b"/nonexistent/nuva", "OUT"]),
         ("carnet_vaccine_scan", ["scanned", "out_json"], [b"(01)03400930000000(10)X", "OUT"]),
@@ -216,7 +219,7 @@ def cases():
     # NULL is meaningful for these arguments (documented in carnet.h), so it is not abuse.
     null_allowed = {("carnet_sync", "patient_id"), ("carnet_outbox_status", "patient_id")}
     empty_allowed = {("carnet_certificate_import_p12", "password")}
-    json_arguments = {"patient_json", "immunization_json", "mapping_json", "host_context_json"}
+    json_arguments = {"patient_json", "immunization_json", "immunizations_json", "mapping_json", "host_context_json"}
     for function, names, valid in client_functions:
         def null_client(lib, store, function=function, valid=valid):
             error = carnet.Error()

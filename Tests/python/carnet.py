@@ -124,6 +124,7 @@ SIGNATURES = {
     "carnet_vaccinations_accept": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ErrorPtr]),
     "carnet_vaccination_add": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_vaccination_update": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_vaccinations_add": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_vaccination_remove": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ErrorPtr]),
     "carnet_sync": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_outbox_status": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),

@@ -62,43 +62,80 @@ struct VaccinationStore: Sendable {
         let now = self.now()
         return try withConnection { db throws(CarnetFailure) -> AddRecording in
             try db.durableTransaction { () throws(CarnetFailure) -> AddRecording in
-                let key: [SQLiteValue] = [.text(patient.value), .text(hostID)]
-                let body = Array(resource.serialized().utf8)
-                if let row = try VaccinationStore.stateAndResource(db, key), row.state != .removedRemotely {
-                    // The same content again records nothing; other content is refused, never a
-                    // silent OK: a correction is an update (recordUpdate), said so to the host.
-                    guard row.resource == body else {
-                        throw CarnetFailure(.conflict, domain: .validation, message: .recordedWithOtherContent)
-                    }
-                    return .alreadyRecorded(row.state)
-                }
-                // Added again after a remote deletion: the pending "removed" proposal of the old
-                // Immunization is answered (it would stay proposed forever, without a host id).
-                try db.query(
-                    """
-                    DELETE FROM proposal WHERE remote_id = (SELECT remote_id FROM vaccination
-                        WHERE patient_id = ? AND host_id = ? AND state = ?)
-                    """, key + [.text(VaccinationState.removedRemotely.rawValue)])
-                try db.query(
-                    """
-                    INSERT INTO vaccination (patient_id, host_id, carnet_id, resource, remote_id, remote_version,
-                                             origin, state, updated_at)
-                    VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?)
-                    ON CONFLICT(patient_id, host_id) DO UPDATE SET carnet_id = excluded.carnet_id,
-                        resource = excluded.resource, remote_id = NULL, remote_version = NULL,
-                        origin = excluded.origin, state = excluded.state, updated_at = excluded.updated_at
-                    """,
-                    key + [
-                        .text(carnet.value), .blob(body),
-                        .text(VaccinationOrigin.host.rawValue), .text(VaccinationState.pending.rawValue),
-                        .integer(now),
-                    ])
-                try db.query(
-                    "INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
-                    key + [.text(OutboxOperation.add.rawValue), .integer(now)])
-                return .queued
+                try VaccinationStore.insertAdd(db, patient: patient, carnet: carnet, hostID: hostID,
+                                               resource: resource, now: now)
             }
         }
+    }
+
+    /// Records many adds of one patient in one durable transaction (one fsync for all): each
+    /// item's own outcome, in order; an item refused (recorded with other content) records
+    /// nothing and does not stop the others.
+    func recordAdds(
+        patient: HostPatientID, carnet: RecordID, items: [(hostID: String, resource: JSONValue)]
+    )
+        throws(CarnetFailure) -> [Result<AddRecording, CarnetFailure>]
+    {
+        let now = self.now()
+        return try withConnection { db throws(CarnetFailure) -> [Result<AddRecording, CarnetFailure>] in
+            try db.durableTransaction { () throws(CarnetFailure) -> [Result<AddRecording, CarnetFailure>] in
+                var results: [Result<AddRecording, CarnetFailure>] = []
+                for item in items {
+                    do throws(CarnetFailure) {
+                        results.append(
+                            .success(
+                                try VaccinationStore.insertAdd(
+                                    db, patient: patient, carnet: carnet, hostID: item.hostID,
+                                    resource: item.resource, now: now)))
+                    } catch where error.kind == .conflict {
+                        results.append(.failure(error))  // refused before writing anything
+                    }
+                }
+                return results
+            }
+        }
+    }
+
+    /// One add inside the caller's transaction: the same content again records nothing; other
+    /// content is refused (before any write), never a silent OK: a correction is an update
+    /// (recordUpdate), said so to the host.
+    private static func insertAdd(
+        _ db: SQLiteConnection, patient: HostPatientID, carnet: RecordID, hostID: String, resource: JSONValue,
+        now: Int64
+    ) throws(CarnetFailure) -> AddRecording {
+        let key: [SQLiteValue] = [.text(patient.value), .text(hostID)]
+        let body = Array(resource.serialized().utf8)
+        if let row = try VaccinationStore.stateAndResource(db, key), row.state != .removedRemotely {
+            guard row.resource == body else {
+                throw CarnetFailure(.conflict, domain: .validation, message: .recordedWithOtherContent)
+            }
+            return .alreadyRecorded(row.state)
+        }
+        // Added again after a remote deletion: the pending "removed" proposal of the old
+        // Immunization is answered (it would stay proposed forever, without a host id).
+        try db.query(
+            """
+            DELETE FROM proposal WHERE remote_id = (SELECT remote_id FROM vaccination
+                WHERE patient_id = ? AND host_id = ? AND state = ?)
+            """, key + [.text(VaccinationState.removedRemotely.rawValue)])
+        try db.query(
+            """
+            INSERT INTO vaccination (patient_id, host_id, carnet_id, resource, remote_id, remote_version,
+                                     origin, state, updated_at)
+            VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?)
+            ON CONFLICT(patient_id, host_id) DO UPDATE SET carnet_id = excluded.carnet_id,
+                resource = excluded.resource, remote_id = NULL, remote_version = NULL,
+                origin = excluded.origin, state = excluded.state, updated_at = excluded.updated_at
+            """,
+            key + [
+                .text(carnet.value), .blob(body),
+                .text(VaccinationOrigin.host.rawValue), .text(VaccinationState.pending.rawValue),
+                .integer(now),
+            ])
+        try db.query(
+            "INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
+            key + [.text(OutboxOperation.add.rawValue), .integer(now)])
+        return .queued
     }
 
     /// Records a remove, in one durable transaction: queued for the service, or settled locally

@@ -33,7 +33,9 @@ struct Pusher {
     /// Whether the service takes `batch` Bundles (its CapabilityStatement says so), asked only
     /// when a page holds two items or more: a group of independent items then travels in one
     /// request (BatchDelivery.swift).
-    var batchingOffered: () -> Bool = { false }
+    /// Throws when the service could not be asked (network, 5xx...): the round stops there, as it
+    /// would at its first request.
+    var batchingOffered: () throws(CarnetFailure) -> Bool = { false }
 
     func push(patient: HostPatientID?, dueOnly: Bool) throws(CarnetFailure) -> Report {
         var report = Report()
@@ -50,7 +52,16 @@ struct Pusher {
             pages += 1
             try store.markSending(items)
             var done = Completions()
-            let batching = items.count >= 2 && batchingOffered()
+            let batching: Bool
+            do throws(CarnetFailure) {
+                batching = items.count >= 2 ? try batchingOffered() : false
+            } catch {
+                // Counted against the first item, as its own request's failure would be (backoff).
+                try record(error, of: items[0], blocking: false)
+                try store.unmarkSending(Array(items.dropFirst()))
+                report.stoppedBy = error
+                return report
+            }
             var index = 0
             while index < items.count {
                 try connection.token.check()
