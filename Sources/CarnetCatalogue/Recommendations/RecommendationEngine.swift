@@ -445,9 +445,9 @@ public struct RecommendationEngine: Sendable {
         }
         let due = max(start(year), eligible)
         if due > a.adding(Self.scheduleHorizon) {
+            let from = because.isEmpty ? "à partir de \(FrenchText.age(s.fromAge))" : "à partir du \(FrenchText.date(eligible))\(why)"
             result.notRecommended(
-                "not-yet-applicable",
-                "Recommandé chaque saison à partir de \(FrenchText.age(s.fromAge)) : ne concerne pas encore cette personne.")
+                "not-yet-applicable", "Recommandé chaque saison \(from) : ne concerne pas encore cette personne.")
             return result
         }
         result.earliestDate = due

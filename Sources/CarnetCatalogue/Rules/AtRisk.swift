@@ -43,7 +43,8 @@ extension RuleFiles {
     applies-when exposure:health-worker condition:dialysis condition:chronic-liver condition:hiv
 
     series adulte exposé
-    dose earliest 16y due 16y overdue 16y1m
+    # Doses of any age count (a complete infant series protects); the first is due from 16 years.
+    dose earliest 6w due 16y overdue 16y1m
     dose interval 1m due-interval 1m
     dose interval 5m due-interval 5m
     """)
