@@ -1,6 +1,6 @@
 import Testing
 @testable import CarnetCatalogue
-internal import CarnetJSON
+import CarnetJSON
 
 /// Older French products counted by their valences (issue 12, item 7), by CIS in the built-in NUVA snapshot.
 let olderProducts: [String: String] = ["PENTACOQ": "60906295", "TETRACOQ": "62224329", "DTPOLIO": "60737692",

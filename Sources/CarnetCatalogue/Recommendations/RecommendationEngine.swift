@@ -71,13 +71,14 @@ public struct VaccineGroupForecast: Sendable, Equatable {
     public var reason: ForecastReason = ForecastReason(ruleID: "", text: "", reference: "")
     /// Past the group's age limit (a `notRecommended` the forecast leaves out when nothing was given).
     var pastAgeLimit = false
+}
 
+extension VaccineGroupForecast {
     init(rule: VaccineGroupRule, status: ForecastStatus) {
-        group = rule.id
-        label = rule.label
-        targetDiseases = rule.diseases
-        self.status = status
-        supportingDoses = []
+        self.init(
+            group: rule.id, label: rule.label, targetDiseases: rule.diseases, status: status, doseNumber: nil,
+            seriesDoses: nil, seriesName: nil, earliestDate: nil, dueDate: nil, overdueDate: nil, latestDate: nil,
+            supportingDoses: [])
         reason.reference = rule.reference
     }
 
