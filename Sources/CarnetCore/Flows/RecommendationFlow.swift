@@ -15,7 +15,7 @@ extension CarnetClient {
     func today() -> CivilDate { configuration.timeZone.date(atUnixSeconds: Clock.nowSeconds()) }
 
     public func recommendations(patientID: HostPatientID, context: JSONValue? = nil) throws(CarnetFailure) -> JSONValue {
-        let carnet = try linkedRecord(patientID)
+        // The host's arguments first: a wrong context is the host's to fix, whatever the link.
         var request = ForecastRequest()
         if let context {
             do throws(ForecastRequest.Invalid) {
@@ -24,6 +24,7 @@ extension CarnetClient {
                 throw .invalidArgument(.invalidField(error.field, reason: .unknownValue))
             }
         }
+        let carnet = try linkedRecord(patientID)
         // The library dates the forecast, so the service computes for the same day.
         request.assessmentDate = request.assessmentDate ?? today()
         guard configuration.serviceURL != nil else {
