@@ -287,8 +287,9 @@ typedef enum carnet_log_level {
  */
 typedef void(CARNET_CALL *carnet_log_callback)(void *payload, carnet_log_level level, const char *message);
 
-/** The version of ::carnet_options this header describes (2 appended @ref practice_id). */
-#define CARNET_OPTIONS_VERSION 2
+/** The version of ::carnet_options this header describes (2 appended @ref practice_id,
+ *  3 appended @ref time_zone). */
+#define CARNET_OPTIONS_VERSION 3
 
 /**
  * How to open a client. Initialise with ::CARNET_OPTIONS_INIT or
@@ -344,12 +345,20 @@ typedef struct carnet_options {
      *  recognises, corrects and removes the practice's vaccinations and none is created twice.
      *  NULL: this store's own scope (one workstation), as in version 1. Not patient data. */
     const char *practice_id;
+    /* ---- version 3 ---- */
+    /** The time zone of "today" and of every age (the recommendations' assessment date):
+     *  "Europe/Paris" (the default when NULL), "America/Guadeloupe", "America/Martinique",
+     *  "America/St_Barthelemy", "America/Marigot", "America/Cayenne", "Indian/Reunion",
+     *  "Indian/Mayotte", "Pacific/Noumea", "Pacific/Tahiti", "Pacific/Wallis", "UTC", or a fixed
+     *  offset "+04:00" / "-03:00". Anything else is ::CARNET_E_INVALID_ARGUMENT (field
+     *  `time_zone`). See docs/recommendations.md, "One civil date". */
+    const char *time_zone;
 } carnet_options;
 
 /** Static initialiser: `carnet_options o = CARNET_OPTIONS_INIT;` */
 #define CARNET_OPTIONS_INIT                                                                         \
     { CARNET_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, CARNET_LOCALE_FR, \
-      NULL, NULL, CARNET_LOG_WARNING, NULL }
+      NULL, NULL, CARNET_LOG_WARNING, NULL, NULL }
 
 /**
  * Initialises @p options to the defaults of @p version (same as ::CARNET_OPTIONS_INIT): only
@@ -834,15 +843,49 @@ CARNET_API carnet_status CARNET_CALL carnet_sync_stop(carnet_client *client);
 
 /**
  * "Recommandation CVE": the recommendations for the patient as a FHIR R4
- * ImmunizationRecommendation (one `recommendation` per vaccine group with
- * `forecastStatus`, `dateCriterion` (LOINC 30981-5 earliest, 30980-7 due,
- * 59777-3 latest), `doseNumberPositiveInt` and `supportingImmunization`).
- * The service's answer is used when it has one; otherwise Carnet computes it
- * with its own engine (French 2025 calendar) and tags `meta.tag` with
- * `computed-locally`. Not medical advice: see docs/recommendations.md.
+ * ImmunizationRecommendation, as of today (the options' @ref carnet_options.time_zone), for the
+ * general population. Same as carnet_recommendations_get_with_context() with a NULL context.
  */
 CARNET_API carnet_status CARNET_CALL carnet_recommendations_get(carnet_client *client, const char *patient_id,
                                                                 char **out_json, carnet_error *error);
+
+/**
+ * The recommendations for the patient, told what the host knows about the person.
+ *
+ * `out_json` is a FHIR R4 ImmunizationRecommendation: `date` is the assessment date; one
+ * `recommendation` per vaccine group with `forecastStatus` (HL7 `due`, `overdue`, `complete`,
+ * `immune`, `contraindicated`; the project's `notdue` "not yet due" and `notrecommended` "not
+ * recommended for this person now", system `urn:carnet:fhir:CodeSystem:forecast-status`),
+ * `dateCriterion` (LOINC 30981-5 earliest, 30980-7 due, 59778-1 overdue, 59777-3 latest),
+ * `forecastReason` (the rule's id as a coding, the French sentence for the doctor as `text`), an
+ * extension giving the 2025 calendar's section, `doseNumberPositiveInt` and
+ * `supportingImmunization`. docs/recommendations.md defines every status, with examples.
+ *
+ * The service's forecast (`$immds-forecast`, sent the same assessment date and context) is used
+ * when it answers. When it cannot be reached (::CARNET_E_NETWORK, a timeout, a 5xx), or has no
+ * engine, Carnet computes the forecast itself from the store's copy of the carnet's vaccinations
+ * (the host's, and those recorded elsewhere that sync brought), and says so in `meta.tag`
+ * (`computed-locally`; `offline` when the service was unreachable) and in an extension
+ * `urn:carnet:fhir:StructureDefinition:local-copy-as-of` (valueDateTime: the last time sync
+ * brought the service's changes; absent if never). Offline, the birth date comes from
+ * `birth_date` in the context, or from what the store saw of the carnet; with neither, the
+ * original network failure is returned.
+ *
+ * @param context_json NULL, or a JSON object (at most 64 KiB), every member optional:
+ *   `{"assessment_date": "2026-03-01", "birth_date": "1990-05-04",
+ *     "pregnancy": {"weeks_of_amenorrhoea": 24, "days": 3} or {"expected_delivery_date": "2026-05-20"},
+ *     "conditions": ["asplenia", "diabetes", ...], "exposures": ["health-worker", "childcare-worker"],
+ *     "immunities": ["measles", "DIS011", ...]}`.
+ *   `assessment_date` defaults to today; weeks of amenorrhoea are counted on the assessment date.
+ *   The vocabularies are listed in docs/recommendations.md ("Context vocabulary"); an unknown member
+ *   or word is ::CARNET_E_INVALID_ARGUMENT naming it in `field` (`conditions`,
+ *   `pregnancy.weeks_of_amenorrhoea`...).
+ * @note Not medical advice: the doctor decides. Read-only; a retry computes again.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_recommendations_get_with_context(carnet_client *client,
+                                                                             const char *patient_id,
+                                                                             const char *context_json,
+                                                                             char **out_json, carnet_error *error);
 /** @} */
 
 /** @name Vaccine search

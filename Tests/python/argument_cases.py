@@ -46,7 +46,7 @@ def cases():
     table = {}
 
     for field in ("store_directory", "service_url", "enrollment_url", "account_email",
-                  "ca_bundle_path", "crl_path", "pinned_public_key", "identity_secret"):
+                  "ca_bundle_path", "crl_path", "pinned_public_key", "identity_secret", "time_zone"):
         for label, value in STRING_ABUSE:
             if value is None and field != "store_directory":
                 continue  # NULL means "not set" for optional fields; covered by test_lifecycle
@@ -212,14 +212,18 @@ def cases():
         ("carnet_sync", ["patient_id", "out_json"], [b"p1", "OUT"]),
         ("carnet_outbox_status", ["patient_id", "out_json"], [b"p1", "OUT"]),
         ("carnet_recommendations_get", ["patient_id", "out_json"], [b"p1", "OUT"]),
+        ("carnet_recommendations_get_with_context", ["patient_id", "context_json", "out_json"],
+         [b"p1", b'{"conditions": ["asplenia"]}', "OUT"]),
         ("carnet_vaccines_search", ["query", "out_json"], [b"grippe", "OUT"]),
         ("carnet_vaccination_dmp_note", ["patient_id", "host_vaccination_id", "host_context_json", "out_xml"],
          [b"p1", b"v1", b'{"document": {}}', "OUT"]),
     ]
     # NULL is meaningful for these arguments (documented in carnet.h), so it is not abuse.
-    null_allowed = {("carnet_sync", "patient_id"), ("carnet_outbox_status", "patient_id")}
+    null_allowed = {("carnet_sync", "patient_id"), ("carnet_outbox_status", "patient_id"),
+                    ("carnet_recommendations_get_with_context", "context_json")}
     empty_allowed = {("carnet_certificate_import_p12", "password")}
-    json_arguments = {"patient_json", "immunization_json", "immunizations_json", "mapping_json", "host_context_json"}
+    json_arguments = {"patient_json", "immunization_json", "immunizations_json", "mapping_json", "host_context_json",
+                      "context_json"}
     for function, names, valid in client_functions:
         def null_client(lib, store, function=function, valid=valid):
             error = carnet.Error()

@@ -90,6 +90,7 @@ class Options(ctypes.Structure):
         ("log_payload", ctypes.c_void_p),
         ("log_level", ctypes.c_int),
         ("practice_id", ctypes.c_char_p),
+        ("time_zone", ctypes.c_char_p),
     ]
 
 
@@ -129,6 +130,8 @@ SIGNATURES = {
     "carnet_sync": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_outbox_status": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_recommendations_get": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_recommendations_get_with_context": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString,
+                                                                ErrorPtr]),
     "carnet_catalogue_info": (carnet_status, [ClientPtr, OutString, ErrorPtr]),
     "carnet_catalogue_import": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_vaccine_scan": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
@@ -270,6 +273,10 @@ class Client:
 
     def recommendations_get(self, patient_id):
         return self.call_out_json("carnet_recommendations_get", _b(patient_id))[1]
+
+    def recommendations_get_with_context(self, patient_id, context=None):
+        document = None if context is None else json.dumps(context).encode()
+        return self.call_out_json("carnet_recommendations_get_with_context", _b(patient_id), document)[1]
 
     def sync_start(self, interval_ms, on_event=None):
         """Starts the background sync; `on_event(kind, detail_dict)` runs on the library's thread."""

@@ -1,3 +1,5 @@
+internal import CarnetCatalogue
+
 /// A client's settings, validated. Built by the C boundary from
 /// `carnet_options`; every field here is already known to be well-formed.
 public struct ClientConfiguration: Sendable {
@@ -18,6 +20,9 @@ public struct ClientConfiguration: Sendable {
     /// wire, so any workstation of the practice recognises, corrects and removes the practice's
     /// vaccinations. nil: the store's own install id (one workstation, as before).
     public var practiceID: String?
+    /// The zone of "today" and of every age (docs/recommendations.md, "One civil date"):
+    /// Europe/Paris unless the host names another (a practice in La Réunion: Indian/Reunion).
+    var timeZone: CivilTimeZone = .paris
 
     public static let defaultConnectTimeoutMilliseconds: UInt32 = 10_000
     public static let defaultRequestTimeoutMilliseconds: UInt32 = 30_000
@@ -28,8 +33,15 @@ public struct ClientConfiguration: Sendable {
         serviceURL: String?, enrollmentURL: String? = nil, storeDirectory: String, accountEmail: String? = nil,
         caBundlePath: String? = nil, crlPath: String? = nil, pinnedPublicKey: String? = nil,
         identitySecret: String? = nil, connectTimeoutMilliseconds: UInt32 = 0, requestTimeoutMilliseconds: UInt32 = 0,
-        locale: UserMessage.Locale = .french, logger: Logger = .disabled, practiceID: String? = nil
+        locale: UserMessage.Locale = .french, logger: Logger = .disabled, practiceID: String? = nil,
+        timeZone: String? = nil
     ) throws(CarnetFailure) {
+        if let timeZone {
+            guard let zone = CivilTimeZone(timeZone) else {
+                throw .invalidArgument(.invalidField("time_zone", reason: .unknownValue))
+            }
+            self.timeZone = zone
+        }
         if let practiceID {
             guard HostIDScope.isValidPracticeID(practiceID) else {
                 throw .invalidArgument(.invalidField("practice_id", reason: .unknownValue))
