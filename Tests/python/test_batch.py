@@ -188,3 +188,20 @@ def test_corrections_and_removals_travel_in_batches_too(client, sandbox, pro, pr
     lots = {e["resource"]["identifier"][0]["value"]: e["resource"].get("lotNumber")
             for e in response.json()["entry"]}
     assert lots == {"h0": "LOT-0", "h1": "LOT-1", "h2": "LOT-2", "h3": None, "h4": None}
+
+
+def test_a_service_without_batch_in_its_capability_statement_gets_single_requests(lib, tmp_path):
+    from sandbox_process import Sandbox
+    with Sandbox(rate_limit=1_000_000, extra_args=["--no-batch"]) as plain:
+        professional = plain.create_professional()
+        with open_client(lib, plain, str(tmp_path / "plain"), professional) as c:
+            c.certificate_enroll(professional.withdrawal_code)
+            carnet_id = c.record_create("patient", patient_document())["id"]
+            status, report, error = add_many(c, history(5))
+            assert status_name(status) == "CARNET_OK", error.text
+            assert report["delivered"] == 5
+            _, reader = plain.professional_identity()
+            metadata = plain.request("GET", "metadata", identity=reader)
+            assert "interaction" not in metadata.json()["rest"][0]
+            assert [e["method"] for e in plain.log_events() if e.get("event") == "access"
+                    and e.get("path") == "/fhir"] == [], "no Bundle was sent"

@@ -292,33 +292,48 @@ final class ExchangeState: @unchecked Sendable {
         return true
     }
 
+    /// The response headers anything reads (lower case); the others are skipped without making
+    /// a string: this callback runs once per header line of every answer.
+    static let keptHeaders: [[UInt8]] = [
+        "content-type", "retry-after", "x-carnet-cursor", "etag", "location", "last-modified", "x-request-id",
+    ].map { Array($0.utf8) }
+
     func header(_ line: UnsafeRawBufferPointer) -> Bool {
         guard line.count <= 16_384, headers.count < 200 else {
             headerOverflow = true
             return false
         }
-        let text = String(decoding: line, as: UTF8.self)
-        if text.hasPrefix("HTTP/") {
+        if line.starts(with: Self.statusLinePrefix) {
             responseStarted = true
             headers.removeAll()  // a new response (after 100-continue): keep only the last
             return true
         }
-        guard let colon = text.firstIndex(of: ":") else { return true }
-        let name = text[..<colon].lowercased()
-        let value = text[text.index(after: colon)...].trimmingSpaces()
-        headers.append((name, value))
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return true }
+        guard let kept = Self.keptHeaders.firstIndex(where: { Self.equalsIgnoringCase(line[..<colon], $0) }) else {
+            return true
+        }
+        var start = colon + 1, end = line.count
+        while start < end, Self.isSpace(line[start]) { start += 1 }
+        while end > start, Self.isSpace(line[end - 1]) { end -= 1 }
+        let value = String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
+        headers.append((Self.keptHeaderNames[kept], value))
         return true
     }
-}
 
-extension Substring {
-    /// Trims spaces, tabs and line ends. Works on scalars: in Swift "\r\n" is
-    /// one Character, equal neither to "\r" nor to "\n".
-    func trimmingSpaces() -> String {
-        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
-        let scalars = unicodeScalars.drop(while: isSpace).reversed().drop(while: isSpace).reversed()
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: scalars)
-        return String(out)
+    private static let statusLinePrefix = Array("HTTP/".utf8)
+    private static let keptHeaderNames = keptHeaders.map { String(decoding: $0, as: UTF8.self) }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
+    }
+
+    /// ASCII case-insensitive equality of a header name with a lower-case one.
+    private static func equalsIgnoringCase(_ name: Slice<UnsafeRawBufferPointer>, _ lower: [UInt8]) -> Bool {
+        guard name.count == lower.count else { return false }
+        for (byte, expected) in zip(name, lower) {
+            let folded = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            if folded != expected { return false }
+        }
+        return true
     }
 }

@@ -82,6 +82,8 @@ struct Serve: AsyncParsableCommand {
         name: .customLong("client-certificate-days"),
         help: "Validity of the client certificates issued (enroll and renewal), 1 to 825 days.")
     var clientCertificateDays = 365
+    @Flag(name: .customLong("no-batch"), help: "Serve no batch Bundles (a service with single requests only).")
+    var noBatch = false
 
     func run() async throws {
         let sandbox = try data.open()
@@ -93,6 +95,7 @@ struct Serve: AsyncParsableCommand {
         options.shareCodePolicy.resendIntervalSeconds = max(resendInterval, 0)
         options.shareCodePolicy.lockSeconds = max(shareCodeLockSeconds, 1)
         options.withdrawalPolicy.maxFailures = max(withdrawalMaxFailures, 1)
+        options.batch = !noBatch
         let level: Logger.Level = data.logLevel == "debug" ? .debug : .info
         let sink = sandbox.log
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, sink: sink, logLevel: level) }

@@ -27,10 +27,11 @@ struct SandboxRouters {
                 requestsPerMinute: options.requestsPerMinute,
                 certificates: certificates))
         let api = fhir.group(RouterPath(WirePath.fhirBase))
-        api.get(RouterPath(WirePath.metadata)) { _, _ in Reply.json(CapabilityStatement.resource) }
+        let capabilities = options.batch ? CapabilityStatement.resource : CapabilityStatement.withoutBatch
+        api.get(RouterPath(WirePath.metadata)) { _, _ in Reply.json(capabilities) }
         PatientRoutes(records: records).addRoutes(to: api)
         ImmunizationRoutes(records: records).addRoutes(to: api)
-        BatchRoutes(records: records).addRoutes(to: api)
+        if options.batch { BatchRoutes(records: records).addRoutes(to: api) }
         ChangesRoutes(records: records).addRoutes(to: api)
         ShareCodeRoutes(records: records, throttle: throttle, policy: options.shareCodePolicy).addRoutes(to: api)
         RecommendationRoutes(records: records).addRoutes(to: api)

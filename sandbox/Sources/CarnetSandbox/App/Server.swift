@@ -24,6 +24,9 @@ struct ServerOptions {
     var requestsPerMinute = 600
     var shareCodePolicy = ShareCodePolicy()
     var withdrawalPolicy = WithdrawalPolicy()
+    /// `POST /fhir` batch Bundles, declared in the CapabilityStatement (`serve --no-batch`: a
+    /// service that has none, for the benchmarks' single-request runs and the clients' fallback).
+    var batch = true
 }
 
 /// Writes server.json once both listeners are bound (their real ports, for port 0).

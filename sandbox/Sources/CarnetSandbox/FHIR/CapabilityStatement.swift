@@ -114,3 +114,15 @@ enum CapabilityStatement {
         ]
     }()
 }
+
+extension CapabilityStatement {
+    /// The statement of a service without batch Bundles (`serve --no-batch`).
+    static let withoutBatch: JSONValue = {
+        guard var rests = resource["rest"]?.arrayValue, var server = rests.first else { return resource }
+        server["interaction"] = nil
+        rests[0] = server
+        var statement = resource
+        statement["rest"] = .array(rests)
+        return statement
+    }()
+}
