@@ -23,7 +23,7 @@ SANDBOX_BIN := sandbox/.build/debug/carnet-sandbox
 NUVA_DIR ?= $(abspath ../shared/data/nuva)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEB_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config openssl fiu-utils util-linux
+DEB_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config openssl fiu-utils util-linux strace
 PYTHON := python3
 CFLAGS_STRICT := -Wall -Wextra -pedantic -Werror
 

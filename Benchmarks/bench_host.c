@@ -11,6 +11,10 @@
  *       carnet_link_get on random patients "p<i>" (i < count): p50/p99/max per call; baselines
  *       in the same run: carnet_version_number() (the cost of a call and the clock) and a raw
  *       SQLite primary-key lookup on the same file with a prepared statement.
+ *   bench_host record <store dir> <libcarnet.so path> <count> single|many
+ *       Records <count> adds offline (no service: they stay pending) one carnet_vaccination_add at a
+ *       time, or in one carnet_vaccinations_add: wall time (run_bench.py counts the fsyncs with
+ *       strace).
  *   bench_host search <store dir> <libcarnet.so path> <queries file> <terms file> <runs>
  *       carnet_vaccines_search over the whole catalogue: open time, the first search (the
  *       catalogue is parsed at first use) and the resident memory both add, then p50/p99/max per
@@ -53,6 +57,8 @@ typedef carnet_status (*sync_fn)(carnet_client *, const char *, char **, carnet_
 typedef void (*free_fn)(char *);
 typedef uint32_t (*version_fn)(void);
 typedef carnet_status (*search_fn)(carnet_client *, const char *, char **, carnet_error *);
+typedef carnet_status (*link_set_fn)(carnet_client *, const char *, const char *, carnet_error *);
+typedef carnet_status (*add_fn)(carnet_client *, const char *, const char *, char **, carnet_error *);
 
 struct api {
     void *handle;
@@ -64,6 +70,8 @@ struct api {
     free_fn string_free;
     version_fn version_number;
     search_fn search;
+    link_set_fn link_set;
+    add_fn add, add_many;
 };
 
 static int load(const char *path, struct api *api) {
@@ -87,6 +95,9 @@ static int load(const char *path, struct api *api) {
     SYM(string_free, "carnet_string_free");
     SYM(version_number, "carnet_version_number");
     SYM(search, "carnet_vaccines_search");
+    SYM(link_set, "carnet_link_set");
+    SYM(add, "carnet_vaccination_add");
+    SYM(add_many, "carnet_vaccinations_add");
     return 1;
 }
 
@@ -164,6 +175,49 @@ int main(int argc, char **argv) {
                (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t2 - t0) * 1e3, before, after, after - before);
         api.close(client);
         return 0;
+    }
+    if (strcmp(mode, "record") == 0 && argc == 6) {
+        long count = strtol(argv[4], NULL, 10);
+        int many = strcmp(argv[5], "many") == 0;
+        if (count <= 0 || count > 1000 || !load(path, &api)) return 1;
+        carnet_client *client = open_client(&api, store, "https://127.0.0.1:9/fhir", NULL, NULL);
+        carnet_error error = CARNET_ERROR_INIT;
+        if (!client || api.link_set(client, "patient", "11111111-2222-4333-8444-555555555555", &error) != CARNET_OK)
+            return 1;
+        static const char item[] =
+            "{\"resourceType\":\"Immunization\",\"identifier\":[{\"value\":\"r%ld\"}],\"vaccineCode\":"
+            "{\"coding\":[{\"system\":\"https://smt.esante.gouv.fr/terminologie-bdpm\",\"code\":\"61921204\"}]},"
+            "\"occurrenceDateTime\":\"2025-10-15\"}";
+        size_t size = (size_t)count * 256 + 16, used = 0;
+        char *all = malloc(size), one[256];
+        if (!all) return 1;
+        all[used++] = '[';
+        long recorded = 0;
+        double t0 = now();
+        for (long i = 0; i < count; i++) {
+            snprintf(one, sizeof one, item, i);
+            if (many) {
+                used += (size_t)snprintf(all + used, size - used, "%s%s", i ? "," : "", one);
+            } else {
+                char *out = NULL;
+                carnet_status status = api.add(client, "patient", one, &out, &error);
+                api.string_free(out);
+                recorded += status == CARNET_PENDING || status == CARNET_OK;
+            }
+        }
+        if (many) {
+            all[used++] = ']';
+            all[used] = 0;
+            char *out = NULL;
+            carnet_status status = api.add_many(client, "patient", all, &out, &error);
+            api.string_free(out);
+            if (status == CARNET_PENDING || status == CARNET_OK) recorded = count;
+        }
+        double t1 = now();
+        printf("{\"count\": %ld, \"recorded\": %ld, \"seconds\": %.6f}\n", count, recorded, t1 - t0);
+        free(all);
+        api.close(client);
+        return recorded == count ? 0 : 1;
     }
     if (strcmp(mode, "search") == 0 && argc == 7) {
         long runs = strtol(argv[6], NULL, 10);

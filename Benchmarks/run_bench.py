@@ -8,6 +8,7 @@ figures and how to read them.
     run_bench.py sync  [--carnets 2000 --changed 20]   one changes feed vs per-carnet polling
     run_bench.py links [--count 100000 --lookups 100000]   carnet_link_get p50/p99
     run_bench.py open                     dlopen + carnet_client_open, RSS added, .so size
+    run_bench.py record [--count 100]     100 adds one by one vs in one carnet_vaccinations_add (fsyncs)
     run_bench.py search [--runs 200]      carnet_vaccines_search p50/p99 vs a naive scan, first-use cost
 """
 from __future__ import annotations
@@ -106,82 +107,151 @@ class Keepalive:
 
 # ------------------------------------------------------------------------------------ push
 
+def record_offline(lib, sb, store, pro, count, prefix):
+    """`count` adds recorded while the service is unreachable (durable, pending), 1000 per call."""
+    with client(lib, sb, store, pro, service_url="https://127.0.0.1:9/fhir", connect_timeout_ms=1000) as off:
+        for start in range(0, count, 1000):
+            documents = [immunization(f"{prefix}-{i}") for i in range(start, min(count, start + 1000))]
+            out = carnet.ctypes.c_void_p()
+            error = carnet.Error()
+            status = lib.carnet_vaccinations_add(off.handle, b"patient", json.dumps(documents).encode(),
+                                                 carnet.ctypes.byref(out), carnet.ctypes.byref(error))
+            carnet.take_string(lib, out)
+            assert status == carnet.C["CARNET_PENDING"], (status, error.text)
+
+
+def prepared_store(lib, sb, work, name):
+    pro = professional_with_p12(sb, os.path.join(work, name + "-pro"))
+    store = os.path.join(work, name)
+    with client(lib, sb, store, pro) as c:
+        c.certificate_import_p12(pro.p12, P12_PASSWORD)
+        c.record_create("patient", patient_document())
+    return pro, store
+
+
 def bench_push(args):
-    """Rounds of: record N adds offline, the baseline pushes N, libcarnet's sync pushes its N.
+    """Rounds of: the baseline pushes N single requests; libcarnet's sync pushes its N pending
+    adds to a service with batches, and to one without (`serve --no-batch`: single requests).
     Adjacent runs share the machine's load, so the headline is the median of per-round ratios."""
     lib = carnet.load(lib_path())
     work = tempfile.mkdtemp(prefix="carnet-bench-push-")
-    with Sandbox(rate_limit=10_000_000, log_level="warning") as sb:
-        # libcarnet's professional: PKCS#12 imported into the library.
-        pro = professional_with_p12(sb, os.path.join(work, "pro"))
-        store = os.path.join(work, "store")
-        with client(lib, sb, store, pro) as c:
-            c.certificate_import_p12(pro.p12, P12_PASSWORD)
-            c.record_create("patient", patient_document())
+    with Sandbox(rate_limit=10_000_000, log_level="warning") as sb, \
+            Sandbox(rate_limit=10_000_000, log_level="warning", extra_args=["--no-batch"]) as plain:
+        batched_pro, batched_store = prepared_store(lib, sb, work, "batched")
+        single_pro, single_store = prepared_store(lib, plain, work, "single")
         # The baseline's professional: another account, its own carnet, PEM files.
-        baseline_pro, identity = sb.professional_identity()
+        _, identity = sb.professional_identity()
         carnet_id = Keepalive(sb, identity).post("Patient", patient_document())["id"]
         system = "urn:carnet:host-vaccination:" + uuid.uuid4().hex
         rounds = []
         cursor_before_last = 0
+        n = args.count
         for r in range(args.rounds):
-            # N adds recorded while the service is unreachable (durable, pending).
-            started = time.perf_counter()
-            with client(lib, sb, store, pro, service_url="https://127.0.0.1:9/fhir", connect_timeout_ms=1000) as off:
-                for i in range(args.count):
-                    status, _ = off.vaccination_add("patient", immunization(f"lib-{r}-{i}"))
-                    assert status == carnet.C["CARNET_PENDING"], status
-            record = time.perf_counter() - started
+            record_offline(lib, sb, batched_store, batched_pro, n, f"bat-{r}")
+            record_offline(lib, plain, single_store, single_pro, n, f"one-{r}")
             base = run_json([tool("baseline_http"), "push", sb.base_url, sb.ca_cert, identity.cert_path,
-                             identity.key_path, carnet_id, str(args.count), system, f"b{r}"])
-            assert base["ok"] == args.count, base
-            db = sqlite3.connect(os.path.join(store, "carnet.sqlite"))
+                             identity.key_path, carnet_id, str(n), system, f"b{r}"])
+            assert base["ok"] == n, base
+            db = sqlite3.connect(os.path.join(batched_store, "carnet.sqlite"))
             cursor_before_last = db.execute("SELECT value FROM store_state WHERE key = 'changes_cursor'").fetchone()
             cursor_before_last = cursor_before_last[0] if cursor_before_last else 0
             db.close()
-            ours = run_json([tool("bench_host"), "sync", store, lib_path(), sb.base_url, sb.ca_cert, SECRET])
-            assert ours["pushed"] == args.count, ours
-            rounds.append(dict(record=record, baseline=base["seconds"], libcarnet=ours["seconds"],
-                               ratio=ours["seconds"] / base["seconds"], baseline_cpu=base["cpu_seconds"],
-                               libcarnet_cpu=ours["cpu_seconds"]))
-        # carnet_sync also pulls: the changes feed brings back the N creations (N/100 pages). Its
-        # cost alone: rewind the cursor to before the last round and sync again (nothing to push).
-        db = sqlite3.connect(os.path.join(store, "carnet.sqlite"))
+            batched = run_json([tool("bench_host"), "sync", batched_store, lib_path(), sb.base_url, sb.ca_cert,
+                                SECRET])
+            single = run_json([tool("bench_host"), "sync", single_store, lib_path(), plain.base_url,
+                               plain.ca_cert, SECRET])
+            assert batched["pushed"] == n and single["pushed"] == n, (batched, single)
+            rounds.append(dict(baseline=base["seconds"], batched=batched["seconds"], single=single["seconds"],
+                               baseline_cpu=base["cpu_seconds"], batched_cpu=batched["cpu_seconds"],
+                               single_cpu=single["cpu_seconds"]))
+        # carnet_sync also pulls: the changes feed brings back the N creations (N/100 pages), and the
+        # session unlocks the key (PBKDF2). Their cost alone: rewind the cursor to before the last
+        # round and sync again (nothing to push); subtracted from both libcarnet runs.
+        db = sqlite3.connect(os.path.join(batched_store, "carnet.sqlite"))
         with db:
             db.execute("UPDATE store_state SET value = ? WHERE key = 'changes_cursor'", (cursor_before_last,))
         db.close()
-        pulled = run_json([tool("bench_host"), "sync", store, lib_path(), sb.base_url, sb.ca_cert, SECRET])
+        pulled = run_json([tool("bench_host"), "sync", batched_store, lib_path(), sb.base_url, sb.ca_cert, SECRET])
         pull, pull_cpu = pulled["seconds"], pulled["cpu_seconds"]
+        for r in rounds:
+            r["batched_push"] = max(r["batched"] - pull, 1e-6)
+            r["single_push"] = max(r["single"] - pull, 1e-6)
+            r["speedup_batched"] = r["baseline"] / r["batched_push"]
+            r["ratio_single"] = r["single_push"] / r["baseline"]
         med = lambda k: statistics.median(r[k] for r in rounds)  # noqa: E731
-        ours, baseline = med("libcarnet"), med("baseline")
-        push_ratios = [(r["libcarnet"] - pull) / r["baseline"] for r in rounds]
-        result = dict(count=args.count, rounds=rounds, libcarnet_seconds_median=ours,
-                      baseline_seconds_median=baseline, ratio_median=med("ratio"), pull_back_seconds=pull,
-                      push_only_ratio_median=statistics.median(push_ratios),
-                      record_offline_seconds_median=med("record"), pull_back_cpu_seconds=pull_cpu)
-        n = args.count
-        table(f"push {n} conditional creates over mutual TLS, keep-alive (same sandbox; median of {args.rounds} "
-              "rounds, baseline and libcarnet adjacent in each)", [
-            ("", "seconds", "per item (ms)", "items/s"),
-            ("libcarnet carnet_sync (outbox -> service, then $changes)", f"{ours:.2f}", f"{ours / n * 1e3:.3f}",
-             f"{n / ours:.0f}"),
-            ("baseline raw libcurl, one handle", f"{baseline:.2f}", f"{baseline / n * 1e3:.3f}", f"{n / baseline:.0f}"),
-            ("ratio, median of the rounds' ratios (target <= 1.15)", f"{med('ratio'):.3f}",
-             " ".join(f"{r['ratio']:.2f}" for r in rounds), ""),
-            (f"  of which: pulling the {n} creations back ($changes)", f"{pull:.2f}", "", ""),
-            ("ratio of the push alone (sync minus that pull)", f"{statistics.median(push_ratios):.3f}",
-             " ".join(f"{x:.2f}" for x in push_ratios), ""),
-            ("recording the adds offline (add + outbox, fsync'd)", f"{med('record'):.2f}",
-             f"{med('record') / n * 1e3:.3f}", ""),
+        result = dict(count=n, rounds=rounds, pull_back_seconds=pull, pull_back_cpu_seconds=pull_cpu,
+                      speedup_batched_median=med("speedup_batched"), ratio_single_median=med("ratio_single"),
+                      sandbox=sb.binary)
+        table(f"push {n} adds over mutual TLS, keep-alive ({os.path.basename(os.path.dirname(sb.binary))} "
+              f"carnet-sandbox; median of {args.rounds} rounds, the three runs adjacent in each)", [
+            ("", "seconds", "per item (ms)", "items/s", "rounds"),
+            ("baseline: raw libcurl, one request per item", f"{med('baseline'):.2f}",
+             f"{med('baseline') / n * 1e3:.3f}", f"{n / med('baseline'):.0f}", ""),
+            ("libcarnet push, batches of 100 (sync minus the pull back)", f"{med('batched_push'):.2f}",
+             f"{med('batched_push') / n * 1e3:.3f}", f"{n / med('batched_push'):.0f}", ""),
+            ("libcarnet push, single requests (service without batch)", f"{med('single_push'):.2f}",
+             f"{med('single_push') / n * 1e3:.3f}", f"{n / med('single_push'):.0f}", ""),
+            ("batched speed-up over the baseline (target >= 10)", f"{med('speedup_batched'):.1f}x", "", "",
+             " ".join(f"{r['speedup_batched']:.1f}" for r in rounds)),
+            ("single requests / baseline (target <= 1.05)", f"{med('ratio_single'):.3f}", "", "",
+             " ".join(f"{r['ratio_single']:.2f}" for r in rounds)),
+            (f"the pull back of {n} creations + key unlock (subtracted)", f"{pull:.2f}", "", "", ""),
         ])
-        table("client CPU (user + system of the client process; the sandbox not included)", [
-            ("", "CPU seconds", "per item (ms)", ""),
-            ("libcarnet carnet_sync (includes the identity unlock, PBKDF2)", f"{med('libcarnet_cpu'):.2f}",
-             f"{med('libcarnet_cpu') / n * 1e3:.3f}", ""),
-            ("  of which the pull back and the unlock (the pull-only run)", f"{pull_cpu:.2f}", "", ""),
-            ("baseline raw libcurl", f"{med('baseline_cpu'):.2f}", f"{med('baseline_cpu') / n * 1e3:.3f}", ""),
+        table("client CPU per pushed item (user + system of the client process; the sandbox not included)", [
+            ("", "CPU seconds", "per item (ms)"),
+            ("baseline raw libcurl, one request per item", f"{med('baseline_cpu'):.2f}",
+             f"{med('baseline_cpu') / n * 1e3:.3f}"),
+            ("libcarnet, batches (minus the pull back and unlock)", f"{med('batched_cpu') - pull_cpu:.2f}",
+             f"{(med('batched_cpu') - pull_cpu) / n * 1e3:.3f}"),
+            ("libcarnet, single requests (minus the same)", f"{med('single_cpu') - pull_cpu:.2f}",
+             f"{(med('single_cpu') - pull_cpu) / n * 1e3:.3f}"),
+            ("  the pull back and unlock alone", f"{pull_cpu:.2f}", ""),
         ])
         save("push", result)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------ record
+
+def fsyncs(argv):
+    """Runs argv under strace, counting fsync/fdatasync calls of every thread: (JSON line, count)."""
+    trace = tempfile.mktemp(prefix="carnet-strace-")
+    output = run_json(["strace", "-f", "-qq", "-c", "-e", "trace=fsync,fdatasync", "-o", trace] + argv)
+    count = 0
+    with open(trace) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 5 and parts[-1] in ("fsync", "fdatasync"):
+                count += int(parts[3])
+    os.unlink(trace)
+    return output, count
+
+
+def bench_record(args):
+    work = tempfile.mkdtemp(prefix="carnet-bench-record-")
+    rows = {}
+    for mode in ("single", "many"):
+        runs = []
+        for i in range(args.runs):
+            # Timed without strace (it slows every system call), counted with it, on fresh stores.
+            timed = run_json([tool("bench_host"), "record", os.path.join(work, f"{mode}-t{i}"), lib_path(),
+                              str(args.count), mode])
+            counted = fsyncs([tool("bench_host"), "record", os.path.join(work, f"{mode}-c{i}"), lib_path(),
+                              str(args.count), mode])[1]
+            runs.append((timed, counted))
+        # One item on a new store: the fsyncs of creating the store and linking the patient.
+        base = fsyncs([tool("bench_host"), "record", os.path.join(work, f"{mode}-base"), lib_path(), "1", mode])[1]
+        rows[mode] = dict(seconds=statistics.median(r[0]["seconds"] for r in runs),
+                          fsyncs=statistics.median(r[1] for r in runs), open_and_one=base)
+    table(f"recording {args.count} adds of one patient (offline, median of {args.runs} processes; fsyncs by strace)", [
+        ("", "seconds", "per item (ms)", "fsync calls", "for 1 item"),
+        ("one carnet_vaccination_add per item (baseline)", f"{rows['single']['seconds']:.3f}",
+         f"{rows['single']['seconds'] / args.count * 1e3:.3f}", rows["single"]["fsyncs"],
+         rows["single"]["open_and_one"]),
+        ("one carnet_vaccinations_add", f"{rows['many']['seconds']:.3f}",
+         f"{rows['many']['seconds'] / args.count * 1e3:.3f}", rows["many"]["fsyncs"], rows["many"]["open_and_one"]),
+    ])
+    save("record", dict(count=args.count, rows=rows))
     shutil.rmtree(work, ignore_errors=True)
 
 
@@ -382,12 +452,15 @@ def main():
     p.add_argument("--lookups", type=int, default=100_000)
     p = sub.add_parser("open")
     p.add_argument("--runs", type=int, default=15)
+    p = sub.add_parser("record")
+    p.add_argument("--count", type=int, default=100)
+    p.add_argument("--runs", type=int, default=5)
     p = sub.add_parser("search")
     p.add_argument("--runs", type=int, default=200, help="passes over the queries per process")
     p.add_argument("--processes", type=int, default=3)
     args = parser.parse_args()
     {"push": bench_push, "sync": bench_sync, "links": bench_links, "open": bench_open,
-     "search": bench_search}[args.bench](args)
+     "search": bench_search, "record": bench_record}[args.bench](args)
 
 
 if __name__ == "__main__":

@@ -1,19 +1,24 @@
 # Sync and footprint benchmarks of libcarnet (issue 6; docs/performance.md). Not run in CI.
 # Each prints a table with its baseline measured in the same run, and writes build/bench/<name>.json.
-.PHONY: bench-tools bench-push bench-sync bench-links bench-open bench-search
+.PHONY: bench-tools bench-push bench-sync bench-links bench-open bench-search bench-record sandbox-release
 
 BENCH_DIR := $(BUILD)/bench
+# The benchmarks measure against a release build of carnet-sandbox (the tests keep the debug one).
+SANDBOX_RELEASE_BIN := $(abspath sandbox/.build/release/carnet-sandbox)
+
+sandbox-release:
+	swift build -c release --package-path sandbox
 
 bench-tools: lib
 	mkdir -p $(BENCH_DIR)
 	cc -std=c99 $(CFLAGS_STRICT) -O2 Benchmarks/baseline_http.c $$(pkg-config --cflags --libs libcurl) -o $(BENCH_DIR)/baseline_http
 	cc -std=c99 $(CFLAGS_STRICT) -O2 -Iinclude Benchmarks/bench_host.c -ldl $$(pkg-config --cflags --libs sqlite3) -o $(BENCH_DIR)/bench_host
 
-bench-push: bench-tools sandbox
-	$(PYTHON) Benchmarks/run_bench.py push --count $${BENCH_PUSH_COUNT:-10000}
+bench-push: bench-tools sandbox-release
+	CARNET_SANDBOX_BIN=$(SANDBOX_RELEASE_BIN) $(PYTHON) Benchmarks/run_bench.py push --count $${BENCH_PUSH_COUNT:-10000}
 
-bench-sync: bench-tools sandbox
-	$(PYTHON) Benchmarks/run_bench.py sync --carnets 2000 --changed 20
+bench-sync: bench-tools sandbox-release
+	CARNET_SANDBOX_BIN=$(SANDBOX_RELEASE_BIN) $(PYTHON) Benchmarks/run_bench.py sync --carnets 2000 --changed 20
 
 bench-links: bench-tools
 	$(PYTHON) Benchmarks/run_bench.py links --count 100000 --lookups 100000
@@ -21,7 +26,10 @@ bench-links: bench-tools
 bench-open: bench-tools
 	$(PYTHON) Benchmarks/run_bench.py open --runs 15
 
+bench-record: bench-tools
+	$(PYTHON) Benchmarks/run_bench.py record --count 100 --runs 5
+
 bench-search: bench-tools
 	$(PYTHON) Benchmarks/run_bench.py search --runs 200 --processes 3
 
-BENCH_EXTRA += bench-open bench-search bench-links bench-sync bench-push
+BENCH_EXTRA += bench-open bench-search bench-record bench-links bench-sync bench-push
