@@ -25,12 +25,24 @@ public struct RecordID: Sendable, Hashable {
 
     /// nil unless `text` is a UUID (any case).
     public init?(_ text: String) {
-        let lower = text.lowercased()
-        let groups = lower.split(separator: "-", omittingEmptySubsequences: false)
-        guard groups.map(\.count) == [8, 4, 4, 4, 12],
-            groups.allSatisfy({ $0.allSatisfy { $0.isHexDigit && $0.isASCII } })
-        else { return nil }
-        value = lower
+        // On the UTF-8 bytes: this runs on every lookup of a link (carnet_link_get).
+        var upper = false
+        var count = 0
+        for byte in text.utf8 {
+            defer { count += 1 }
+            guard count < 36 else { return nil }
+            switch byte {
+            case UInt8(ascii: "-"): guard count == 8 || count == 13 || count == 18 || count == 23 else { return nil }
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"):
+                guard count != 8, count != 13, count != 18, count != 23 else { return nil }
+            case UInt8(ascii: "A")...UInt8(ascii: "F"):
+                guard count != 8, count != 13, count != 18, count != 23 else { return nil }
+                upper = true
+            default: return nil
+            }
+        }
+        guard count == 36 else { return nil }
+        value = upper ? text.lowercased() : text
     }
 
     public init(validating text: String, argumentName: String = "carnet_id") throws(CarnetFailure) {

@@ -3,8 +3,8 @@
 extension LocalStore {
     public func recordID(forPatient patientID: HostPatientID) throws(CarnetFailure) -> RecordID? {
         try withConnection { db throws(CarnetFailure) in
-            let rows = try db.query("SELECT carnet_id FROM link WHERE patient_id = ?", [.text(patientID.value)])
-            guard let text = rows.first?.first?.text else { return nil }
+            guard let text = try db.firstText("SELECT carnet_id FROM link WHERE patient_id = ?", patientID.value)
+            else { return nil }
             return RecordID(text)
         }
     }

@@ -117,6 +117,27 @@ final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
+    /// The first column of the first row as text, for a statement with one text parameter: the
+    /// lookups on the hot path (carnet_link_get) without building rows of values.
+    func firstText(_ sql: String, _ parameter: String) throws(CarnetFailure) -> String? {
+        guard let handle else { throw .internal("database closed") }
+        let statement = try prepared(handle, sql)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        let bound = parameter.withCString { csqlite_bind_text_transient(statement, 1, $0, -1) }
+        guard bound == SQLITE_OK else { throw SQLiteConnection.failure(code: sqlite3_extended_errcode(handle)) }
+        let rc = sqlite3_step(statement)
+        if rc == SQLITE_DONE { return nil }
+        guard rc == SQLITE_ROW else { throw SQLiteConnection.failure(code: sqlite3_extended_errcode(handle)) }
+        guard sqlite3_column_type(statement, 0) == SQLITE_TEXT, let text = sqlite3_column_text(statement, 0) else {
+            return nil
+        }
+        let count = Int(sqlite3_column_bytes(statement, 0))
+        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+    }
+
     /// Runs `body` in one IMMEDIATE transaction: all of it is durable, or none.
     func transaction<T>(_ body: () throws(CarnetFailure) -> T) throws(CarnetFailure) -> T {
         try execute("BEGIN IMMEDIATE")
