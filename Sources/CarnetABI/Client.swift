@@ -113,7 +113,10 @@ extension ClientCall {
         _ value: JSONValue, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
     ) throws(CarnetFailure) {
         let target = try Arguments.requiredPointer(out, name: "out_json")
-        target.pointee = try OwnedCString.makeOrFail(value.serialized())
+        let text = value.serializedUTF8()
+        target.pointee = try text.withUnsafeBufferPointer { bytes throws(CarnetFailure) in
+            try OwnedCString.makeOrFail(bytes)
+        }
     }
 }
 

@@ -10,14 +10,16 @@ enum OwnedCString {
     /// A malloc'd NUL-terminated copy of `text`; CARNET_E_OUT_OF_MEMORY if
     /// malloc fails (reported, never a crash).
     static func makeOrFail(_ text: String) throws(CarnetFailure) -> UnsafeMutablePointer<CChar> {
-        var utf8 = Array(text.utf8)
-        utf8.append(0)
-        guard let memory = malloc(utf8.count) else {
+        try Array(text.utf8).withUnsafeBufferPointer { bytes throws(CarnetFailure) in try makeOrFail(bytes) }
+    }
+
+    /// A malloc'd, NUL-terminated copy of UTF-8 bytes (a JSON document as serialised).
+    static func makeOrFail(_ bytes: UnsafeBufferPointer<UInt8>) throws(CarnetFailure) -> UnsafeMutablePointer<CChar> {
+        guard let memory = malloc(bytes.count + 1) else {
             throw CarnetFailure(.outOfMemory, domain: .internalError, message: .internalError("malloc failed"))
         }
-        utf8.withUnsafeBytes { bytes in
-            if let source = bytes.baseAddress { memory.copyMemory(from: source, byteCount: bytes.count) }
-        }
+        if let source = bytes.baseAddress { memory.copyMemory(from: source, byteCount: bytes.count) }
+        memory.storeBytes(of: 0, toByteOffset: bytes.count, as: UInt8.self)
         return memory.assumingMemoryBound(to: CChar.self)
     }
 }

@@ -7,10 +7,17 @@ internal import Synchronization
 /// what the next reader gets. `importRelease` builds the new catalogue entirely before the swap,
 /// so a refused release leaves the one in use untouched.
 public final class ActiveCatalogue: Sendable {
-    private let slot: Mutex<VaccineCatalogue>
+    /// nil: the built-in snapshot, built at its first use (a search, a document to check), not
+    /// when a client opens: opening stays a few milliseconds (docs/performance.md).
+    private let slot: Mutex<VaccineCatalogue?>
 
-    /// Starts with `catalogue` (the built-in snapshot by default).
-    public init(_ catalogue: VaccineCatalogue = .builtIn) {
+    /// Starts with the built-in snapshot, built when first used.
+    public init() {
+        slot = Mutex(nil)
+    }
+
+    /// Starts with `catalogue`.
+    public init(_ catalogue: VaccineCatalogue) {
         slot = Mutex(catalogue)
     }
 
@@ -19,14 +26,14 @@ public final class ActiveCatalogue: Sendable {
 
     /// The catalogue in use now.
     public var current: VaccineCatalogue {
-        slot.withLock { $0 }
+        slot.withLock { $0 } ?? .builtIn
     }
 
     /// Puts `catalogue` in use; returns the one it replaces.
     @discardableResult
     public func replace(with catalogue: VaccineCatalogue) -> VaccineCatalogue {
         slot.withLock { current in
-            let previous = current
+            let previous = current ?? .builtIn
             current = catalogue
             return previous
         }
@@ -55,6 +62,6 @@ public final class ActiveCatalogue: Sendable {
 
     /// Back to the built-in snapshot (e.g. when the stored catalogue is older than the library's).
     public func reset() {
-        replace(with: .builtIn)
+        slot.withLock { $0 = nil }
     }
 }

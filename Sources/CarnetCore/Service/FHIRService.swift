@@ -47,7 +47,7 @@ struct TLSFHIRService: FHIRService {
         if request.body != nil { headers.append(("Content-Type", WireMediaType.fhirJSON + "; charset=utf-8")) }
         let http = HTTPRequest(
             method: request.method, url: url, headers: headers,
-            body: request.body.map { Array($0.serialized().utf8) })
+            body: request.body.map { $0.serializedUTF8() })
         let material = try identity()
         return try transport(token.isBackground).perform(http, identity: material, cancel: token, logger: logger)
     }

@@ -139,7 +139,7 @@ extension VaccinationStore {
                     WHERE excluded.version >= proposal.version
                     """,
                     [
-                        .integer(change.version), .blob(Array(resource.serialized().utf8)),
+                        .integer(change.version), .blob(resource.serializedUTF8()),
                         .text(ProposalKind.changed.rawValue), .integer(now), id,
                     ])
             }
@@ -166,7 +166,7 @@ extension VaccinationStore {
             WHERE excluded.version >= proposal.version
             """,
             [
-                id, .text(carnet), .integer(change.version), .blob(Array(resource.serialized().utf8)), added,
+                id, .text(carnet), .integer(change.version), .blob(resource.serializedUTF8()), added,
                 .integer(now),
             ])
     }
@@ -206,7 +206,7 @@ extension VaccinationStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 key + [
-                    .text(carnet), .blob(Array(resource.serialized().utf8)), id, .integer(change.version),
+                    .text(carnet), .blob(resource.serializedUTF8()), id, .integer(change.version),
                     .text(VaccinationOrigin.host.rawValue), .text(VaccinationState.synced.rawValue), .integer(now),
                 ])
         }

@@ -104,7 +104,7 @@ struct VaccinationStore: Sendable {
         now: Int64
     ) throws(CarnetFailure) -> AddRecording {
         let key: [SQLiteValue] = [.text(patient.value), .text(hostID)]
-        let body = Array(resource.serialized().utf8)
+        let body = resource.serializedUTF8()
         if let row = try VaccinationStore.stateAndResource(db, key), row.state != .removedRemotely {
             guard row.resource == body else {
                 throw CarnetFailure(.conflict, domain: .validation, message: .recordedWithOtherContent)
@@ -217,7 +217,7 @@ struct VaccinationStore: Sendable {
         throws(CarnetFailure) -> AddRecording
     {
         let now = self.now()
-        let body = Array(resource.serialized().utf8)
+        let body = resource.serializedUTF8()
         let known = try withConnection { db throws(CarnetFailure) -> AddRecording? in
             try db.durableTransaction { () throws(CarnetFailure) -> AddRecording? in
                 let key: [SQLiteValue] = [.text(patient.value), .text(hostID)]
@@ -409,7 +409,7 @@ struct VaccinationStore: Sendable {
                     if let row = proposal.first, row.count == 2, case .blob(let bytes) = row[1] {
                         resource = bytes
                     } else if let answer = fetched[remote] {
-                        resource = Array(answer.resource.serialized().utf8)
+                        resource = answer.resource.serializedUTF8()
                         version = answer.version
                     } else {
                         throw CarnetFailure(

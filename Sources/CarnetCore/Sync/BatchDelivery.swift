@@ -142,7 +142,7 @@ extension Pusher {
                 // reads the service's version and compares (Pusher.pushUpdate).
                 return try pushSingle(item, into: &done)
             default:
-                let outcome = entry["response"]?["outcome"].map { Array($0.serialized().utf8) } ?? []
+                let outcome = entry["response"]?["outcome"].map { $0.serializedUTF8() } ?? []
                 return ServiceFailures.map(HTTPResponse(status: status, headers: [], body: outcome))
             }
         }
