@@ -11,7 +11,11 @@ struct SearchParameters {
     var pairs: [(name: String, value: String)]
 
     /// The result parameters, accepted by every search.
-    static let resultParameters: Set<String> = [WireQuery.count, WireQuery.after, "_total", "_summary"]
+    /// `_totalMethod` is Aidbox's spelling of `_total` (`count` = accurate), which fhirpy's
+    /// `count()` sends with `_count=0`.
+    static let resultParameters: Set<String> = [
+        WireQuery.count, WireQuery.after, "_total", "_totalMethod", "_summary",
+    ]
 
     /// From the URL's query, and for a POST from its `application/x-www-form-urlencoded` body too.
     static func from(_ request: Request) async throws -> SearchParameters {
@@ -94,6 +98,11 @@ struct SearchPage {
         if let text = parameters.first("_total") {
             guard let value = Total(rawValue: text) else {
                 throw FHIRError.badRequest("_total must be none, estimate or accurate", expression: "_total")
+            }
+            total = value
+        } else if let text = parameters.first("_totalMethod") {
+            guard let value = text == "count" ? .accurate : Total(rawValue: text) else {
+                throw FHIRError.badRequest("_totalMethod must be count, estimate or none", expression: "_totalMethod")
             }
             total = value
         } else {
