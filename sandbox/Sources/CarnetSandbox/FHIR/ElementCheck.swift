@@ -136,10 +136,12 @@ enum ElementCheck {
     }
 
     private static func unknown(_ path: String, in structure: String) -> FHIRError {
-        FHIRError(
+        // The name comes from the client's document: a bounded copy, never a whole hostile key.
+        let shown = path.count > 200 ? String(path.prefix(200)) + "…" : path
+        return FHIRError(
             status: 400, code: .structure,
-            message: "\(path) is not an element of \(structure) in FHIR R4 (put additions in an extension)",
-            detail: .unknownElement, expression: path)
+            message: "\(shown) is not an element of \(structure) in FHIR R4 (put additions in an extension)",
+            detail: .unknownElement, expression: shown)
     }
 
     private static func malformed(_ message: String, path: String) -> FHIRError {
