@@ -11,6 +11,8 @@ public enum OutcomeDetail: String, CaseIterable, Sendable {
     case bodyTooLarge = "body-too-large"
     case unknownEndpoint = "unknown-endpoint"
     case methodNotAllowed = "method-not-allowed"
+    /// An element that is not in the FHIR R4 definition of the resource (`expression` names it).
+    case unknownElement = "unknown-element"
 
     // Documents the service refuses (422).
     case missingElement = "missing-element"

@@ -65,19 +65,28 @@ public enum VaccineDesignation: String, CaseIterable, Sendable {
 /// The ValueSet resource of a vaccine search.
 public enum VaccineValueSet {
     /// `identifier` (an expansion id, e.g. `urn:uuid:…`) and `count` are optional; `timestamp`
-    /// is a FHIR instant; `entries` are `VaccineExpansionEntry.json` values.
+    /// is a FHIR instant; `entries` are `VaccineExpansionEntry.json` values. `total` is the number
+    /// of matches (the entries' count when not given) and `offset` the index of the first entry,
+    /// for a paged expansion. An empty filter (the whole value set) is not listed as a parameter.
     public static func expansion(
-        filter: String, count: Int? = nil, timestamp: String, identifier: String? = nil, entries: [JSONValue]
+        filter: String, count: Int? = nil, timestamp: String, identifier: String? = nil, entries: [JSONValue],
+        total: Int? = nil, offset: Int? = nil, url: String? = nil
     ) -> JSONValue {
         var expansion = JSONObject()
         if let identifier { expansion["identifier"] = .string(identifier) }
         expansion["timestamp"] = .string(timestamp)
-        expansion["total"] = .number(String(entries.count))
-        var parameters: [JSONValue] = [["name": .string(WireQuery.filter), "valueString": .string(filter)]]
+        expansion["total"] = .number(String(total ?? entries.count))
+        if let offset { expansion["offset"] = .number(String(offset)) }
+        var parameters: [JSONValue] = []
+        if let url { parameters.append(["name": .string(WireQuery.expandURL), "valueUri": .string(url)]) }
+        if !filter.isEmpty { parameters.append(["name": .string(WireQuery.filter), "valueString": .string(filter)]) }
+        if let offset {
+            parameters.append(["name": .string(WireQuery.expandOffset), "valueInteger": .number(String(offset))])
+        }
         if let count {
             parameters.append(["name": .string(WireQuery.expandCount), "valueInteger": .number(String(count))])
         }
-        expansion["parameter"] = .array(parameters)
+        if !parameters.isEmpty { expansion["parameter"] = .array(parameters) }
         if !entries.isEmpty { expansion["contains"] = .array(entries) }
         return [
             "resourceType": "ValueSet", "url": .string(WireDefinition.vaccineValueSet), "status": "active",

@@ -62,4 +62,7 @@ public enum WireQuery {
     /// `ValueSet/$expand`: the text searched and the maximum number of entries.
     public static let filter = "filter"
     public static let expandCount = "count"
+    /// `ValueSet/$expand`: the index of the first entry of the page, and the ValueSet's canonical URL.
+    public static let expandOffset = "offset"
+    public static let expandURL = "url"
 }

@@ -115,6 +115,18 @@ import Testing
         #expect(one["resourceType"] == "ValueSet" && one["status"] == "active")
     }
 
+    @Test func aPagedValueSetReportsEveryMatchAndAnEmptyFilterIsNotAParameter() {
+        let page = VaccineValueSet.expansion(
+            filter: "", count: 1, timestamp: "2026-01-01T00:00:00Z",
+            entries: [VaccineExpansionEntry(name: "A", cisCodes: ["1"]).json], total: 40, offset: 3)
+        #expect(page["expansion"]?["total"] == 40)
+        #expect(page["expansion"]?["offset"] == 3)
+        let names = (page["expansion"]?["parameter"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+        #expect(names == ["offset", "count"])
+        let bare = VaccineValueSet.expansion(filter: "", timestamp: "2026-01-01T00:00:00Z", entries: [])
+        #expect(bare["expansion"]?["parameter"] == nil)
+    }
+
     @Test func nuvaSystemAgreesWithTheCatalogue() {
         // The catalogue keeps its own copy (it cannot depend on CarnetWire); they must not drift.
         #expect(CodeSystem.nuva == FHIRRecommendation.nuvaSystem)

@@ -10,11 +10,20 @@ enum CapabilityStatement {
                 "documentation": .string(doc),
             ]
         }
+        let searchDoc =
+            "GET [type]?… or POST [type]/_search with the same parameters form-encoded; _count (0–100, "
+            + "default 20), _total (none, estimate, accurate), _summary=count; pages follow link next "
+            + "(_after, opaque); a parameter not listed here is refused (400 unsupported-parameter)"
+        let writeDoc =
+            "Prefer: return=minimal (no body) or return=OperationOutcome honoured; an element not in the "
+            + "R4 definition is refused (400 unknown-element): additions go in extension"
         let immunization: JSONValue = [
             "type": "Immunization",
             "interaction": [
-                ["code": "read"], ["code": "vread"], ["code": "update"], ["code": "delete"],
-                ["code": "create"], ["code": "search-type"], ["code": "history-instance"], ["code": "history-type"],
+                ["code": "read"], ["code": "vread"], ["code": "update", "documentation": .string(writeDoc)],
+                ["code": "delete"], ["code": "create", "documentation": .string(writeDoc)],
+                ["code": "search-type", "documentation": .string(searchDoc)], ["code": "history-instance"],
+                ["code": "history-type"],
             ],
             "documentation": .string(
                 "Every stored version carries the extension \(WireDefinition.recordedByExtension) (valueReference: "
@@ -34,7 +43,6 @@ enum CapabilityStatement {
                     "name": "identifier", "type": "token",
                     "documentation": "system|value or value: the vaccination with that identifier",
                 ],
-                ["name": "_count", "type": "number"],
             ],
         ]
         let patient: JSONValue = [
@@ -46,13 +54,27 @@ enum CapabilityStatement {
                     "documentation": .string(
                         "Idempotency-Key (IETF httpapi draft) honoured: the same key and body from the same "
                             + "professional → 200 with the first carnet, no second email; another body → 422 "
-                            + "idempotency-key-reused"),
+                            + "idempotency-key-reused. " + writeDoc),
                 ],
-                ["code": "search-type"], ["code": "history-instance"],
+                ["code": "search-type", "documentation": .string(searchDoc)], ["code": "history-instance"],
             ],
             "versioning": "versioned",
             "readHistory": true,
-            "searchParam": [["name": "_count", "type": "number"]],
+            "searchParam": [
+                ["name": "_id", "type": "token", "documentation": "the carnet's id; comma-separated ids: any of them"],
+                [
+                    "name": "identifier", "type": "token",
+                    "documentation": "system|value, |value, system| or value (e.g. the INS)",
+                ],
+                [
+                    "name": "family", "type": "string",
+                    "documentation": "start of a family name, case- and accent-insensitive; :exact, :contains",
+                ],
+                [
+                    "name": "birthdate", "type": "date",
+                    "documentation": "[eq|ne|lt|le|gt|ge]YYYY[-MM[-DD]]; repeat it for a range",
+                ],
+            ],
             "operation": [
                 operation(.immdsForecast, "GET/POST Patient/{id}/$immds-forecast: recommendations (Parameters)"),
                 operation(.shareCodeResend, "POST Patient/{id}/$share-code-resend: re-email the share code"),
@@ -60,7 +82,9 @@ enum CapabilityStatement {
         ]
         let valueSet: JSONValue = [
             "type": "ValueSet", "interaction": [],
-            "operation": [operation(.expand, "GET ValueSet/$expand?filter=: vaccine search by name, disease or code")],
+            "operation": [operation(.expand, "GET ValueSet/$expand?url=&filter=&offset=&count=: the vaccines (url "
+                            + WireDefinition.vaccineValueSet + "), by name, disease or code with filter; "
+                            + "expansion.total counts every match")],
         ]
         return [
             "resourceType": "CapabilityStatement",

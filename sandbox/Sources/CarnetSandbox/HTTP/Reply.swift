@@ -21,23 +21,45 @@ enum Reply {
         return Response(status: .init(code: status), headers: headers, body: body)
     }
 
-    /// A resource just written: 201 with Location on creation, 200 otherwise.
-    static func resource(_ written: Written, location base: String, type: String) -> Response {
-        var extra: [(HTTPField.Name, String)] = [(.eTag, FHIR.etag(written.version))]
-        if let lastUpdated = written.resource["meta"]?["lastUpdated"]?.stringValue, let ms = Time.parseMs(lastUpdated) {
-            extra.append((.lastModified, Time.httpDate(ms: ms)))
-        }
+    /// A resource just written: 201 with Location on creation, 200 otherwise; its ETag and
+    /// Last-Modified; the body as the request's `Prefer: return=` asks (ReturnPreference.swift).
+    static func resource(_ written: Written, type: String, request: Request) -> Response {
+        var extra = versionHeaders(written.resource, version: written.version)
         if written.status == 201 {
+            let base = RequestParameters.baseURL(request)
             extra.append((.location, "\(base)/\(type)/\(written.id)/_history/\(written.version)"))
         }
-        return json(written.resource, status: written.status, headers: extra)
+        switch ReturnPreference(request) {
+        case .representation:
+            return json(written.resource, status: written.status, headers: extra)
+        case .operationOutcome:
+            let done = written.status == 201 ? "created" : "unchanged or updated"
+            let outcome = OperationOutcome.make(
+                severity: .information, code: .informational,
+                message: "\(type)/\(written.id) version \(written.version): \(done)")
+            return json(outcome, status: written.status, headers: extra)
+        case .minimal:
+            var headers = HTTPFields()
+            headers[.cacheControl] = "no-store"
+            for (name, value) in extra { headers[name] = value }
+            return Response(status: .init(code: written.status), headers: headers, body: ResponseBody())
+        }
     }
 
-    /// A resource read: its ETag, and optionally where it lives.
+    /// A resource read: its ETag and Last-Modified, and optionally where it lives.
     static func read(_ resource: JSONValue, version: Int, location: String? = nil) -> Response {
-        var extra: [(HTTPField.Name, String)] = [(.eTag, FHIR.etag(version))]
+        var extra = versionHeaders(resource, version: version)
         if let location { extra.append((.location, location)) }
         return json(resource, headers: extra)
+    }
+
+    /// `ETag: W/"<versionId>"` and `Last-Modified` (the HTTP date of `meta.lastUpdated`).
+    static func versionHeaders(_ resource: JSONValue, version: Int) -> [(HTTPField.Name, String)] {
+        var headers: [(HTTPField.Name, String)] = [(.eTag, FHIR.etag(version))]
+        if let lastUpdated = resource["meta"]?["lastUpdated"]?.stringValue, let ms = Time.parseMs(lastUpdated) {
+            headers.append((.lastModified, Time.httpDate(ms: ms)))
+        }
+        return headers
     }
 
     static func outcome(_ error: FHIRError) -> Response {

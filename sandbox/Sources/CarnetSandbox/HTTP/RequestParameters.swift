@@ -23,6 +23,14 @@ enum RequestParameters {
         return min(value, maxCount)
     }
 
+    /// Refuses the first query parameter not in `supported` (400 `unsupported-parameter`): an
+    /// endpoint never ignores a parameter it does not understand.
+    static func refuseUnsupported(_ request: Request, _ supported: Set<String>) throws {
+        for (name, _) in try SearchParameters.parse(request.uri.query ?? "") where !supported.contains(name) {
+            throw SearchParameters.unsupported(name)
+        }
+    }
+
     /// A FHIR id from the path: 1–64 of [A-Za-z0-9-.].
     static func id(_ context: SandboxContext, _ name: String = "id") throws -> String {
         guard let id = context.parameters.get(name), !id.isEmpty, id.count <= 64,

@@ -19,6 +19,7 @@ extension RecordService {
         guard imm["resourceType"]?.stringValue == "Immunization" else {
             throw FHIRError.badRequest("resourceType must be Immunization", expression: "Immunization.resourceType")
         }
+        try ElementCheck.check(imm, type: "Immunization")
         guard let status = imm["status"]?.stringValue else { throw FHIRError.required("Immunization.status") }
         guard ["completed", "entered-in-error", "not-done"].contains(status) else {
             throw FHIRError.invalidValue(

@@ -18,6 +18,7 @@ extension RecordService {
         guard patient["resourceType"]?.stringValue == "Patient" else {
             throw FHIRError.badRequest("resourceType must be Patient", expression: "Patient.resourceType")
         }
+        try ElementCheck.check(patient, type: "Patient")
         guard let names = patient["name"]?.arrayValue, let name = names.first?.objectValue else {
             throw FHIRError.required("Patient.name")
         }

@@ -33,6 +33,30 @@ extension RecordService {
         return (rows.map(HistoryEntry.init), total)
     }
 
+    /// The carnets this professional can see that match `criteria`, ordered by id: at most `count`
+    /// after `after`, and how many match in all. Criteria on the resource's content are matched
+    /// against the version this professional may read (frozen after a revocation).
+    func searchPatients(
+        professional: String, criteria: PatientCriteria, after: String, count: Int
+    ) throws -> (ids: [String], total: Int) {
+        guard !criteria.ids.isEmpty || criteria.needsResources else {
+            return try searchPatients(professional: professional, after: after, count: count)
+        }
+        let visible = try db.query(
+            "SELECT carnet_id FROM record_access WHERE professional_id = ? ORDER BY carnet_id", [professional]
+        ).compactMap { $0.string("carnet_id") }
+        var matching: [String] = []
+        for id in visible where criteria.matches(id: id) {
+            if criteria.needsResources {
+                guard let (resource, _) = try? read(type: "Patient", id: id, professional: professional),
+                    criteria.matches(resource)
+                else { continue }
+            }
+            matching.append(id)
+        }
+        return (Array(matching.filter { $0 > after }.prefix(count)), matching.count)
+    }
+
     /// Carnets this professional can see (its own grants and its team's), ordered by id, after `after`.
     func searchPatients(professional: String, after: String, count: Int) throws -> (ids: [String], total: Int) {
         let total =

@@ -14,6 +14,7 @@ struct ChangesRoutes: Sendable {
     /// A history Bundle; the cursor to send next is both a `cursor` link and the X-Carnet-Cursor header.
     @Sendable func changes(_ request: Request, context: SandboxContext) async throws -> Response {
         let professional = try context.requireProfessional()
+        try RequestParameters.refuseUnsupported(request, [WireQuery.cursor, WireQuery.count])
         let count = try RequestParameters.count(request)
         var cursor: Int64 = 0
         if let text = request.uri.queryParameters.get(WireQuery.cursor), !text.isEmpty {

@@ -13,6 +13,7 @@ struct PatientRoutes: Sendable {
         let reads = ResourceReads(records: records, type: "Patient")
         fhir.post("Patient", use: create)
         fhir.get("Patient", use: search)
+        fhir.post("Patient/_search", use: search)
         fhir.get("Patient/:id", use: reads.read)
         // The patient manages the record itself: professionals cannot update or delete it.
         for method in [HTTPRequest.Method.put, .delete, .patch] {
@@ -29,15 +30,18 @@ struct PatientRoutes: Sendable {
         let key = try request.headers[.idempotencyKey].map(RecordService.parseCreationKey)
         let written = try records.createRecord(
             try await RequestBody.json(request), by: .professional(professional), creationKey: key)
-        return Reply.resource(written, location: RequestParameters.baseURL(request), type: "Patient")
+        return Reply.resource(written, type: "Patient", request: request)
     }
 
-    /// The records this professional can see, by id, keyset-paged with `_after`.
+    /// The records this professional can see, by id, keyset-paged with `_after`, narrowed by
+    /// `_id`, `identifier`, `family`, `birthdate` (PatientCriteria.swift); GET or POST `_search`.
     @Sendable func search(_ request: Request, context: SandboxContext) async throws -> Response {
         let professional = try context.requireProfessional()
-        let count = try RequestParameters.count(request)
-        let after = request.uri.queryParameters.get(WireQuery.after) ?? ""
-        let (ids, total) = try records.searchPatients(professional: professional, after: after, count: count)
+        let parameters = try await SearchParameters.from(request)
+        let criteria = try PatientCriteria(parameters)
+        let page = try SearchPage(parameters)
+        let (ids, total) = try records.searchPatients(
+            professional: professional, criteria: criteria, after: page.after, count: page.limit)
         let base = RequestParameters.baseURL(request)
         var entries: [JSONValue] = []
         for id in ids {
@@ -46,9 +50,9 @@ struct PatientRoutes: Sendable {
                 "fullUrl": .string("\(base)/Patient/\(id)"), "resource": resource, "search": ["mode": "match"],
             ])
         }
-        let page = "\(base)/Patient?_count=\(count)"
-        var links = [("self", page + (after.isEmpty ? "" : "&_after=\(after)"))]
-        if ids.count == count, let last = ids.last { links.append(("next", page + "&_after=\(last)")) }
-        return Reply.json(FHIR.bundle(type: "searchset", total: total, links: links, entries: entries))
+        return Reply.json(
+            page.bundle(
+                endpoint: "\(base)/Patient", criteria: parameters.criteriaQuery, matches: total, lastID: ids.last,
+                entries: entries))
     }
 }

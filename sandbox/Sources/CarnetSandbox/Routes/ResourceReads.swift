@@ -40,6 +40,7 @@ struct ResourceReads: Sendable {
     /// Newest first, `_since` inclusive, keyset-paged by sequence number (`_before_seq`).
     private func history(_ request: Request, _ context: SandboxContext, id: String?) throws -> Response {
         let professional = try context.requireProfessional()
+        try RequestParameters.refuseUnsupported(request, [WireQuery.count, WireQuery.since, WireQuery.beforeSequence])
         let count = try RequestParameters.count(request)
         let query = request.uri.queryParameters
         var sinceMs: Int64?

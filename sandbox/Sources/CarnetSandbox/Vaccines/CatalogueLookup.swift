@@ -41,13 +41,16 @@ final class CatalogueLookup: VaccineLookup, @unchecked Sendable {
         }
     }
 
-    func expand(filter: String, count: Int) -> [VaccineExpansionEntry] {
-        catalogue.search(filter, limit: count).map { product in
+    func expand(filter: String, offset: Int, count: Int) -> (entries: [VaccineExpansionEntry], total: Int) {
+        let catalogue = catalogue
+        let matches = filter.isEmpty ? catalogue.products : catalogue.search(filter, limit: catalogue.count)
+        let page = matches.dropFirst(offset).prefix(count).map { product in
             VaccineExpansionEntry(
                 name: product.name, cisCodes: product.cisCodes, nuva: product.nuva, atc: product.atc,
                 targetDiseases: product.targetDiseases.map(\.label),
                 marketedInFrance: product.marketedInFrance)
         }
+        return (Array(page), matches.count)
     }
 
     func forecast(patient: JSONValue, immunizations: [JSONValue], request: ForecastRequest) -> JSONValue {

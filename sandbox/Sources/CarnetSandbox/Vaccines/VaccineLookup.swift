@@ -8,8 +8,9 @@ import Foundation
 protocol VaccineLookup: Sendable {
     /// true/false when the system is one the catalogue covers, nil when it cannot tell.
     func isKnown(system: String, code: String) -> Bool?
-    /// Products matching `filter` (name, disease, code), at most `count`.
-    func expand(filter: String, count: Int) -> [VaccineExpansionEntry]
+    /// Products matching `filter` (name, disease, code; every product when it is empty): at most
+    /// `count` of them from the `offset`-th on, and how many match in all.
+    func expand(filter: String, offset: Int, count: Int) -> (entries: [VaccineExpansionEntry], total: Int)
     /// `$immds-forecast` for a record (Parameters), as of `request.assessmentDate`, for its context.
     func forecast(patient: JSONValue, immunizations: [JSONValue], request: ForecastRequest) -> JSONValue
 }
