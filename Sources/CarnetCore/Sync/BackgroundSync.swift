@@ -153,7 +153,7 @@ public final class BackgroundSync: @unchecked Sendable {
         lastExpiryWarning = now
         emit(
             .certificateExpiring,
-            ["days_left": .number(String(days)), "notAfter": .string(Timestamps.instant(details.notAfter))])
+            ["days_left": .number(String(days)), "not_after": .string(Timestamps.instant(details.notAfter))])
     }
 }
 
