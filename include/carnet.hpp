@@ -107,6 +107,10 @@ using event_handler = std::function<void(carnet_event_kind, const std::string &)
 /** The library's version at run time ("0.2.0"); compare with CARNET_VERSION_STRING. */
 inline std::string version() { return carnet_version_string(); }
 
+/** MAJOR * 10000 + MINOR * 100 + PATCH of the library; below CARNET_VERSION_NUMBER, it is older
+ *  than this header. */
+inline std::uint32_t version_number() noexcept { return carnet_version_number(); }
+
 namespace detail {
 
 /** Checks a string argument for the C call (a NUL byte inside would silently cut it). */
