@@ -67,6 +67,7 @@ def expected_lines(version, invalid, cis, host_id, professional_name, layout):
         (re.escape(f"list entries=1 host_id={host_id}"), "the service holds it under the host's id"),
         (r"recommendations count=[1-9][0-9]*", "the recommendations"),
         (r"outbox pending=0", "the outbox is empty"),
+        (r"background log=yes", "the log callback reached the binding; the background sync started and stopped"),
     ]
     if layout:
         lines.append((re.escape(f"layout error={ctypes.sizeof(carnet.Error)} options={ctypes.sizeof(carnet.Options)}"),

@@ -7,6 +7,7 @@
 // JSON library.
 #include <cjson/cJSON.h>
 
+#include <atomic>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -78,6 +79,9 @@ int walk(char **argv) {
     options.ca_bundle_path = argv[4];
     options.account_email = argv[5];
     options.identity_secret = argv[6];
+    std::atomic<int> log_lines{0};
+    options.log_level = CARNET_LOG_DEBUG;
+    options.log = [&log_lines](carnet_log_level, const char *) { ++log_lines; };  // any thread
     carnet::client client(options);
     std::cout << "version " << carnet::version() << "\n";
 
@@ -135,6 +139,10 @@ int walk(char **argv) {
 
     json outbox = parse(client.outbox_status());
     std::cout << "outbox pending=" << cJSON_GetArraySize(cJSON_GetObjectItem(outbox.get(), "pending")) << "\n";
+
+    client.sync_start(100, [](carnet_event_kind, const std::string &) {});
+    client.sync_stop();
+    std::cout << "background log=" << (log_lines.load() > 0 ? "yes" : "no") << "\n";
     std::cout << "done" << std::endl;
     return 0;
 }

@@ -68,6 +68,12 @@ namespace Carnet
     {
         public ClientHandle() : base(true) { }
 
+        // The delegates the library may call until the handle is closed. Held here, not only by
+        // the Client: a client the host forgot to dispose is closed by this handle's finalizer, and
+        // what a finalizable object references stays alive until its finalizer has run.
+        internal Native.LogCallback LogCallback;
+        internal Native.EventCallback EventCallback;
+
         protected override bool ReleaseHandle()
         {
             Native.carnet_client_close(handle);
@@ -233,9 +239,6 @@ namespace Carnet
     public sealed class Client : IDisposable
     {
         readonly ClientHandle handle;
-        // The delegates the library calls must live as long as the handle.
-        readonly Native.LogCallback logCallback;
-        Native.EventCallback eventCallback;
         readonly Action<LogLevel, string> log;
         Action<EventKind, string> onEvent;
 
@@ -265,6 +268,7 @@ namespace Carnet
                 raw.RequestTimeoutMs = options.RequestTimeoutMs;
                 raw.Locale = (int)options.Locale;
                 raw.LogLevel = (int)options.LogLevel;
+                Native.LogCallback logCallback = null;
                 if (options.Log != null)
                 {
                     log = options.Log;
@@ -273,7 +277,9 @@ namespace Carnet
                 }
                 var error = Native.Error.New();
                 status = Native.carnet_client_open(ref raw, out handle, ref error);
+                GC.KeepAlive(logCallback);
                 Check(status, error);
+                handle.LogCallback = logCallback;
             }
             finally
             {
@@ -467,9 +473,9 @@ namespace Carnet
         {
             Native.carnet_sync_stop(handle);  // the previous handler must not run once replaced
             onEvent = handler;
-            eventCallback = OnEvent;
+            handle.EventCallback = OnEvent;
             var e = Native.Error.New();
-            Check(Native.carnet_sync_start(handle, intervalMs, eventCallback, IntPtr.Zero, ref e), e);
+            Check(Native.carnet_sync_start(handle, intervalMs, handle.EventCallback, IntPtr.Zero, ref e), e);
         }
 
         public void SyncStop() { Native.carnet_sync_stop(handle); }

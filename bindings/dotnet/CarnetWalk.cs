@@ -14,6 +14,7 @@ using Carnet;
 static class CarnetWalk
 {
     const string PatientId = "P-WALK-1";
+    static int logLines;
     static readonly JavaScriptSerializer Json = new JavaScriptSerializer { MaxJsonLength = 16 * 1024 * 1024 };
 
     static Dictionary<string, object> Parse(string json) { return (Dictionary<string, object>)Json.DeserializeObject(json); }
@@ -74,6 +75,7 @@ static class CarnetWalk
         {
             StoreDirectory = args[0], ServiceUrl = args[1], EnrollmentUrl = args[2], CaBundlePath = args[3],
             AccountEmail = args[4], IdentitySecret = args[5],
+            LogLevel = LogLevel.Debug, Log = (level, line) => System.Threading.Interlocked.Increment(ref logLines),
         };
         using (var client = new Client(options))
         {
@@ -120,6 +122,9 @@ static class CarnetWalk
 
             Console.WriteLine("recommendations count=" + Count(Parse(client.RecommendationsGet(PatientId)), "recommendation"));
             Console.WriteLine("outbox pending=" + Count(Parse(client.OutboxStatus()), "pending"));
+            client.SyncStart(100, (kind, detail) => { });
+            client.SyncStop();
+            Console.WriteLine("background log=" + (logLines > 0 ? "yes" : "no"));
             Console.WriteLine("layout error=" + Marshal.SizeOf(typeof(Native.Error)) + " options=" + Marshal.SizeOf(typeof(Native.Options)));
             Console.WriteLine("done");
         }

@@ -15,12 +15,31 @@ program CarnetWalk;
 
 uses
 {$IFDEF UNIX}
+  cthreads,  { first: the library calls the handlers on its own threads (Free Pascal needs a thread manager) }
   cwstring,  { UTF-8 <-> UTF-16 for the console and fpjson under Free Pascal }
 {$ENDIF}
   SysUtils, fpjson, jsonparser, Carnet;
 
 const
   PatientId = 'P-WALK-1';
+
+type
+  { The log and event handlers (methods: `of object`), called on the library's threads. }
+  TWalkHandlers = class
+  public
+    LogLines: Integer;
+    procedure OnLog(Level: TCarnetLogLevel; const Message: string);
+    procedure OnEvent(Kind: TCarnetEventKind; const DetailJson: string);
+  end;
+
+procedure TWalkHandlers.OnLog(Level: TCarnetLogLevel; const Message: string);
+begin
+  InterLockedIncrement(LogLines);
+end;
+
+procedure TWalkHandlers.OnEvent(Kind: TCarnetEventKind; const DetailJson: string);
+begin
+end;
 
 function Parse(const Json: string): TJSONData;
 begin
@@ -96,8 +115,12 @@ var
   Certificate, Created, Found, Added, Report, Bundle, Recommendation, Outbox: TJSONData;
   Change: TCarnetChange;
   Cis: string;
+  Handlers: TWalkHandlers;
 begin
+  Handlers := TWalkHandlers.Create;
   Options := CarnetDefaultOptions;
+  Options.LogLevel := llDebug;
+  Options.OnLog := Handlers.OnLog;
   Options.StoreDirectory := ParamStr(1);
   Options.ServiceUrl := ParamStr(2);
   Options.EnrollmentUrl := ParamStr(3);
@@ -166,10 +189,17 @@ begin
     Outbox := Parse(Client.OutboxStatus);
     WriteLn('outbox pending=', Count(Outbox, 'pending'));
     Outbox.Free;
+    Client.SyncStart(100, Handlers.OnEvent);
+    Client.SyncStop;
+    if Handlers.LogLines > 0 then
+      WriteLn('background log=yes')
+    else
+      WriteLn('background log=no');
     WriteLn('layout error=', SizeOf(TCarnetErrorRecord), ' options=', SizeOf(TCarnetOptionsRecord));
     WriteLn('done');
   finally
     Client.Free;
+    Handlers.Free;
   end;
 end;
 
