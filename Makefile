@@ -49,7 +49,7 @@ lib:
 	mv $(LIB_REAL).tmp $(LIB_REAL)
 	ln -sf libcarnet.so.$(VERSION) $(LIB_SONAME)
 	ln -sf libcarnet.so.$(SOVERSION) $(BUILD)/lib/libcarnet.so
-	cp include/carnet.h $(BUILD)/include/carnet.h
+	cp include/carnet.h include/carnet.hpp $(BUILD)/include/
 
 example: lib
 	mkdir -p $(BUILD)/bin
@@ -117,7 +117,7 @@ install: all
 	install -m 0755 $(LIB_REAL) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libcarnet.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libcarnet.so.$(SOVERSION)
 	ln -sf libcarnet.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libcarnet.so
-	install -m 0644 include/carnet.h $(DESTDIR)$(PREFIX)/include/carnet.h
+	install -m 0644 include/carnet.h include/carnet.hpp $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' carnet.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/carnet.pc
 
 bench: deps all sandbox
