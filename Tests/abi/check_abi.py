@@ -177,8 +177,10 @@ def main():
                                text=True)
         check(flags.returncode == 0 and "-lcarnet" in flags.stdout, "pkg-config finds the installed carnet.pc")
         program = os.path.join(tmp, "installed-example")
+        # The example's own JSON library (cJSON) is its dependency, not libcarnet's: not in carnet.pc.
         build = subprocess.run(["cc", "-std=c99", "examples-c/carnet_example.c", "-o", program]
-                               + flags.stdout.split() + [f"-Wl,-rpath,{prefix}/lib"], capture_output=True, text=True)
+                               + flags.stdout.split() + ["-lcjson", f"-Wl,-rpath,{prefix}/lib"], capture_output=True,
+                               text=True)
         check(build.returncode == 0, "example builds against the installed tree with pkg-config flags")
         if build.returncode == 0:
             run = subprocess.run([program, "--store", os.path.join(tmp, "store2")], capture_output=True, text=True)
