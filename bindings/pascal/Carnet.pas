@@ -308,16 +308,21 @@ begin
 end;
 
 function CarnetFromUtf8(Text: PAnsiChar): string;
+{$IFDEF FPC}
 var
-  Bytes: UTF8String;
+  Bytes: RawByteString;
+{$ENDIF}
 begin
   if Text = nil then
     Exit('');
-  Bytes := UTF8String(Text);  { copies the bytes, no code page conversion }
 {$IFDEF FPC}
+  { The bytes as they are, labelled UTF-8: a cast would first convert them from the system code
+    page (lossy under a C locale). }
+  SetString(Bytes, Text, StrLen(Text));
+  SetCodePage(Bytes, CP_UTF8, False);
   Result := UTF8Decode(Bytes);
 {$ELSE}
-  Result := UTF8ToString(Bytes);
+  Result := UTF8ToString(Text);  { the PAnsiChar overload: no ANSI code page involved }
 {$ENDIF}
 end;
 
