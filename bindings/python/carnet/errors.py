@@ -149,6 +149,9 @@ class RejectedFailure(CarnetFailure):
     status_of_class = Status.E_REJECTED
 
 
+__all__ = ["CarnetFailure", "failure_for", "FAILURE_CLASSES"] + [
+    cls.__name__ for cls in CarnetFailure.__subclasses__()]
+
 FAILURE_CLASSES: Dict[int, Type[CarnetFailure]] = {
     int(cls.status_of_class): cls for cls in CarnetFailure.__subclasses__() if cls.status_of_class is not None
 }
