@@ -63,7 +63,7 @@ deps:
 	  $(SUDO) apt-get update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
-	@$(PYTHON) -c "import pytest, hypothesis, fhir.resources, cryptography, biip, jsonschema" 2>/dev/null || \
+	@$(PYTHON) -c "import pytest, hypothesis, fhir.resources, cryptography, biip, lxml, jsonschema" 2>/dev/null || \
 	  $(PYTHON) -m pip install -q --disable-pip-version-check -r Tests/requirements.txt
 	@$(MAKE) --no-print-directory python-binding
 

@@ -11,6 +11,12 @@
  *       carnet_link_get on random patients "p<i>" (i < count): p50/p99/max per call; baselines
  *       in the same run: carnet_version_number() (the cost of a call and the clock) and a raw
  *       SQLite primary-key lookup on the same file with a prepared statement.
+ *   bench_host search <store dir> <libcarnet.so path> <queries file> <terms file> <runs>
+ *       carnet_vaccines_search over the whole catalogue: open time, the first search (the
+ *       catalogue is parsed at first use) and the resident memory both add, then p50/p99/max per
+ *       call over <runs> passes of the queries (one per line). Baseline in the same run: a naive
+ *       scan of the same products (one line of folded terms each, from run_bench.py), strstr on
+ *       every line per query, at most 20 hits, no ranking.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dlfcn.h>
@@ -46,6 +52,7 @@ typedef carnet_status (*link_get_fn)(carnet_client *, const char *, char **, car
 typedef carnet_status (*sync_fn)(carnet_client *, const char *, char **, carnet_error *);
 typedef void (*free_fn)(char *);
 typedef uint32_t (*version_fn)(void);
+typedef carnet_status (*search_fn)(carnet_client *, const char *, char **, carnet_error *);
 
 struct api {
     void *handle;
@@ -56,6 +63,7 @@ struct api {
     sync_fn sync;
     free_fn string_free;
     version_fn version_number;
+    search_fn search;
 };
 
 static int load(const char *path, struct api *api) {
@@ -78,6 +86,7 @@ static int load(const char *path, struct api *api) {
     SYM(sync, "carnet_sync");
     SYM(string_free, "carnet_string_free");
     SYM(version_number, "carnet_version_number");
+    SYM(search, "carnet_vaccines_search");
     return 1;
 }
 
@@ -96,6 +105,31 @@ static carnet_client *open_client(struct api *api, const char *store, const char
         return NULL;
     }
     return client;
+}
+
+/* Reads a text file's lines (without their newline) into a malloc'd array; returns the count. */
+static long read_lines(const char *path, char ***out) {
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    long count = 0, capacity = 0;
+    char **lines = NULL;
+    char *line = NULL;
+    size_t size = 0;
+    ssize_t n;
+    while ((n = getline(&line, &size, f)) > 0) {
+        if (line[n - 1] == '\n') line[n - 1] = 0;
+        if (count == capacity) {
+            capacity = capacity ? capacity * 2 : 256;
+            char **grown = realloc(lines, sizeof(char *) * (size_t)capacity);
+            if (!grown) return -1;
+            lines = grown;
+        }
+        lines[count++] = strdup(line);
+    }
+    free(line);
+    fclose(f);
+    *out = lines;
+    return count;
 }
 
 static int compare(const void *a, const void *b) {
@@ -128,6 +162,65 @@ int main(int argc, char **argv) {
         printf("{\"dlopen_ms\": %.3f, \"open_ms\": %.3f, \"total_ms\": %.3f, \"rss_before_kib\": %ld, "
                "\"rss_after_kib\": %ld, \"rss_added_kib\": %ld}\n",
                (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t2 - t0) * 1e3, before, after, after - before);
+        api.close(client);
+        return 0;
+    }
+    if (strcmp(mode, "search") == 0 && argc == 7) {
+        long runs = strtol(argv[6], NULL, 10);
+        char **queries = NULL, **terms = NULL;
+        long nq = read_lines(argv[4], &queries), nt = read_lines(argv[5], &terms);
+        if (nq <= 0 || nt <= 0 || runs <= 0) return 1;
+        long before = rss_kib();
+        double t0 = now();
+        if (!load(path, &api)) return 1;
+        carnet_client *client = open_client(&api, store, NULL, NULL, NULL);
+        if (!client) return 1;
+        double t1 = now();
+        char *out = NULL;
+        carnet_error error = CARNET_ERROR_INIT;
+        if (api.search(client, queries[0], &out, &error) != CARNET_OK) return 1;
+        api.string_free(out);
+        double t2 = now();
+        long after = rss_kib();
+        long n = nq * runs, hits = 0;
+        double *samples = malloc(sizeof(double) * (size_t)n);
+        if (!samples) return 1;
+        for (long r = 0; r < runs; r++) {
+            for (long q = 0; q < nq; q++) {
+                out = NULL;
+                double s0 = now();
+                carnet_status status = api.search(client, queries[q], &out, &error);
+                api.string_free(out);
+                samples[r * nq + q] = now() - s0;
+                hits += status == CARNET_OK;
+            }
+        }
+        printf("{\"queries\": %ld, \"runs\": %ld, \"products\": %ld, \"ok\": %ld, \"open_ms\": %.3f, "
+               "\"first_search_ms\": %.3f, \"rss_added_kib\": %ld, ",
+               nq, runs, nt, hits, (t1 - t0) * 1e3, (t2 - t1) * 1e3, after - before);
+        summary("carnet_vaccines_search", samples, n);
+        /* The naive baseline: every product's terms scanned for every query. */
+        long found = 0;
+        for (long r = 0; r < runs; r++) {
+            for (long q = 0; q < nq; q++) {
+                double s0 = now();
+                long k = 0;
+                char folded[512];
+                size_t len = strlen(queries[q]);
+                if (len >= sizeof folded) len = sizeof folded - 1;
+                for (size_t i = 0; i < len; i++) {
+                    unsigned char c = (unsigned char)queries[q][i];
+                    folded[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+                }
+                folded[len] = 0;
+                for (long t = 0; t < nt && k < 20; t++) k += strstr(terms[t], folded) != NULL;
+                samples[r * nq + q] = now() - s0;
+                found += k;
+            }
+        }
+        printf(", ");
+        summary("naive_scan", samples, n);
+        printf(", \"naive_hits\": %ld}\n", found);
         api.close(client);
         return 0;
     }

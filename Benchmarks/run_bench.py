@@ -8,6 +8,7 @@ figures and how to read them.
     run_bench.py sync  [--carnets 2000 --changed 20]   one changes feed vs per-carnet polling
     run_bench.py links [--count 100000 --lookups 100000]   carnet_link_get p50/p99
     run_bench.py open                     dlopen + carnet_client_open, RSS added, .so size
+    run_bench.py search [--runs 200]      carnet_vaccines_search p50/p99 vs a naive scan, first-use cost
 """
 from __future__ import annotations
 
@@ -305,6 +306,69 @@ def bench_open(args):
     shutil.rmtree(work, ignore_errors=True)
 
 
+# ------------------------------------------------------------------------------------ search
+
+SEARCH_QUERIES = [  # the classes of Benchmarks/CatalogueBench/main.swift, through the C ABI
+    "AGRIPPAL", "Hexyon", "Bexsero", "Gardasil 9", "Prevenar 20", "Shingrix", "STAMARIL", "IXIARO",
+    "agri", "prev", "vaxi", "infanr", "m-m-r", "boost", "pentax", "typhim",
+    "AGRIPPAL SER 0,5ML", "PREVENAR 13 SUSP INJ SER", "VAXIGRIPTETRA SUSP INJ 0,5 ML", "ACT-HIB PDR",
+    "gardasl", "pentaxin", "bostrix", "stamarill", "coqueluhe", "varicele",
+    "grippe", "méningocoque B", "rougeole", "coqueluche", "hépatite b", "zona", "pneumocoque",
+    "fièvre jaune", "typhoïde", "rage", "encéphalite à tiques", "encéphalite japonaise", "choléra", "dengue",
+    "mpox", "ror", "dtcap", "hpv", "vrs", "hexavalent",
+    "61921204", "3400934975448", "VAC0510", "J07BB02", "6192", "rix", "vax", "tetra", "zzzz", "xq",
+]
+
+
+def snapshot_terms():
+    """One line per product of the embedded snapshot: its name, codes and diseases, lower case
+    (what the naive baseline scans; accents kept, as a naive implementation would)."""
+    path = os.path.join(REPO, "Sources", "CarnetCatalogue", "Snapshot", "NUVASnapshotData.swift")
+    diseases, valences, lines = {}, {}, []
+    with open(path, encoding="utf-8") as f:
+        rows = [line.rstrip("\n").split("\t") for line in f]
+    for row in rows:
+        if row[0] == "D" and len(row) >= 3:
+            diseases[row[1]] = row[2]
+        elif row[0] == "V" and len(row) >= 4:
+            valences[row[1]] = diseases.get(row[3], "")
+    for row in rows:
+        if row[0] == "P" and len(row) >= 6:
+            names = " ".join(valences.get(v, "") for v in row[5].split())
+            lines.append(" ".join([row[3], row[4], " ".join(row[6:]), names]).lower())
+    return lines
+
+
+def bench_search(args):
+    work = tempfile.mkdtemp(prefix="carnet-bench-search-")
+    queries, terms = os.path.join(work, "queries.txt"), os.path.join(work, "terms.txt")
+    with open(queries, "w", encoding="utf-8") as f:
+        f.write("\n".join(SEARCH_QUERIES) + "\n")
+    with open(terms, "w", encoding="utf-8") as f:
+        f.write("\n".join(snapshot_terms()) + "\n")
+    runs = [run_json([tool("bench_host"), "search", os.path.join(work, f"s{i}"), lib_path(), queries, terms,
+                      str(args.runs)]) for i in range(args.processes)]
+    med = lambda k, sub=None: statistics.median(r[k][sub] if sub else r[k] for r in runs)  # noqa: E731
+    table(f"carnet_vaccines_search through the C ABI, {len(SEARCH_QUERIES)} queries x {args.runs} runs, "
+          f"{runs[0]['products']} products, median of {args.processes} processes", [
+              ("", "p50 (us)", "p99 (us)", "max (us)"),
+              ("carnet_vaccines_search", f"{med('carnet_vaccines_search', 'p50_us'):.1f}",
+               f"{med('carnet_vaccines_search', 'p99_us'):.1f}", f"{med('carnet_vaccines_search', 'max_us'):.1f}"),
+              ("baseline: naive scan (strstr on every product)", f"{med('naive_scan', 'p50_us'):.1f}",
+               f"{med('naive_scan', 'p99_us'):.1f}", f"{med('naive_scan', 'max_us'):.1f}"),
+              ("target", "", "< 200", ""),
+          ])
+    table("opening a client and its catalogue (same processes)", [
+        ("", "ms / MiB"),
+        ("dlopen + carnet_client_open (ms)", f"{med('open_ms'):.1f}"),
+        ("first search: the catalogue parsed at first use (ms)", f"{med('first_search_ms'):.1f}"),
+        ("RSS added by dlopen + open + first search (MiB)", f"{med('rss_added_kib') / 1024:.1f}"),
+        ("targets", "open + first search < 20 ms; < 25 MiB"),
+    ])
+    save("search", dict(runs=runs))
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="bench", required=True)
@@ -319,8 +383,12 @@ def main():
     p.add_argument("--lookups", type=int, default=100_000)
     p = sub.add_parser("open")
     p.add_argument("--runs", type=int, default=15)
+    p = sub.add_parser("search")
+    p.add_argument("--runs", type=int, default=200, help="passes over the queries per process")
+    p.add_argument("--processes", type=int, default=3)
     args = parser.parse_args()
-    {"push": bench_push, "sync": bench_sync, "links": bench_links, "open": bench_open}[args.bench](args)
+    {"push": bench_push, "sync": bench_sync, "links": bench_links, "open": bench_open,
+     "search": bench_search}[args.bench](args)
 
 
 if __name__ == "__main__":

@@ -377,6 +377,101 @@ static void screen_add(carnet_client *client, const patient *p, const char *quer
     cJSON_Delete(state_document);
 }
 
+/* "Envoyer au DMP": the CI-SIS "Note de vaccination" of a vaccination the doctor recorded
+ * (docs/dmp.md). Carnet writes the document from what it holds plus what only the EHR knows (its
+ * document ids, the patient's identity, the professionals, the practice); the EHR signs and submits
+ * it with its own DMP connector. Here it is saved next to the EHR's data. The professionals' and the
+ * practice's identifiers below are this demo EHR's configuration. */
+/* An identifier {root, extension} of the note's context. */
+static cJSON *identifier(const char *root, const char *extension) {
+    cJSON *id = cJSON_CreateObject();
+    cJSON_AddStringToObject(id, "root", root);
+    cJSON_AddStringToObject(id, "extension", extension);
+    return id;
+}
+
+static cJSON *coded(const char *code, const char *system, const char *display) {
+    cJSON *value = cJSON_CreateObject();
+    cJSON_AddStringToObject(value, "code", code);
+    cJSON_AddStringToObject(value, "system", system);
+    cJSON_AddStringToObject(value, "display", display);
+    return value;
+}
+
+/* The demo practice's doctor, as the note's author and vaccinator. */
+static cJSON *doctor(void) {
+    cJSON *person = cJSON_CreateObject();
+    cJSON_AddStringToObject(person, "rpps", "10001234567");
+    cJSON_AddStringToObject(person, "prefix", "DR");
+    cJSON_AddStringToObject(person, "given_name", "Claire");
+    cJSON_AddStringToObject(person, "family_name", "LEMAIRE");
+    cJSON_AddItemToObject(person, "profession", coded("10", "1.2.250.1.71.1.2.7", "Médecin"));
+    return person;
+}
+
+/* What only the EHR knows for the note: its document ids, the patient's identity, the
+ * professionals, the practice (docs/dmp.md). Every string escaped by cJSON. */
+static cJSON *dmp_context(const patient *p, const char *vaccination_id) {
+    char extension[160];
+    cJSON *context = cJSON_CreateObject(), *document = cJSON_CreateObject(), *person = cJSON_CreateObject(),
+          *structure = cJSON_CreateObject();
+    snprintf(extension, sizeof extension, "NOTE-%s", vaccination_id);
+    cJSON_AddItemToObject(document, "id", identifier("1.2.250.1.999.1.1", extension));
+    snprintf(extension, sizeof extension, "SET-%s", vaccination_id);
+    cJSON_AddItemToObject(document, "set_id", identifier("1.2.250.1.999.1.2", extension));
+    cJSON_AddNumberToObject(document, "version", 1);
+    cJSON_AddStringToObject(document, "effective_time", "2025-10-21T10:00:00+02:00");
+    cJSON_AddStringToObject(document, "confidentiality", "N");
+    cJSON_AddItemToObject(context, "document", document);
+    cJSON_AddItemToObject(person, "local_id", identifier("1.2.250.1.999.3", p->id));
+    cJSON_AddStringToObject(person, "birth_family_name", p->family);
+    cJSON_AddStringToObject(person, "first_birth_given_name", p->given);
+    cJSON_AddStringToObject(person, "birth_date", p->birth);
+    cJSON_AddStringToObject(person, "gender", strcmp(p->gender, "female") == 0 ? "F"
+                                              : strcmp(p->gender, "male") == 0 ? "M" : "U");
+    cJSON_AddItemToObject(context, "patient", person);
+    cJSON_AddItemToObject(context, "author", doctor());
+    cJSON_AddItemToObject(context, "vaccinator", doctor());
+    cJSON_AddStringToObject(structure, "id", "31234567890123");
+    cJSON_AddStringToObject(structure, "name", "Cabinet du Parc");
+    cJSON_AddItemToObject(structure, "facility_type", coded("SA07", "1.2.250.1.71.4.2.4", "Cabinet individuel"));
+    cJSON_AddItemToObject(structure, "practice_setting", coded("AMBULATOIRE", "1.2.250.1.213.1.1.4.9", "Ambulatoire"));
+    cJSON_AddItemToObject(context, "structure", structure);
+    return context;
+}
+
+static void screen_dmp_note(carnet_client *client, const patient *p, const char *vaccination_id) {
+    carnet_error error = CARNET_ERROR_INIT;
+    char path[1100];
+    char *xml = NULL, *context = print_json(dmp_context(p, vaccination_id));
+    const char *slash = strrchr(patients_path, '/');
+    carnet_status status;
+    FILE *f;
+    int written;
+    if (context == NULL) {
+        printf("  !! note de vaccination DMP : mémoire insuffisante\n");
+        return;
+    }
+    printf("\n== Note de vaccination pour le DMP (%s)\n", vaccination_id);
+    status = carnet_vaccination_dmp_note(client, p->id, vaccination_id, context, &xml, &error);
+    cJSON_free(context);
+    if (status != CARNET_OK) {
+        report("note de vaccination DMP", status, &error);
+        return;
+    }
+    snprintf(path, sizeof path, "%.*s/%s.dmp-note.xml", slash ? (int)(slash - patients_path) : 1,
+             slash ? patients_path : ".", vaccination_id);
+    f = fopen(path, "w");
+    written = f != NULL && fputs(xml, f) >= 0;
+    if (f != NULL && fclose(f) != 0) written = 0;
+    if (written) {
+        printf("  Note enregistrée : %s (%lu octets), à transmettre au DMP.\n", path, (unsigned long)strlen(xml));
+    } else {
+        printf("  Impossible d'écrire la note dans %s.\n", path);
+    }
+    carnet_string_free(xml);
+}
+
 /* "Synchroniser avec les vaccins partagés" */
 static void screen_sync(carnet_client *client, const patient *p) {
     carnet_error error = CARNET_ERROR_INIT;
@@ -474,6 +569,7 @@ static int run_script(carnet_client *client, const script_inputs *in) {
     screen_sync(client, jeanne);
     screen_remove(client, jeanne, "VAC-0001");
     screen_add(client, jeanne, "grippe", "VAC-0002", "2025-10-21");
+    screen_dmp_note(client, jeanne, "VAC-0002");
     screen_recommendations(client, jeanne);
     screen_resend(client, jeanne);
     screen_sync(client, NULL);

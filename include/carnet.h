@@ -287,8 +287,9 @@ typedef enum carnet_log_level {
  */
 typedef void(CARNET_CALL *carnet_log_callback)(void *payload, carnet_log_level level, const char *message);
 
-/** The version of ::carnet_options this header describes (2 appended @ref practice_id). */
-#define CARNET_OPTIONS_VERSION 2
+/** The version of ::carnet_options this header describes (2 appended @ref practice_id,
+ *  3 appended @ref time_zone). */
+#define CARNET_OPTIONS_VERSION 3
 
 /**
  * How to open a client. Initialise with ::CARNET_OPTIONS_INIT or
@@ -309,7 +310,9 @@ typedef struct carnet_options {
     const char *store_directory;
     /** The professional's account email. Optional. */
     const char *account_email;
-    /** The professional's account password; kept in memory only. Optional. */
+    /** Unused, ignored: kept so the structure's layout does not change. The service
+     *  authenticates the professional by the client certificate alone (docs/security.md);
+     *  a password here would only be one more secret to keep in memory. */
     const char *account_password;
     /** PEM file of the certification authorities trusted for the service;
      *  NULL uses the system's store. */
@@ -342,12 +345,20 @@ typedef struct carnet_options {
      *  recognises, corrects and removes the practice's vaccinations and none is created twice.
      *  NULL: this store's own scope (one workstation), as in version 1. Not patient data. */
     const char *practice_id;
+    /* ---- version 3 ---- */
+    /** The time zone of "today" and of every age (the recommendations' assessment date):
+     *  "Europe/Paris" (the default when NULL), "America/Guadeloupe", "America/Martinique",
+     *  "America/St_Barthelemy", "America/Marigot", "America/Cayenne", "Indian/Reunion",
+     *  "Indian/Mayotte", "Pacific/Noumea", "Pacific/Tahiti", "Pacific/Wallis", "UTC", or a fixed
+     *  offset "+04:00" / "-03:00". Anything else is ::CARNET_E_INVALID_ARGUMENT (field
+     *  `time_zone`). See docs/recommendations.md, "One civil date". */
+    const char *time_zone;
 } carnet_options;
 
 /** Static initialiser: `carnet_options o = CARNET_OPTIONS_INIT;` */
 #define CARNET_OPTIONS_INIT                                                                         \
     { CARNET_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, CARNET_LOCALE_FR, \
-      NULL, NULL, CARNET_LOG_WARNING, NULL }
+      NULL, NULL, CARNET_LOG_WARNING, NULL, NULL }
 
 /**
  * Initialises @p options to the defaults of @p version (same as ::CARNET_OPTIONS_INIT): only
@@ -498,6 +509,26 @@ CARNET_API carnet_status CARNET_CALL carnet_certificate_import_p12(carnet_client
                                                                    carnet_error *error);
 
 /**
+ * Renews the installed certificate before it expires ("Renouveler le certificat"), without a
+ * withdrawal code: generates a new key pair here, sends a certificate request authenticated by
+ * the current certificate over mutual TLS (EST simplereenroll at the origin of
+ * ::carnet_options.service_url), stores the new certificate with its key sealed by
+ * ::carnet_options.identity_secret, and uses it from then on. The background sync's
+ * ::CARNET_EVENT_CERTIFICATE_EXPIRING warning (30 days ahead) points here.
+ * @param out_json receives the new certificate's JSON above.
+ * @return ::CARNET_OK; ::CARNET_E_NO_CERTIFICATE; ::CARNET_E_CERTIFICATE_EXPIRED (too late to
+ *         renew: enroll again with a new withdrawal code); ::CARNET_E_CREDENTIALS (the service
+ *         refused the current certificate: the message says whether it was revoked or unknown);
+ *         ::CARNET_E_IDENTITY_SECRET; ::CARNET_E_NETWORK, ::CARNET_E_TLS, ::CARNET_E_TIMEOUT;
+ *         ::CARNET_E_STORAGE.
+ * @note Retry after a lost answer: safe. The certificate the service issued but this store never
+ *        received stays unused; the retry renews again with the certificate still installed,
+ *        which remains valid until its own expiry.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_certificate_renew(carnet_client *client, char **out_json,
+                                                              carnet_error *error);
+
+/**
  * The installed certificate: subject, issuer, validity, days left. Reads the
  * store only; does not need the identity secret.
  * @return ::CARNET_OK; ::CARNET_E_NO_CERTIFICATE; ::CARNET_E_STORAGE.
@@ -631,7 +662,9 @@ CARNET_API carnet_status CARNET_CALL carnet_vaccinations_accept(carnet_client *c
  *         sent); ::CARNET_E_REJECTED (the service refused it: kept as failed
  *         for the host to correct or remove; ::carnet_error.field names the
  *         element when the rule is about one: "occurrenceDateTime",
- *         "vaccineCode"); ::CARNET_E_NOT_FOUND (no linked carnet);
+ *         "vaccineCode", or the FHIRPath the service's OperationOutcome names in
+ *         `expression`, e.g. "Immunization.lotNumber", which the message also names);
+ *         ::CARNET_E_NOT_FOUND (no linked carnet);
  *         ::CARNET_E_INVALID_ARGUMENT (field: "identifier[0].value",
  *         "vaccineCode.coding", "occurrenceDateTime", or "immunization_json"
  *         for the document as a whole); ::CARNET_E_CONFLICT (this host id is already
@@ -642,6 +675,38 @@ CARNET_API carnet_status CARNET_CALL carnet_vaccinations_accept(carnet_client *c
 CARNET_API carnet_status CARNET_CALL carnet_vaccination_add(carnet_client *client, const char *patient_id,
                                                             const char *immunization_json, char **out_json,
                                                             carnet_error *error);
+
+/**
+ * Adds many vaccinations of one patient in one call ("Many at once": the EHR's whole history
+ * right after carnet_record_create() or carnet_record_claim(), a vaccination session). Every
+ * valid item is recorded in one durable transaction (one disk sync for all, not one per item),
+ * then the outbox is pushed at once, in FHIR batches when the service offers them.
+ * @param immunizations_json a JSON array of Immunizations (each as carnet_vaccination_add()
+ *        takes it), or a FHIR Bundle whose `entry[].resource` are; at most 1000 items and 16 MiB.
+ * @param out_json receives, in every case but a failure of the whole call:
+ * @code
+ * { "results": [ { "index": 0, "host_vaccination_id": "...", "result": "CARNET_OK",
+ *                  "state": "synced", "immunization_id": "...", "version": 1 },
+ *                { "index": 1, "host_vaccination_id": "...", "result": "CARNET_PENDING",
+ *                  "state": "pending", "status": "CARNET_E_NETWORK", "message": "..." },
+ *                { "index": 2, "result": "CARNET_E_INVALID_ARGUMENT", "state": "not_recorded",
+ *                  "status": "CARNET_E_INVALID_ARGUMENT", "field": "occurrenceDateTime", "message": "..." } ],
+ *   "delivered": 1, "pending": 1, "refused": 1 }
+ * @endcode
+ * `result` is what carnet_vaccination_add() would have returned for that item; an item
+ * `not_recorded` was not recorded (fix it and send it again); the others are recorded whatever
+ * happens next. The same host id twice in one call: the second is `not_recorded`
+ * (::CARNET_E_CONFLICT).
+ * @return ::CARNET_OK (every item delivered); ::CARNET_PENDING (all recorded, some wait: the
+ *         error names the first one's reason); else the first refused item's status, message and
+ *         field (`out_json` filled); ::CARNET_E_INVALID_ARGUMENT for an unusable document
+ *         (`field` = "immunizations_json"); ::CARNET_E_NOT_FOUND (no linked carnet);
+ *         ::CARNET_E_STORAGE (nothing recorded).
+ * @note Retry after a lost answer or a crash: harmless (items already recorded record nothing new).
+ */
+CARNET_API carnet_status CARNET_CALL carnet_vaccinations_add(carnet_client *client, const char *patient_id,
+                                                             const char *immunizations_json, char **out_json,
+                                                             carnet_error *error);
 
 /**
  * Corrects a vaccination the host holds (lot, date, product, site, dose...): the whole corrected
@@ -738,7 +803,8 @@ typedef enum carnet_event_kind {
      *  `{"host_vaccination_id": "...", "status": "...", "message": "..."}` */
     CARNET_EVENT_ACCESS_REVOKED = 4,
     /** The professional's certificate expires within 30 days (at most once a
-     *  day). detail: `{"days_left": 12, "not_after": "2027-01-01T00:00:00Z"}` */
+     *  day). detail: `{"days_left": 12, "not_after": "2027-01-01T00:00:00Z", "action":
+     *  "carnet_certificate_renew", "message": "..."}` */
     CARNET_EVENT_CERTIFICATE_EXPIRING = 5
 } carnet_event_kind;
 
@@ -778,15 +844,49 @@ CARNET_API carnet_status CARNET_CALL carnet_sync_stop(carnet_client *client);
 
 /**
  * "Recommandation CVE": the recommendations for the patient as a FHIR R4
- * ImmunizationRecommendation (one `recommendation` per vaccine group with
- * `forecastStatus`, `dateCriterion` (LOINC 30981-5 earliest, 30980-7 due,
- * 59777-3 latest), `doseNumberPositiveInt` and `supportingImmunization`).
- * The service's answer is used when it has one; otherwise Carnet computes it
- * with its own engine (French 2025 calendar) and tags `meta.tag` with
- * `computed-locally`. Not medical advice: see docs/recommendations.md.
+ * ImmunizationRecommendation, as of today (the options' @ref carnet_options.time_zone), for the
+ * general population. Same as carnet_recommendations_get_with_context() with a NULL context.
  */
 CARNET_API carnet_status CARNET_CALL carnet_recommendations_get(carnet_client *client, const char *patient_id,
                                                                 char **out_json, carnet_error *error);
+
+/**
+ * The recommendations for the patient, told what the host knows about the person.
+ *
+ * `out_json` is a FHIR R4 ImmunizationRecommendation: `date` is the assessment date; one
+ * `recommendation` per vaccine group with `forecastStatus` (HL7 `due`, `overdue`, `complete`,
+ * `immune`, `contraindicated`; the project's `notdue` "not yet due" and `notrecommended` "not
+ * recommended for this person now", system `urn:carnet:fhir:CodeSystem:forecast-status`),
+ * `dateCriterion` (LOINC 30981-5 earliest, 30980-7 due, 59778-1 overdue, 59777-3 latest),
+ * `forecastReason` (the rule's id as a coding, the French sentence for the doctor as `text`), an
+ * extension giving the 2025 calendar's section, `doseNumberPositiveInt` and
+ * `supportingImmunization`. docs/recommendations.md defines every status, with examples.
+ *
+ * The service's forecast (`$immds-forecast`, sent the same assessment date and context) is used
+ * when it answers. When it cannot be reached (::CARNET_E_NETWORK, a timeout, a 5xx), or has no
+ * engine, Carnet computes the forecast itself from the store's copy of the carnet's vaccinations
+ * (the host's, and those recorded elsewhere that sync brought), and says so in `meta.tag`
+ * (`computed-locally`; `offline` when the service was unreachable) and in an extension
+ * `urn:carnet:fhir:StructureDefinition:local-copy-as-of` (valueDateTime: the last time sync
+ * brought the service's changes; absent if never). Offline, the birth date comes from
+ * `birth_date` in the context, or from what the store saw of the carnet; with neither, the
+ * original network failure is returned.
+ *
+ * @param context_json NULL, or a JSON object (at most 64 KiB), every member optional:
+ *   `{"assessment_date": "2026-03-01", "birth_date": "1990-05-04",
+ *     "pregnancy": {"weeks_of_amenorrhoea": 24, "days": 3} or {"expected_delivery_date": "2026-05-20"},
+ *     "conditions": ["asplenia", "diabetes", ...], "exposures": ["health-worker", "childcare-worker"],
+ *     "immunities": ["measles", "DIS011", ...]}`.
+ *   `assessment_date` defaults to today; weeks of amenorrhoea are counted on the assessment date.
+ *   The vocabularies are listed in docs/recommendations.md ("Context vocabulary"); an unknown member
+ *   or word is ::CARNET_E_INVALID_ARGUMENT naming it in `field` (`conditions`,
+ *   `pregnancy.weeks_of_amenorrhoea`...).
+ * @note Not medical advice: the doctor decides. Read-only; a retry computes again.
+ */
+CARNET_API carnet_status CARNET_CALL carnet_recommendations_get_with_context(carnet_client *client,
+                                                                             const char *patient_id,
+                                                                             const char *context_json,
+                                                                             char **out_json, carnet_error *error);
 /** @} */
 
 /** @name Vaccine search
@@ -854,6 +954,54 @@ CARNET_API carnet_status CARNET_CALL carnet_catalogue_import(carnet_client *clie
  */
 CARNET_API carnet_status CARNET_CALL carnet_vaccine_scan(carnet_client *client, const char *scanned,
                                                          char **out_json, carnet_error *error);
+/** @} */
+
+/** @name DMP vaccination note
+ *  The CI-SIS "Note de vaccination" (volet Vaccination, modèle VAC-NOTE 2023.01) a French EHR sends
+ *  to the patient's DMP / Mon Espace Santé, written from the vaccination the host recorded with
+ *  carnet_vaccination_add(). Carnet writes the document only: the DMP submission (DMP web services,
+ *  CPS/e-CPS or organisation-certificate authentication, XDS metadata) stays the host's.
+ *  docs/dmp.md lists every element and where its value comes from.
+ *  @{ */
+
+/**
+ * The VAC-NOTE 2023.01 CDA R2 document (UTF-8 XML) of one vaccination the host recorded.
+ * From the local store and the catalogue: the date (`occurrenceDateTime`), the product's CIS code
+ * and name, its ATC code (the Immunization's ATC coding, else the catalogue's) and ATC class label,
+ * the lot (`lotNumber`), the route and site (`route`, `site`: codes of the CI-SIS value sets, or an
+ * exact HL7 v3 / SNOMED CT synonym), the dose number (`protocolApplied[0].doseNumberPositiveInt`).
+ * From @p host_context_json, what only the host knows:
+ * @code
+ * { "document": { "id": { "root": "OID or UUID", "extension": "..." }, "set_id": { "root": "...", "extension": "..." },
+ *                 "version": 1, "effective_time": "2026-11-30T10:15:00+01:00", "confidentiality": "N",
+ *                 "replaces": { "root": "...", "extension": "..." }   (optional: the version it replaces) },
+ *   "patient": { "ins": { "value": "15 characters", "oid": "1.2.250.1.213.1.4.8", "qualified": true },   (optional)
+ *                "local_id": { "root": "OID", "extension": "..." },   (required unless the INS is qualified)
+ *                "birth_family_name": "...", "first_birth_given_name": "...", "birth_given_names": "...",
+ *                "used_family_name": "...", "used_given_name": "...", "birth_date": "1979-03-12", "gender": "F" },
+ *   "author":     { "rpps": "11 digits", "profession": { "code": "10", "system": "1.2.250.1.71.1.2.7",
+ *                   "display": "Médecin" }, "family_name": "...", "given_name": "...", "prefix": "DR" },
+ *   "vaccinator": { same members as "author" },
+ *   "structure":  { "id": "national structure id", "name": "...",
+ *                   "facility_type": { "code", "system", "display" }, "practice_setting": { "code", "system", "display" } },
+ *   "immunization_type": "IMMUNIZ" | "INITIMMUNIZ" | "BOOSTER"   (optional, IMMUNIZ by default) }
+ * @endcode
+ * The INS is written only when `qualified` is true; otherwise the local identifier and the traits.
+ * Nothing is invented: what the note needs and is missing is an error naming it.
+ * @param host_vaccination_id the host's id of the vaccination (`identifier[0].value` when added).
+ * @param out_xml receives the document (free with carnet_string_free()).
+ * @return ::CARNET_OK; ::CARNET_E_INVALID_ARGUMENT with ::carnet_error.field naming the JSON path at
+ *         fault (`patient.birth_date`, `author.rpps`...) or the Immunization's element the note
+ *         requires (`lotNumber`, `vaccineCode.coding`, `route.coding`, `site.coding`,
+ *         `occurrenceDateTime`), `vaccinator.rpps` when the Immunization names another vaccinator;
+ *         ::CARNET_E_NOT_FOUND (the store holds no such vaccination for this patient, or it is being
+ *         removed); ::CARNET_E_STORAGE.
+ * @note Local: no network. Retry: harmless (the same inputs give the same document).
+ */
+CARNET_API carnet_status CARNET_CALL carnet_vaccination_dmp_note(carnet_client *client, const char *patient_id,
+                                                                 const char *host_vaccination_id,
+                                                                 const char *host_context_json, char **out_xml,
+                                                                 carnet_error *error);
 /** @} */
 
 /** @name Memory

@@ -93,6 +93,8 @@ struct options {
     std::string pinned_public_key;
     std::string identity_secret;
     std::string practice_id;
+    /** "Europe/Paris" when empty (options version 3; carnet.h lists the accepted zones). */
+    std::string time_zone;
     std::uint32_t connect_timeout_ms = 0;
     std::uint32_t request_timeout_ms = 0;
     carnet_locale locale = CARNET_LOCALE_FR;
@@ -162,6 +164,7 @@ public:
         o.pinned_public_key = detail::optional_string(settings.pinned_public_key, "pinned_public_key");
         o.identity_secret = detail::optional_string(settings.identity_secret, "identity_secret");
         o.practice_id = detail::optional_string(settings.practice_id, "practice_id");
+        o.time_zone = detail::optional_string(settings.time_zone, "time_zone");
         o.connect_timeout_ms = settings.connect_timeout_ms;
         o.request_timeout_ms = settings.request_timeout_ms;
         o.locale = settings.locale;
@@ -221,6 +224,8 @@ public:
                    detail::c_string(password, "password"));
     }
     std::string certificate_info() { return out(carnet_certificate_info); }
+    /** « Renouveler le certificat »: a new key and certificate, without a withdrawal code. */
+    std::string certificate_renew() { return out(carnet_certificate_renew); }
 
     // --- records and share codes
     std::string record_create(const std::string &patient_id, const std::string &patient_json) {
@@ -253,6 +258,19 @@ public:
     }
     change vaccination_update(const std::string &patient_id, const std::string &immunization_json) {
         return changed(carnet_vaccination_update, patient_id, immunization_json);
+    }
+    /** Many vaccinations at once (a JSON array or Bundle): the call's status and the per-item results
+     *  (docs/schemas/batch-results.schema.json). Throws only when the whole call fails. */
+    change vaccinations_add(const std::string &patient_id, const std::string &immunizations_json) {
+        carnet_error details = detail::new_error();
+        char *text = nullptr;
+        carnet_status status = carnet_vaccinations_add(handle_, detail::c_string(patient_id, "patient_id"),
+                                                       detail::c_string(immunizations_json, "immunizations_json"),
+                                                       &text, &details);
+        const bool filled = text != nullptr;
+        std::string results = detail::take(text);
+        if (!filled && status != CARNET_PENDING) detail::check(status, details);
+        return change{status, std::move(results), status != CARNET_OK ? details.message : ""};
     }
     change vaccination_remove(const std::string &patient_id, const std::string &host_vaccination_id) {
         carnet_error details = detail::new_error();
@@ -289,6 +307,18 @@ public:
     // --- recommendations and the vaccine catalogue
     std::string recommendations_get(const std::string &patient_id) {
         return out(carnet_recommendations_get, detail::c_string(patient_id, "patient_id"));
+    }
+    /** `context_json` empty: the general population, today. */
+    std::string recommendations_get_with_context(const std::string &patient_id, const std::string &context_json) {
+        return out(carnet_recommendations_get_with_context, detail::c_string(patient_id, "patient_id"),
+                   detail::optional_string(context_json, "context_json"));
+    }
+    /** The VAC-NOTE CDA document (XML) of a vaccination the host recorded. */
+    std::string vaccination_dmp_note(const std::string &patient_id, const std::string &host_vaccination_id,
+                                     const std::string &host_context_json) {
+        return out(carnet_vaccination_dmp_note, detail::c_string(patient_id, "patient_id"),
+                   detail::c_string(host_vaccination_id, "host_vaccination_id"),
+                   detail::c_string(host_context_json, "host_context_json"));
     }
     std::string vaccines_search(const std::string &query) {
         return out(carnet_vaccines_search, detail::c_string(query, "query"));

@@ -1,6 +1,6 @@
 # Sync and footprint benchmarks of libcarnet (issue 6; docs/performance.md). Not run in CI.
 # Each prints a table with its baseline measured in the same run, and writes build/bench/<name>.json.
-.PHONY: bench-tools bench-push bench-sync bench-links bench-open
+.PHONY: bench-tools bench-push bench-sync bench-links bench-open bench-search
 
 BENCH_DIR := $(BUILD)/bench
 
@@ -21,4 +21,7 @@ bench-links: bench-tools
 bench-open: bench-tools
 	$(PYTHON) Benchmarks/run_bench.py open --runs 15
 
-BENCH_EXTRA += bench-open bench-links bench-sync bench-push
+bench-search: bench-tools
+	$(PYTHON) Benchmarks/run_bench.py search --runs 200 --processes 3
+
+BENCH_EXTRA += bench-open bench-search bench-links bench-sync bench-push

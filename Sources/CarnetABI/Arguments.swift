@@ -41,12 +41,14 @@ enum Arguments {
         return text
     }
 
-    /// A JSON document argument: a string within 1 MiB, parsed strictly
+    /// A JSON document argument: a string within 1 MiB (or `maxBytes`), parsed strictly
     /// (no duplicate keys, bounded depth).
-    static func requiredJSON(_ pointer: UnsafePointer<CChar>?, name: String) throws(CarnetFailure) -> JSONValue {
-        let text = try requiredString(pointer, name: name)
+    static func requiredJSON(
+        _ pointer: UnsafePointer<CChar>?, name: String, maxBytes: Int = defaultMaxBytes
+    ) throws(CarnetFailure) -> JSONValue {
+        let text = try requiredString(pointer, name: name, maxBytes: maxBytes)
         do {
-            return try JSONValue.parse(text, limits: JSONLimits(maxBytes: defaultMaxBytes, maxDepth: 32))
+            return try JSONValue.parse(text, limits: JSONLimits(maxBytes: maxBytes, maxDepth: 32))
         } catch {
             throw .invalidArgument(.invalidJSON(name))
         }

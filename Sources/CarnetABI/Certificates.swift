@@ -37,3 +37,13 @@ public func carnet_certificate_info(
         return try client.certificateInfo()
     }
 }
+
+@c @implementation
+public func carnet_certificate_renew(
+    _ client: OpaquePointer?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+    _ error: UnsafeMutablePointer<carnet_error>?
+) -> carnet_status {
+    ClientCall.json(client, out_json, error) { client throws(CarnetFailure) -> JSONValue in
+        return try client.renewCertificate()
+    }
+}

@@ -65,6 +65,33 @@ extension ClientCall {
         return ErrorReporting.report(pending, locale: locale, into: error)
     }
 
+    /// For carnet_vaccinations_add: the results document goes to `out` whatever the items' fates;
+    /// the status is OK when every item was delivered, CARNET_PENDING (with the first pending
+    /// item's reason) when all were recorded and some wait, else the first refused item's status
+    /// (with its message and field).
+    static func many(
+        _ handle: OpaquePointer?,
+        _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+        _ error: UnsafeMutablePointer<carnet_error>?,
+        _ body: (CarnetClient) throws(CarnetFailure) -> RecordedVaccinations
+    ) -> carnet_status {
+        out?.pointee = nil
+        var verdict: CarnetFailure?
+        var locale = UserMessage.Locale.french
+        let status = run(handle, error) { client throws(CarnetFailure) in
+            locale = client.configuration.locale
+            let recorded = try body(client)
+            if let out { try output(recorded.document, out) }
+            if var pending = recorded.firstPending {
+                pending.kind = .pending
+                verdict = pending
+            }
+            verdict = recorded.firstRefusal ?? verdict
+        }
+        guard status == CARNET_OK, let verdict else { return status }
+        return ErrorReporting.report(verdict, locale: locale, into: error)
+    }
+
     /// For entry points whose result is a JSON document in `out_json`: the
     /// output is cleared first, checked before any work, filled on success.
     static func json(

@@ -15,7 +15,7 @@ public func carnet_options_init(
         version: version, service_url: nil, enrollment_url: nil, store_directory: nil, account_email: nil,
         account_password: nil, ca_bundle_path: nil, crl_path: nil, pinned_public_key: nil, identity_secret: nil,
         connect_timeout_ms: 0, request_timeout_ms: 0, locale: CARNET_LOCALE_FR,
-        log_callback: nil, log_payload: nil, log_level: CARNET_LOG_WARNING, practice_id: nil)
+        log_callback: nil, log_payload: nil, log_level: CARNET_LOG_WARNING, practice_id: nil, time_zone: nil)
     // Only the declared version's fields: a host built with an older header allocated less.
     withUnsafeBytes(of: &defaults) { source in
         UnsafeMutableRawPointer(options).copyMemory(
@@ -44,7 +44,8 @@ enum OptionsReader {
     static func size(of version: UInt32) -> Int? {
         switch version {
         case 1: return MemoryLayout<carnet_options>.offset(of: \carnet_options.practice_id)
-        case 2: return MemoryLayout<carnet_options>.size
+        case 2: return MemoryLayout<carnet_options>.offset(of: \carnet_options.time_zone)
+        case 3: return MemoryLayout<carnet_options>.size
         default: return nil
         }
     }
@@ -105,7 +106,6 @@ enum OptionsReader {
             enrollmentURL: Arguments.optionalString(o.enrollment_url, name: "enrollment_url", maxBytes: 2048),
             storeDirectory: Arguments.requiredString(o.store_directory, name: "store_directory", maxBytes: pathLimit),
             accountEmail: Arguments.optionalString(o.account_email, name: "account_email", maxBytes: 320),
-            accountPassword: Arguments.optionalString(o.account_password, name: "account_password", maxBytes: 1024),
             caBundlePath: Arguments.optionalString(o.ca_bundle_path, name: "ca_bundle_path", maxBytes: pathLimit),
             crlPath: Arguments.optionalString(o.crl_path, name: "crl_path", maxBytes: pathLimit),
             pinnedPublicKey: Arguments.optionalString(o.pinned_public_key, name: "pinned_public_key", maxBytes: 4096),
@@ -114,6 +114,7 @@ enum OptionsReader {
             requestTimeoutMilliseconds: o.request_timeout_ms,
             locale: locale,
             logger: logger,
-            practiceID: Arguments.optionalString(o.practice_id, name: "practice_id", maxBytes: 64))
+            practiceID: Arguments.optionalString(o.practice_id, name: "practice_id", maxBytes: 64),
+            timeZone: Arguments.optionalString(o.time_zone, name: "time_zone", maxBytes: 64))
     }
 }

@@ -29,11 +29,9 @@ public func carnet_vaccination_add(
     _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?, _ immunization_json: UnsafePointer<CChar>?,
     _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
 ) -> carnet_status {
-    ClientCall.change(client, out_json, error) { client throws(CarnetFailure) -> ChangeOutcome in
-        _ = try Arguments.requiredPointer(out_json, name: "out_json")
-        let patient = try Arguments.patientID(patient_id)
-        let document = try Arguments.requiredJSON(immunization_json, name: "immunization_json")
-        return try client.addVaccination(patientID: patient, immunization: document)
+    recordedChange(client, patient_id, immunization_json, out_json, error) {
+        (client, patient, document) throws(CarnetFailure) -> ChangeOutcome in
+        try client.addVaccination(patientID: patient, immunization: document)
     }
 }
 
@@ -42,11 +40,23 @@ public func carnet_vaccination_update(
     _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?, _ immunization_json: UnsafePointer<CChar>?,
     _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
 ) -> carnet_status {
+    recordedChange(client, patient_id, immunization_json, out_json, error) {
+        (client, patient, document) throws(CarnetFailure) -> ChangeOutcome in
+        try client.updateVaccination(patientID: patient, immunization: document)
+    }
+}
+
+/// The arguments an add and an update share, checked the same way.
+private func recordedChange(
+    _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?, _ immunization_json: UnsafePointer<CChar>?,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?,
+    _ record: (CarnetClient, HostPatientID, JSONValue) throws(CarnetFailure) -> ChangeOutcome
+) -> carnet_status {
     ClientCall.change(client, out_json, error) { client throws(CarnetFailure) -> ChangeOutcome in
         _ = try Arguments.requiredPointer(out_json, name: "out_json")
         let patient = try Arguments.patientID(patient_id)
         let document = try Arguments.requiredJSON(immunization_json, name: "immunization_json")
-        return try client.updateVaccination(patientID: patient, immunization: document)
+        return try record(client, patient, document)
     }
 }
 
@@ -82,5 +92,18 @@ public func carnet_outbox_status(
     ClientCall.json(client, out_json, error) { client throws(CarnetFailure) -> JSONValue in
         let patient = patient_id == nil ? nil : try Arguments.patientID(patient_id)
         return try client.outboxStatus(patientID: patient)
+    }
+}
+
+@c @implementation
+public func carnet_vaccinations_add(
+    _ client: OpaquePointer?, _ patient_id: UnsafePointer<CChar>?, _ immunizations_json: UnsafePointer<CChar>?,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: UnsafeMutablePointer<carnet_error>?
+) -> carnet_status {
+    ClientCall.many(client, out_json, error) { client throws(CarnetFailure) -> RecordedVaccinations in
+        _ = try Arguments.requiredPointer(out_json, name: "out_json")
+        let patient = try Arguments.patientID(patient_id)
+        let documents = try Arguments.requiredJSON(immunizations_json, name: "immunizations_json", maxBytes: 16 << 20)
+        return try client.addVaccinations(patientID: patient, immunizations: documents)
     }
 }

@@ -57,6 +57,8 @@ public enum WireQuery {
     /// Keyset paging of history: the last sequence number of the previous page.
     public static let beforeSequence = "_before_seq"
     public static let patient = "patient"
+    /// `Immunization?patient=...&identifier=system|value`: one vaccination by its host id.
+    public static let identifier = "identifier"
     /// `ValueSet/$expand`: the text searched and the maximum number of entries.
     public static let filter = "filter"
     public static let expandCount = "count"

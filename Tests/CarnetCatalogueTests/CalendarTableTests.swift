@@ -78,7 +78,7 @@ let calendarCases: [CalendarCase] = [
     C("pertussis: dTcaP at 25 completes pertussis", "1990-03-01", "2016-01-01", childhood("1990-03-01") + ["2015-06-01 REPEVAX"], "pertussis", .complete, dose: 6, counted: 6),
     C("dtp: 40 years without the 25-year booster is overdue", "1985-06-15", "2025-06-15", childhood("1985-06-15"), "dtp", .overdue, dose: 6, due: "2010-06-15", overdue: "2011-06-15", latest: "2030-06-14"),
     C("pertussis: day before 40 years, catch-up still overdue", "1985-06-15", "2025-06-14", childhood("1985-06-15"), "pertussis", .overdue, dose: 6),
-    C("pertussis: day of 40 years, catch-up aged out", "1985-06-15", "2025-06-15", childhood("1985-06-15"), "pertussis", .agedOut),
+    C("pertussis: day of 40 years, catch-up aged out", "1985-06-15", "2025-06-15", childhood("1985-06-15"), "pertussis", .notRecommended),
     C("dtp: late booster at 40, resume at 45 (5 years later)", "1985-06-15", "2026-01-01", childhood("1985-06-15") + ["2025-06-15 REVAXIS"], "dtp", .notDue, dose: 7, due: "2030-06-15", earliest: "2030-06-15"),
     C("dtp: day before 75 years", "1955-04-10", "2030-04-09", childhood("1955-04-10") + ["1980-04-10 REVAXIS", "2000-04-10 REVAXIS", "2020-04-10 REVAXIS"], "dtp", .notDue, dose: 9, due: "2030-04-10"),
     C("dtp: day of 75 years", "1955-04-10", "2030-04-10", childhood("1955-04-10") + ["1980-04-10 REVAXIS", "2000-04-10 REVAXIS", "2020-04-10 REVAXIS"], "dtp", .due, dose: 9, due: "2030-04-10"),
@@ -105,7 +105,7 @@ let calendarCases: [CalendarCase] = [
     C("pcv: dose 2 at 4 months", infant, "2025-05-15", ["2025-03-15 PREVENAR13"], "pneumococcal-child", .due, dose: 2),
     C("pcv: unvaccinated at 13.5 months uses the 2-dose catch-up", infant, "2026-03-01", [], "pneumococcal-child", .overdue, dose: 1, due: "2026-01-15"),
     C("pcv: catch-up dose 2 two months after dose 1", infant, "2026-04-15", ["2026-03-01 PREVENAR20"], "pneumococcal-child", .notDue, dose: 2, due: "2026-05-01", earliest: "2026-05-01"),
-    C("pcv: started but unfinished at 2 years is aged out", infant, "2027-01-15", ["2026-03-01 PREVENAR20"], "pneumococcal-child", .agedOut),
+    C("pcv: started but unfinished at 2 years is aged out", infant, "2027-01-15", ["2026-03-01 PREVENAR20"], "pneumococcal-child", .notRecommended),
 
     // Meningococcus B (born from 2025).
     C("menB: day before 3 months", infant, "2025-04-14", [], "meningococcal-b", .notDue, dose: 1, due: "2025-04-15"),
@@ -185,8 +185,9 @@ struct CalendarTableTests {
 
     @Test func tableIsLargeEnough() {
         #expect(calendarCases.count >= 60)
+        // The general calendar's groups; the special populations' are in SpecialPopulationTableTests.
         let groups = Set(calendarCases.map(\.group))
-        #expect(groups == Set(RuleFiles.rules.map(\.id)))
+        #expect(groups.isSubset(of: Set(RuleFiles.rules.map(\.id))) && groups.count >= 15)
     }
 
     @Test(arguments: calendarCases)

@@ -95,7 +95,7 @@ struct RuleParserTests {
         let at = try #require(CivilDate("2025-01-01"))
         #expect(!engine.forecast(birthDate: birth, assessmentDate: at, history: []).contains { $0.group == "hib" })
         engine.includeUnstartedAgedOut = true
-        #expect(engine.forecast(birthDate: birth, assessmentDate: at, history: []).first { $0.group == "hib" }?.status == .agedOut)
+        #expect(engine.forecast(birthDate: birth, assessmentDate: at, history: []).first { $0.group == "hib" }?.status == .notRecommended)
     }
 
     @Test func extremeDatesDoNotTrap() throws {

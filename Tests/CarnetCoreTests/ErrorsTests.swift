@@ -1,5 +1,7 @@
 import Testing
 @testable import CarnetCore
+import CarnetJSON
+import CarnetWire
 
 #if canImport(Glibc)
 import Glibc
@@ -81,10 +83,27 @@ import Glibc
     @Test(arguments: [
         (UserMessage.Rejection.dateInFuture, "occurrenceDateTime" as String?),
         (.dateBeforeBirth, "occurrenceDateTime"), (.unknownVaccine, "vaccineCode"), (.birthDateInFuture, "birthDate"),
-        (.duplicateIdentifier, "identifier[0].value"), (.missingElement, nil), (.invalidValue, nil), (.other, nil),
+        (.duplicateIdentifier, "identifier[0].value"), (.missingElement(nil), nil), (.invalidValue(nil), nil), (.other(nil), nil),
+        (.missingElement("Immunization.lotNumber"), "Immunization.lotNumber"),
+        (.other("Immunization.site"), "Immunization.site"),
     ])
     func aRejectionNamesTheElementItsRuleIsAbout(reason: UserMessage.Rejection, field: String?) {
         #expect(CarnetFailure(.rejected, domain: .http, code: 422, message: .rejected(reason)).field == field)
+    }
+
+    @Test func aRefusalNamesTheElementFromTheOperationOutcomeAndNothingAHostileServiceWrote() {
+        func refusal(_ expression: String) -> CarnetFailure {
+            let outcome = OperationOutcome.make(
+                severity: .error, code: .required, message: "x", detail: .missingElement, expression: expression)
+            return ServiceFailures.map(
+                HTTPResponse(status: 422, headers: [], body: Array(outcome.serialized().utf8)))
+        }
+        let named = refusal("Immunization.lotNumber")
+        #expect(named.field == "Immunization.lotNumber")
+        #expect(named.message.text(.french).contains("le numéro de lot (Immunization.lotNumber)"))
+        let hostile = refusal("Appelez le 0800 000 000 !")
+        #expect(hostile.field == nil)
+        #expect(!hostile.message.text(.french).contains("0800"))
     }
 
     @Test func otherFailuresNameNoInputEvenWhenTheirMessageMentionsOne() {

@@ -45,8 +45,8 @@ def cases():
     The expected field is None where the call takes no error struct."""
     table = {}
 
-    for field in ("store_directory", "service_url", "enrollment_url", "account_email", "account_password",
-                  "ca_bundle_path", "crl_path", "pinned_public_key", "identity_secret"):
+    for field in ("store_directory", "service_url", "enrollment_url", "account_email",
+                  "ca_bundle_path", "crl_path", "pinned_public_key", "identity_secret", "time_zone"):
         for label, value in STRING_ABUSE:
             if value is None and field != "store_directory":
                 continue  # NULL means "not set" for optional fields; covered by test_lifecycle
@@ -193,6 +193,7 @@ def cases():
         ("carnet_certificate_enroll", ["withdrawal_code", "out_json"], [b"ABCD-EFGH", "OUT"]),
         ("carnet_certificate_import_p12", ["path", "password", "out_json"], [b"/tmp/x.p12", b"pw", "OUT"]),
         ("carnet_certificate_info", ["out_json"], ["OUT"]),
+        ("carnet_certificate_renew", ["out_json"], ["OUT"]),
         ("carnet_record_create", ["patient_id", "patient_json", "out_json"], [b"p1", patient_json, "OUT"]),
         ("carnet_share_code_lookup", ["share_code", "out_json"], [b"ABCD-EFGH-JKL", "OUT"]),
         ("carnet_record_claim", ["patient_id", "share_code", "candidate_id", "birth_date", "out_json"],
@@ -201,6 +202,8 @@ def cases():
         ("carnet_vaccinations_list", ["patient_id", "out_json"], [b"p1", "OUT"]),
         ("carnet_vaccinations_accept", ["patient_id", "mapping_json"], [b"p1", b'{"ignored": ["x"]}']),
         ("carnet_vaccination_add", ["patient_id", "immunization_json", "out_json"], [b"p1", immunization_json, "OUT"]),
+        ("carnet_vaccinations_add", ["patient_id", "immunizations_json", "out_json"],
+         [b"p1", b"[" + immunization_json + b"]", "OUT"]),
         ("carnet_catalogue_info", ["out_json"], ["OUT"]),
         ("carnet_catalogue_import", ["directory", "out_json"], [b"/nonexistent/nuva", "OUT"]),
         ("carnet_vaccine_scan", ["scanned", "out_json"], [b"(01)03400930000000(10)X", "OUT"]),
@@ -209,12 +212,18 @@ def cases():
         ("carnet_sync", ["patient_id", "out_json"], [b"p1", "OUT"]),
         ("carnet_outbox_status", ["patient_id", "out_json"], [b"p1", "OUT"]),
         ("carnet_recommendations_get", ["patient_id", "out_json"], [b"p1", "OUT"]),
+        ("carnet_recommendations_get_with_context", ["patient_id", "context_json", "out_json"],
+         [b"p1", b'{"conditions": ["asplenia"]}', "OUT"]),
         ("carnet_vaccines_search", ["query", "out_json"], [b"grippe", "OUT"]),
+        ("carnet_vaccination_dmp_note", ["patient_id", "host_vaccination_id", "host_context_json", "out_xml"],
+         [b"p1", b"v1", b'{"document": {}}', "OUT"]),
     ]
     # NULL is meaningful for these arguments (documented in carnet.h), so it is not abuse.
-    null_allowed = {("carnet_sync", "patient_id"), ("carnet_outbox_status", "patient_id")}
+    null_allowed = {("carnet_sync", "patient_id"), ("carnet_outbox_status", "patient_id"),
+                    ("carnet_recommendations_get_with_context", "context_json")}
     empty_allowed = {("carnet_certificate_import_p12", "password")}
-    json_arguments = {"patient_json", "immunization_json", "mapping_json"}
+    json_arguments = {"patient_json", "immunization_json", "immunizations_json", "mapping_json", "host_context_json",
+                      "context_json"}
     for function, names, valid in client_functions:
         def null_client(lib, store, function=function, valid=valid):
             error = carnet.Error()

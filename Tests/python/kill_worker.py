@@ -13,6 +13,11 @@ carnet_options fields service_url, ca_bundle_path, identity_secret, request_time
 Prints "ready" on stdout once the client is open and the identity unlocked (a first sync), so
 the parent's kill lands in the add/push loop.
 
+With "updates": true, every third vaccination acknowledged is then corrected (a new lot):
+
+    up? <id> <lot>       about to call carnet_vaccination_update
+    up! <id> <status>
+
 With "backlog": N in the config, the worker first records N adds with the service unreachable
 (journaled like the others), prints "ready", then runs carnet_sync to push the backlog: the
 parent's kill lands in the middle of that sync.
@@ -89,6 +94,14 @@ def main():
              else f"add! {host_id} {status}")
         if status in (C["CARNET_OK"], C["CARNET_PENDING"]):
             acked.append(host_id)
+            if config.get("updates") and i % 3 == 1:
+                lot = f"L{i}"
+                note(f"up? {host_id} {lot}")
+                status = lib.carnet_vaccination_update(
+                    client.handle, config["patient"].encode(), json.dumps(dict(document, lotNumber=lot)).encode(),
+                    carnet.ctypes.byref(out), carnet.ctypes.byref(error))
+                carnet.take_string(lib, out)
+                note(f"up! {host_id} {status}")
         if i % 4 == 3 and acked:
             victim = acked.pop(0)
             note(f"rm? {victim}")

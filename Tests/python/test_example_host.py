@@ -1,8 +1,9 @@
 """The vendor example host (examples-c/carnet_example.c) walks the guide against a real sandbox
 with a patient whose name needs escaping in JSON (quotes, a backslash, accents): its documents are
-built with cJSON, so the carnet is created with the name as typed, and the walk ends cleanly."""
+built with cJSON, so the carnet and the DMP note carry the name as typed, and the walk ends cleanly."""
 import os
 import subprocess
+from xml.etree import ElementTree
 
 EXAMPLE = os.environ.get("CARNET_EXAMPLE") or os.path.join(
     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "build", "bin", "carnet-example")
@@ -34,4 +35,8 @@ def test_the_example_walk_escapes_what_the_doctor_typed(sandbox, tmp_path):
     assert "Ajouté au carnet partagé (Immunization " in out
     assert "Envoyés : 0 ; nouveaux vaccins à importer : aucun" in out
     assert "  !! " not in out, out  # no step failed
+    # The DMP note's context was built with cJSON too: the patient's name reaches the CDA as typed.
+    assert "Note enregistrée : " in out, out
+    note = ElementTree.fromstring((store / "VAC-0002.dmp-note.xml").read_bytes())
+    assert FAMILY in "".join(note.itertext()) and GIVEN in "".join(note.itertext())
     assert out.rstrip().endswith("Client fermé.") and "Parcours du guide terminé." in out

@@ -147,17 +147,22 @@ def test_host_killed_at_random_points_of_add_and_push(lib, sandbox, pro, tmp_pat
     assert len(acked) > rounds, (len(acked), rounds)
 
 
+# Large enough that a kill lands in the middle of its sync although it travels in batches of 100.
+BACKLOG = 500
+
+
 def test_host_killed_in_the_middle_of_syncing_a_backlog(lib, sandbox, pro, tmp_path):
-    """A workstation back online pushes its backlog; the host dies at a random point of that sync
-    (a page's deliveries are committed together: a kill loses at most their bookkeeping)."""
+    """A workstation back online pushes its backlog (in batch Bundles); the host dies at a random
+    point of that sync (a page's deliveries are committed together: a kill loses at most their
+    bookkeeping, and the resent Bundle creates nothing twice)."""
     store = str(tmp_path / "store")
     journal = str(tmp_path / "journal")
     carnet_id = prepared_store(lib, sandbox, pro, store)
     rng = random.Random(60)
     for r in range(8):
-        process = start_worker(worker_config(sandbox, store, journal, f"b{r}", backlog=150))
+        process = start_worker(worker_config(sandbox, store, journal, f"b{r}", backlog=BACKLOG))
         wait_ready(process)
-        time.sleep(rng.uniform(0.05, 0.6))
+        time.sleep(rng.uniform(0.02, 0.35))
         process.send_signal(signal.SIGKILL)
         process.wait()
         process.stdout.close()
@@ -165,10 +170,10 @@ def test_host_killed_in_the_middle_of_syncing_a_backlog(lib, sandbox, pro, tmp_p
         assert process.returncode == -signal.SIGKILL, f"round {r}: the worker died by itself"
     assert integrity(store) == "ok"
     delivered_before_recovery = len(service_host_ids(sandbox, pro.identity, carnet_id))
-    assert 0 < delivered_before_recovery < 8 * 150, "the kills landed in the middle of the syncs"
+    assert 0 < delivered_before_recovery < 8 * BACKLOG, "the kills landed in the middle of the syncs"
     attempted, acked, rm_acked, failures = recover_and_check(lib, sandbox, pro, store, carnet_id, journal)
     assert not failures, failures[:5]
-    assert len(acked) == 8 * 150
+    assert len(acked) == 8 * BACKLOG
 
 
 # ---------------------------------------------------------------- the service restarts mid-sync

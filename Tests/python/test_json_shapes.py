@@ -82,7 +82,7 @@ class Events:
 
 def test_every_schema_is_valid_and_every_key_carnet_names_is_snake_case():
     assert set(SCHEMA) >= {"certificate", "vaccination-state", "sync-report", "outbox-status", "catalogue-info",
-                           "vaccine-scan", "accept-mapping", *EVENT_SCHEMA.values()}
+                           "vaccine-scan", "accept-mapping", "batch-results", *EVENT_SCHEMA.values()}
 
     def keys(node, path):
         if isinstance(node, dict) and "x-fhir-resource" not in node:  # FHIR resources keep FHIR casing
@@ -173,6 +173,24 @@ def test_vaccination_states_sync_report_and_outbox(lib, sandbox, enrolled, tmp_p
         assert valid("sync-report", online.sync())["added"] == []
 
 
+def test_renewed_certificate_and_batch_results(lib, sandbox, enrolled, tmp_path):
+    valid("certificate", enrolled.certificate_renew())
+    enrolled.record_create("p-batch", patient_document(email="lots@example.org"))
+    incomplete = {"resourceType": "Immunization", "identifier": [{"value": "b-incomplete"}],
+                  "vaccineCode": immunization("x")["vaccineCode"]}  # no occurrenceDateTime
+    status, results = enrolled.vaccinations_add("p-batch", [immunization("b-1"), immunization("b-2", date="2025-09-01"),
+                                                            incomplete])
+    valid("batch-results", results)
+    assert status == C["CARNET_E_INVALID_ARGUMENT"], results
+    assert [r["state"] for r in results["results"]] == ["synced", "synced", "not_recorded"]
+    assert results["results"][2]["field"] == "occurrenceDateTime" and results["refused"] == 1
+    enrolled.close()
+    with open_client(lib, sandbox, str(tmp_path / "store"), enrolled.professional, service_url=OFFLINE_URL) as offline:
+        status, results = offline.vaccinations_add("p-batch", [immunization("b-3")])
+        assert status == C["CARNET_PENDING"]
+        assert valid("batch-results", results)["results"][0]["status"] == "CARNET_E_NETWORK"
+
+
 # ---------------------------------------------------------------- background sync events
 
 def test_every_background_event_matches_its_schema(lib, sandbox, enrolled, tmp_path):
@@ -217,7 +235,7 @@ def test_certificate_expiring_event(lib, sandbox, tmp_path):
         client.link_set("p", "11111111-2222-3333-4444-555555555555")
         with client.background_sync(100, events):
             expiring = events.wait_for(C["CARNET_EVENT_CERTIFICATE_EXPIRING"])
-    assert 9 <= expiring["days_left"] <= 10
+    assert 9 <= expiring["days_left"] <= 10 and expiring["action"] == "carnet_certificate_renew"
 
 
 # ---------------------------------------------------------------- catalogue

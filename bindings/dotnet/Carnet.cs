@@ -88,7 +88,7 @@ namespace Carnet
         public const string Library = "carnet";
         public const int ErrorMessageSize = 512;
         public const int ErrorFieldSize = 64;
-        public const uint OptionsVersion = 2;
+        public const uint OptionsVersion = 3;
         public const string HeaderVersion = "0.2.0";
 
         /// <summary>carnet_error, caller-allocated: New() sets StructSize.</summary>
@@ -116,7 +116,7 @@ namespace Carnet
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         public delegate void EventCallback(IntPtr payload, int kind, IntPtr detailJson);
 
-        /// <summary>carnet_options, version 2; strings are UTF-8 pointers the caller keeps alive during open.</summary>
+        /// <summary>carnet_options, version 3; strings are UTF-8 pointers the caller keeps alive during open.</summary>
         [StructLayout(LayoutKind.Sequential)]
         public struct Options
         {
@@ -137,6 +137,7 @@ namespace Carnet
             public IntPtr LogPayload;
             public int LogLevel;
             public IntPtr PracticeId;
+            public IntPtr TimeZone;
         }
 
         const CallingConvention Cdecl = CallingConvention.Cdecl;
@@ -155,6 +156,7 @@ namespace Carnet
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_certificate_enroll(ClientHandle client, byte[] withdrawalCode, out IntPtr outJson, ref Error error);
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_certificate_import_p12(ClientHandle client, byte[] path, byte[] password, out IntPtr outJson, ref Error error);
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_certificate_info(ClientHandle client, out IntPtr outJson, ref Error error);
+        [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_certificate_renew(ClientHandle client, out IntPtr outJson, ref Error error);
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_record_create(ClientHandle client, byte[] patientId, byte[] patientJson, out IntPtr outJson, ref Error error);
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_share_code_lookup(ClientHandle client, byte[] shareCode, out IntPtr outJson, ref Error error);
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_record_claim(ClientHandle client, byte[] patientId, byte[] shareCode, byte[] candidateId, byte[] birthDate, out IntPtr outJson, ref Error error);
@@ -163,12 +165,15 @@ namespace Carnet
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_vaccinations_accept(ClientHandle client, byte[] patientId, byte[] mappingJson, ref Error error);
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_vaccination_add(ClientHandle client, byte[] patientId, byte[] immunizationJson, out IntPtr outJson, ref Error error);
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_vaccination_update(ClientHandle client, byte[] patientId, byte[] immunizationJson, out IntPtr outJson, ref Error error);
+        [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_vaccinations_add(ClientHandle client, byte[] patientId, byte[] immunizationsJson, out IntPtr outJson, ref Error error);
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_vaccination_remove(ClientHandle client, byte[] patientId, byte[] hostVaccinationId, ref Error error);
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_sync(ClientHandle client, byte[] patientId, out IntPtr outJson, ref Error error);
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_outbox_status(ClientHandle client, byte[] patientId, out IntPtr outJson, ref Error error);
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_sync_start(ClientHandle client, uint intervalMs, EventCallback callback, IntPtr payload, ref Error error);
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_sync_stop(ClientHandle client);
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_recommendations_get(ClientHandle client, byte[] patientId, out IntPtr outJson, ref Error error);
+        [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_recommendations_get_with_context(ClientHandle client, byte[] patientId, byte[] contextJson, out IntPtr outJson, ref Error error);
+        [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_vaccination_dmp_note(ClientHandle client, byte[] patientId, byte[] hostVaccinationId, byte[] hostContextJson, out IntPtr outXml, ref Error error);
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_vaccines_search(ClientHandle client, byte[] query, out IntPtr outJson, ref Error error);
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_catalogue_info(ClientHandle client, out IntPtr outJson, ref Error error);
         [DllImport(Library, CallingConvention = Cdecl)] public static extern int carnet_catalogue_import(ClientHandle client, byte[] directory, out IntPtr outJson, ref Error error);
@@ -223,11 +228,20 @@ namespace Carnet
         public bool IsPending { get { return Status == Status.Pending; } }
     }
 
+    /// <summary>What VaccinationsAdd did: the call's status and the per-item results (docs/schemas/batch-results.schema.json).</summary>
+    public struct Batch
+    {
+        public Status Status;
+        public string ResultsJson;
+    }
+
     /// <summary>How to open a client (carnet_options); null means "not set".</summary>
     public sealed class Options
     {
         public string ServiceUrl, EnrollmentUrl, StoreDirectory, AccountEmail, AccountPassword, CaBundlePath,
             CrlPath, PinnedPublicKey, IdentitySecret, PracticeId;
+        /// <summary>"Europe/Paris" when null (options version 3; carnet.h lists the accepted zones).</summary>
+        public string TimeZone;
         public uint ConnectTimeoutMs, RequestTimeoutMs;
         public Locale Locale = Locale.French;
         public LogLevel LogLevel = LogLevel.Warning;
@@ -264,6 +278,7 @@ namespace Carnet
                 raw.PinnedPublicKey = Pin(pinned, options.PinnedPublicKey, "pinned_public_key");
                 raw.IdentitySecret = Pin(pinned, options.IdentitySecret, "identity_secret");
                 raw.PracticeId = Pin(pinned, options.PracticeId, "practice_id");
+                raw.TimeZone = Pin(pinned, options.TimeZone, "time_zone");
                 raw.ConnectTimeoutMs = options.ConnectTimeoutMs;
                 raw.RequestTimeoutMs = options.RequestTimeoutMs;
                 raw.Locale = (int)options.Locale;
@@ -391,6 +406,14 @@ namespace Carnet
             return Out(s, o, e);
         }
 
+        /// <summary>« Renouveler le certificat »: a new key and certificate, without a withdrawal code.</summary>
+        public string CertificateRenew()
+        {
+            var e = Native.Error.New(); IntPtr o;
+            int s = Native.carnet_certificate_renew(handle, out o, ref e);
+            return Out(s, o, e);
+        }
+
         public string RecordCreate(string patientId, string patientJson)
         {
             var e = Native.Error.New(); IntPtr o;
@@ -446,6 +469,16 @@ namespace Carnet
             return Changed(s, o, e);
         }
 
+        /// <summary>Many vaccinations at once (a JSON array or Bundle); throws only when the whole call fails.</summary>
+        public Batch VaccinationsAdd(string patientId, string immunizationsJson)
+        {
+            var e = Native.Error.New(); IntPtr o;
+            int s = Native.carnet_vaccinations_add(handle, Native.Utf8(patientId, "patient_id"), Native.Utf8(immunizationsJson, "immunizations_json"), out o, ref e);
+            string results = Native.Take(o);
+            if (results == null && s != (int)Status.Ok && s != (int)Status.Pending) throw Failure(s, e);
+            return new Batch { Status = (Status)s, ResultsJson = results };
+        }
+
         public Change VaccinationRemove(string patientId, string hostVaccinationId)
         {
             var e = Native.Error.New();
@@ -484,6 +517,22 @@ namespace Carnet
         {
             var e = Native.Error.New(); IntPtr o;
             int s = Native.carnet_recommendations_get(handle, Native.Utf8(patientId, "patient_id"), out o, ref e);
+            return Out(s, o, e);
+        }
+
+        /// <summary>contextJson null: the general population, today.</summary>
+        public string RecommendationsGetWithContext(string patientId, string contextJson)
+        {
+            var e = Native.Error.New(); IntPtr o;
+            int s = Native.carnet_recommendations_get_with_context(handle, Native.Utf8(patientId, "patient_id"), Native.Utf8(contextJson, "context_json"), out o, ref e);
+            return Out(s, o, e);
+        }
+
+        /// <summary>The VAC-NOTE CDA document (XML) of a vaccination the host recorded.</summary>
+        public string VaccinationDmpNote(string patientId, string hostVaccinationId, string hostContextJson)
+        {
+            var e = Native.Error.New(); IntPtr o;
+            int s = Native.carnet_vaccination_dmp_note(handle, Native.Utf8(patientId, "patient_id"), Native.Utf8(hostVaccinationId, "host_vaccination_id"), Native.Utf8(hostContextJson, "host_context_json"), out o, ref e);
             return Out(s, o, e);
         }
 

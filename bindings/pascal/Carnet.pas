@@ -49,7 +49,7 @@ const
   CARNET_HEADER_VERSION_STRING = '0.2.0';
   CARNET_ERROR_MESSAGE_SIZE = 512;
   CARNET_ERROR_FIELD_SIZE = 64;
-  CARNET_OPTIONS_VERSION = 2;
+  CARNET_OPTIONS_VERSION = 3;
 
 type
   { carnet_status. Values are the header's, explicit and append-only: a library newer than
@@ -94,7 +94,7 @@ type
   TCarnetLogCallback = procedure(Payload: Pointer; Level: Int32; Message: PAnsiChar); cdecl;
   TCarnetEventCallback = procedure(Payload: Pointer; Kind: Int32; DetailJson: PAnsiChar); cdecl;
 
-  { carnet_options, version 2 (CARNET_OPTIONS_VERSION); fill it with carnet_options_init. }
+  { carnet_options, version 3 (CARNET_OPTIONS_VERSION); fill it with carnet_options_init. }
   PCarnetOptionsRecord = ^TCarnetOptionsRecord;
   TCarnetOptionsRecord = record
     Version: UInt32;
@@ -114,6 +114,7 @@ type
     LogPayload: Pointer;
     LogLevel: Int32;
     PracticeId: PAnsiChar;
+    TimeZone: PAnsiChar;
   end;
 
 function carnet_version_string: PAnsiChar; cdecl; external CarnetLibrary name 'carnet_version_string';
@@ -141,6 +142,8 @@ function carnet_certificate_import_p12(Client: PCarnetClientHandle; Path, Passwo
   external CarnetLibrary name 'carnet_certificate_import_p12';
 function carnet_certificate_info(Client: PCarnetClientHandle; OutJson: PPAnsiCharOut;
   Error: PCarnetErrorRecord): Int32; cdecl; external CarnetLibrary name 'carnet_certificate_info';
+function carnet_certificate_renew(Client: PCarnetClientHandle; OutJson: PPAnsiCharOut;
+  Error: PCarnetErrorRecord): Int32; cdecl; external CarnetLibrary name 'carnet_certificate_renew';
 function carnet_record_create(Client: PCarnetClientHandle; PatientId, PatientJson: PAnsiChar;
   OutJson: PPAnsiCharOut; Error: PCarnetErrorRecord): Int32; cdecl; external CarnetLibrary name 'carnet_record_create';
 function carnet_share_code_lookup(Client: PCarnetClientHandle; ShareCode: PAnsiChar; OutJson: PPAnsiCharOut;
@@ -159,6 +162,9 @@ function carnet_vaccination_add(Client: PCarnetClientHandle; PatientId, Immuniza
 function carnet_vaccination_update(Client: PCarnetClientHandle; PatientId, ImmunizationJson: PAnsiChar;
   OutJson: PPAnsiCharOut; Error: PCarnetErrorRecord): Int32; cdecl;
   external CarnetLibrary name 'carnet_vaccination_update';
+function carnet_vaccinations_add(Client: PCarnetClientHandle; PatientId, ImmunizationsJson: PAnsiChar;
+  OutJson: PPAnsiCharOut; Error: PCarnetErrorRecord): Int32; cdecl;
+  external CarnetLibrary name 'carnet_vaccinations_add';
 function carnet_vaccination_remove(Client: PCarnetClientHandle; PatientId, HostVaccinationId: PAnsiChar;
   Error: PCarnetErrorRecord): Int32; cdecl; external CarnetLibrary name 'carnet_vaccination_remove';
 function carnet_sync(Client: PCarnetClientHandle; PatientId: PAnsiChar; OutJson: PPAnsiCharOut;
@@ -170,6 +176,12 @@ function carnet_sync_start(Client: PCarnetClientHandle; IntervalMs: UInt32; Call
 function carnet_sync_stop(Client: PCarnetClientHandle): Int32; cdecl; external CarnetLibrary name 'carnet_sync_stop';
 function carnet_recommendations_get(Client: PCarnetClientHandle; PatientId: PAnsiChar; OutJson: PPAnsiCharOut;
   Error: PCarnetErrorRecord): Int32; cdecl; external CarnetLibrary name 'carnet_recommendations_get';
+function carnet_recommendations_get_with_context(Client: PCarnetClientHandle; PatientId, ContextJson: PAnsiChar;
+  OutJson: PPAnsiCharOut; Error: PCarnetErrorRecord): Int32; cdecl;
+  external CarnetLibrary name 'carnet_recommendations_get_with_context';
+function carnet_vaccination_dmp_note(Client: PCarnetClientHandle; PatientId, HostVaccinationId,
+  HostContextJson: PAnsiChar; OutXml: PPAnsiCharOut; Error: PCarnetErrorRecord): Int32; cdecl;
+  external CarnetLibrary name 'carnet_vaccination_dmp_note';
 function carnet_vaccines_search(Client: PCarnetClientHandle; Query: PAnsiChar; OutJson: PPAnsiCharOut;
   Error: PCarnetErrorRecord): Int32; cdecl; external CarnetLibrary name 'carnet_vaccines_search';
 function carnet_catalogue_info(Client: PCarnetClientHandle; OutJson: PPAnsiCharOut;
@@ -224,6 +236,8 @@ type
     PinnedPublicKey: string;
     IdentitySecret: string;
     PracticeId: string;
+    { 'Europe/Paris' when ''; see carnet.h (options version 3). }
+    TimeZone: string;
     ConnectTimeoutMs: Cardinal;
     RequestTimeoutMs: Cardinal;
     Locale: TCarnetLocale;
@@ -238,6 +252,14 @@ type
     StateJson: string;
     { Why it is pending (for the doctor: "sera envoyé dès que possible"); '' when delivered. }
     PendingReason: string;
+  end;
+
+  { What carnet_vaccinations_add did: the call's status and the per-item results document
+    (docs/schemas/batch-results.schema.json), filled unless the whole call failed. }
+  TCarnetBatch = record
+    Status: TCarnetStatus;
+    StatusCode: Int32;
+    ResultsJson: string;
   end;
 
   { An open client: the local store and the service. Thread-safe, like the handle.
@@ -264,6 +286,8 @@ type
     function CertificateEnroll(const WithdrawalCode: string): string;
     function CertificateImportP12(const Path, Password: string): string;
     function CertificateInfo: string;
+    { « Renouveler le certificat »: a new key and certificate, without a withdrawal code. }
+    function CertificateRenew: string;
 
     function RecordCreate(const PatientId, PatientJson: string): string;
     function ShareCodeLookup(const ShareCode: string): string;
@@ -275,6 +299,8 @@ type
     function VaccinationAdd(const PatientId, ImmunizationJson: string): TCarnetChange;
     function VaccinationUpdate(const PatientId, ImmunizationJson: string): TCarnetChange;
     function VaccinationRemove(const PatientId, HostVaccinationId: string): TCarnetChange;
+    { Many vaccinations at once (a JSON array or Bundle); raises only when the whole call fails. }
+    function VaccinationsAdd(const PatientId, ImmunizationsJson: string): TCarnetBatch;
 
     { PatientId '' means every linked patient. }
     function Sync(const PatientId: string = ''): string;
@@ -284,6 +310,10 @@ type
     procedure SyncStop;
 
     function RecommendationsGet(const PatientId: string): string;
+    { ContextJson '' means none (the general population, today). }
+    function RecommendationsGetWithContext(const PatientId, ContextJson: string): string;
+    { The VAC-NOTE CDA document (XML) of a vaccination the host recorded. }
+    function VaccinationDmpNote(const PatientId, HostVaccinationId, HostContextJson: string): string;
     function VaccinesSearch(const Query: string): string;
     function CatalogueInfo: string;
     function CatalogueImport(const Directory: string): string;
@@ -353,6 +383,7 @@ begin
   Result.PinnedPublicKey := '';
   Result.IdentitySecret := '';
   Result.PracticeId := '';
+  Result.TimeZone := '';
   Result.ConnectTimeoutMs := 0;
   Result.RequestTimeoutMs := 0;
   Result.Locale := clFrench;
@@ -447,7 +478,7 @@ var
   Error: TCarnetErrorRecord;
   Status: Int32;
   KeepService, KeepEnrollment, KeepStore, KeepEmail, KeepPassword, KeepCa, KeepCrl, KeepPin, KeepSecret,
-    KeepPractice: UTF8String;
+    KeepPractice, KeepTimeZone: UTF8String;
 begin
   inherited Create;
   FillChar(Raw, SizeOf(Raw), 0);
@@ -464,6 +495,7 @@ begin
   Raw.PinnedPublicKey := OptionalUtf8(Options.PinnedPublicKey, KeepPin);
   Raw.IdentitySecret := OptionalUtf8(Options.IdentitySecret, KeepSecret);
   Raw.PracticeId := OptionalUtf8(Options.PracticeId, KeepPractice);
+  Raw.TimeZone := OptionalUtf8(Options.TimeZone, KeepTimeZone);
   Raw.ConnectTimeoutMs := Options.ConnectTimeoutMs;
   Raw.RequestTimeoutMs := Options.RequestTimeoutMs;
   Raw.Locale := Ord(Options.Locale);
@@ -596,6 +628,16 @@ begin
   Result := CheckOut(carnet_certificate_info(FHandle, @Text, @Error), Error, Text);
 end;
 
+function TCarnetClient.CertificateRenew: string;
+var
+  Error: TCarnetErrorRecord;
+  Text: PAnsiChar;
+begin
+  Error := NewError;
+  Text := nil;
+  Result := CheckOut(carnet_certificate_renew(FHandle, @Text, @Error), Error, Text);
+end;
+
 function TCarnetClient.RecordCreate(const PatientId, PatientJson: string): string;
 var
   Error: TCarnetErrorRecord;
@@ -708,6 +750,29 @@ begin
   Result := CheckChange(carnet_vaccination_remove(FHandle, PAnsiChar(P), PAnsiChar(H), @Error), Error, nil);
 end;
 
+function TCarnetClient.VaccinationsAdd(const PatientId, ImmunizationsJson: string): TCarnetBatch;
+var
+  Error: TCarnetErrorRecord;
+  Text: PAnsiChar;
+  P, J: UTF8String;
+  Status: Int32;
+begin
+  Error := NewError;
+  Text := nil;
+  P := CarnetToUtf8(PatientId);
+  J := CarnetToUtf8(ImmunizationsJson);
+  Status := carnet_vaccinations_add(FHandle, PAnsiChar(P), PAnsiChar(J), @Text, @Error);
+  try
+    Result.ResultsJson := CarnetFromUtf8(Text);
+  finally
+    carnet_string_free(Text);
+  end;
+  if (Text = nil) and (Status <> Ord(csOK)) and (Status <> Ord(csPending)) then
+    raise ECarnetError.CreateFromRecord(Status, Error);
+  Result.StatusCode := Status;
+  Result.Status := TCarnetStatus(Status);
+end;
+
 function TCarnetClient.Sync(const PatientId: string): string;
 var
   Error: TCarnetErrorRecord;
@@ -756,6 +821,34 @@ begin
   Text := nil;
   P := CarnetToUtf8(PatientId);
   Result := CheckOut(carnet_recommendations_get(FHandle, PAnsiChar(P), @Text, @Error), Error, Text);
+end;
+
+function TCarnetClient.RecommendationsGetWithContext(const PatientId, ContextJson: string): string;
+var
+  Error: TCarnetErrorRecord;
+  Text: PAnsiChar;
+  P, C: UTF8String;
+begin
+  Error := NewError;
+  Text := nil;
+  P := CarnetToUtf8(PatientId);
+  Result := CheckOut(carnet_recommendations_get_with_context(FHandle, PAnsiChar(P), OptionalUtf8(ContextJson, C),
+    @Text, @Error), Error, Text);
+end;
+
+function TCarnetClient.VaccinationDmpNote(const PatientId, HostVaccinationId, HostContextJson: string): string;
+var
+  Error: TCarnetErrorRecord;
+  Text: PAnsiChar;
+  P, H, C: UTF8String;
+begin
+  Error := NewError;
+  Text := nil;
+  P := CarnetToUtf8(PatientId);
+  H := CarnetToUtf8(HostVaccinationId);
+  C := CarnetToUtf8(HostContextJson);
+  Result := CheckOut(carnet_vaccination_dmp_note(FHandle, PAnsiChar(P), PAnsiChar(H), PAnsiChar(C), @Text, @Error),
+    Error, Text);
 end;
 
 function TCarnetClient.VaccinesSearch(const Query: string): string;

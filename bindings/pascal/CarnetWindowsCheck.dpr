@@ -33,6 +33,10 @@ begin
         Client.CertificateEnroll('c');
         Client.CertificateImportP12('f', 'p');
         Client.CertificateInfo;
+        Client.CertificateRenew;
+        Client.VaccinationsAdd('p', '[]');
+        Client.RecommendationsGetWithContext('p', '');
+        Client.VaccinationDmpNote('p', 'v', '{}');
         Client.RecordCreate('p', '{}');
         Client.ShareCodeLookup('c');
         Client.RecordClaim('p', 'c', 'i', 'd');

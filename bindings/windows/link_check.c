@@ -27,6 +27,7 @@ int main(int argc, char **argv) {
     carnet_certificate_enroll(client, "code", &out, &error);
     carnet_certificate_import_p12(client, "f.p12", "pw", &out, &error);
     carnet_certificate_info(client, &out, &error);
+    carnet_certificate_renew(client, &out, &error);
     carnet_record_create(client, "p", "{}", &out, &error);
     carnet_share_code_lookup(client, "code", &out, &error);
     carnet_record_claim(client, "p", "code", "id", "2000-01-01", &out, &error);
@@ -35,12 +36,15 @@ int main(int argc, char **argv) {
     carnet_vaccinations_accept(client, "p", "{}", &error);
     carnet_vaccination_add(client, "p", "{}", &out, &error);
     carnet_vaccination_update(client, "p", "{}", &out, &error);
+    carnet_vaccinations_add(client, "p", "[]", &out, &error);
     carnet_vaccination_remove(client, "p", "v", &error);
     carnet_sync(client, NULL, &out, &error);
     carnet_outbox_status(client, NULL, &out, &error);
     carnet_sync_start(client, 1000, NULL, NULL, &error);
     carnet_sync_stop(client);
     carnet_recommendations_get(client, "p", &out, &error);
+    carnet_recommendations_get_with_context(client, "p", NULL, &out, &error);
+    carnet_vaccination_dmp_note(client, "p", "v", "{}", &out, &error);
     carnet_vaccines_search(client, "q", &out, &error);
     carnet_catalogue_info(client, &out, &error);
     carnet_catalogue_import(client, "d", &out, &error);

@@ -14,6 +14,7 @@ public enum Disease {
     public static let tuberculosis = TargetDisease(code: "DIS014", label: "Tuberculose")
     public static let influenza = TargetDisease(code: "DIS015", label: "Grippe saisonnière")
     public static let hepatitisA = TargetDisease(code: "DIS016", label: "Hépatite A")
+    public static let yellowFever = TargetDisease(code: "DIS017", label: "Fièvre jaune")
     public static let pneumococcus = TargetDisease(code: "DIS025", label: "Pneumocoque")
     public static let rotavirus = TargetDisease(code: "DIS032", label: "Rotavirus")
     public static let zoster = TargetDisease(code: "DIS033", label: "Zona")
@@ -31,7 +32,7 @@ public enum Disease {
         "diphtheria": diphtheria, "tetanus": tetanus, "pertussis": pertussis, "polio": polio,
         "hib": hib, "hepB": hepatitisB, "measles": measles, "mumps": mumps, "rubella": rubella,
         "varicella": varicella, "tuberculosis": tuberculosis, "influenza": influenza,
-        "hepA": hepatitisA, "pneumococcus": pneumococcus, "rotavirus": rotavirus, "zoster": zoster,
+        "hepA": hepatitisA, "yellowFever": yellowFever, "pneumococcus": pneumococcus, "rotavirus": rotavirus, "zoster": zoster,
         "hpv": hpv, "menC": meningococcusC, "menA": meningococcusA, "menB": meningococcusB,
         "menW": meningococcusW, "menY": meningococcusY, "covid19": covid19, "rsv": rsv,
     ]

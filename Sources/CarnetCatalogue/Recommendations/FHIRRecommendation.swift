@@ -4,8 +4,12 @@ public import CarnetJSON
 public enum FHIRRecommendation {
     public static let statusSystem = "http://terminology.hl7.org/CodeSystem/immunization-recommendation-status"
     /// The project's own codes for the two states HL7's code system has no word for:
-    /// `notdue` ("not yet due") and `agedout` ("no longer recommended at this age").
+    /// `notdue` ("not yet due") and `notrecommended` ("not recommended for this person now").
     public static let carnetStatusSystem = "urn:carnet:fhir:CodeSystem:forecast-status"
+    /// The rule that decided (`forecastReason.coding.code` = `ForecastReason.ruleID`).
+    public static let ruleSystem = "urn:carnet:fhir:CodeSystem:recommendation-rule"
+    /// Extension on each recommendation: the 2025 calendar's section (valueString).
+    public static let calendarReferenceExtension = "urn:carnet:fhir:StructureDefinition:calendar-reference"
     public static let loinc = "http://loinc.org"
     /// NUVA as published by the French Agence du Numérique en Santé (SMT).
     public static let nuvaSystem = "http://smt.esante.gouv.fr/terminologie-nuva"
@@ -32,6 +36,17 @@ public enum FHIRRecommendation {
             "text": .string(f.label),
         ]
         r["forecastStatus"] = status(f.status)
+        if !f.reason.ruleID.isEmpty {
+            r["forecastReason"] = [
+                [
+                    "coding": [["system": .string(ruleSystem), "code": .string(f.reason.ruleID)]],
+                    "text": .string(f.reason.text),
+                ]
+            ]
+        }
+        if !f.reason.reference.isEmpty {
+            r["extension"] = [["url": .string(calendarReferenceExtension), "valueString": .string(f.reason.reference)]]
+        }
         var criteria: [JSONValue] = []
         func criterion(_ code: String, _ display: String, _ date: CivilDate?) {
             guard let date else { return }
@@ -65,7 +80,8 @@ public enum FHIRRecommendation {
         case .immune: (system, display, text) = (statusSystem, "Immune", "Immunisé")
         case .contraindicated: (system, display, text) = (statusSystem, "Contraindicated", "Contre-indiqué")
         case .notDue: (system, display, text) = (carnetStatusSystem, "Not yet due", "Pas encore à faire")
-        case .agedOut: (system, display, text) = (carnetStatusSystem, "Aged out", "Plus recommandé à cet âge")
+        case .notRecommended:
+            (system, display, text) = (carnetStatusSystem, "Not recommended", "Non recommandé pour cette personne actuellement")
         }
         return [
             "coding": [["system": .string(system), "code": .string(s.rawValue), "display": .string(display)]],
@@ -77,10 +93,11 @@ public enum FHIRRecommendation {
 extension RecommendationEngine {
     /// Forecast and FHIR resource in one call.
     public func immunizationRecommendation(
-        birthDate: CivilDate, assessmentDate: CivilDate, history: [AdministeredDose], patientReference: String
+        birthDate: CivilDate, assessmentDate: CivilDate, history: [AdministeredDose], patientReference: String,
+        context: PersonContext = .none
     ) -> JSONValue {
         FHIRRecommendation.immunizationRecommendation(
-            forecasts: forecast(birthDate: birthDate, assessmentDate: assessmentDate, history: history),
+            forecasts: forecast(birthDate: birthDate, assessmentDate: assessmentDate, history: history, context: context),
             patientReference: patientReference, assessmentDate: assessmentDate)
     }
 }

@@ -25,6 +25,8 @@ public struct VaccineGroupRule: Sendable, Equatable {
         public var doses: [Dose]
         /// The last dose repeats (boosters every N years): no fixed number of doses.
         public var recurring: Bool = false
+        /// The series applies only when one of these context terms holds (empty: always).
+        public var when: [ContextTerm] = []
     }
 
     public struct MonthDay: Sendable, Equatable {
@@ -45,6 +47,32 @@ public struct VaccineGroupRule: Sendable, Equatable {
         public var end: MonthDay
         /// A dose given from this day (in the year the season starts) counts for the season.
         public var countsFrom: MonthDay
+        /// Younger people eligible because of their context (`also-eligible from <age> when ...`).
+        public var alsoEligible: [Eligibility] = []
+        /// One dose in life suffices (nirsevimab for an infant's first season).
+        public var once: Bool = false
+    }
+
+    /// `also-eligible from <age> when <terms>`.
+    public struct Eligibility: Sendable, Equatable {
+        public var age: AgeSpan
+        public var when: [ContextTerm]
+    }
+
+    /// The dates of one season's campaign, as published for that season (`campaign` lines).
+    public struct Campaign: Sendable, Equatable {
+        public var start: CivilDate
+        public var end: CivilDate
+        public var countsFrom: CivilDate
+    }
+
+    /// A dose in each pregnancy, between two weeks of amenorrhoea (`pregnancy from 20w to 36w`).
+    public struct PregnancyWindow: Sendable, Equatable {
+        public var fromWeek: Int
+        /// The last week of the window (inclusive: up to `toWeek` SA + 6 days).
+        public var toWeek: Int
+        /// The window must fall within a campaign of the group (maternal RSV vaccination).
+        public var inCampaign: Bool
     }
 
     public var id: String
@@ -60,6 +88,20 @@ public struct VaccineGroupRule: Sendable, Equatable {
     public var series: [Series]
     public var seasonal: Seasonal?
     public var sources: [String]
+    /// Where in the 2025 calendar the rule comes from (section), for the doctor.
+    public var reference: String = ""
+    /// The group concerns only people for whom one of these terms holds (empty: everyone).
+    public var appliesWhen: [ContextTerm] = []
+    /// The vaccine is contraindicated when one of these holds (live vaccines).
+    public var contraindicatedWhen: [ContextTerm] = []
+    /// Not recommended when one of these holds (an infant whose mother was vaccinated against RSV).
+    public var notRecommendedWhen: [ContextTerm] = []
+    /// Campaign dates per season (the season starting in that year).
+    public var campaigns: [Campaign] = []
+    public var pregnancy: PregnancyWindow?
+
+    /// Only a contraindication to report (live vaccines whose indications are out of scope).
+    public var isContraindicationOnly: Bool { series.isEmpty && seasonal == nil && pregnancy == nil }
 }
 
 /// A rule-file error: the file and line, never a trap.
@@ -107,6 +149,11 @@ public enum RuleParser {
         var series: [VaccineGroupRule.Series] = []
         var seasonal: VaccineGroupRule.Seasonal?
         var sources: [String] = []
+        var reference = ""
+        var appliesWhen: [ContextTerm] = [], contraindicatedWhen: [ContextTerm] = []
+        var notRecommendedWhen: [ContextTerm] = []
+        var campaigns: [VaccineGroupRule.Campaign] = []
+        var pregnancy: VaccineGroupRule.PregnancyWindow?
         var lineNumber = 0
 
         for raw in file.text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -132,7 +179,58 @@ public enum RuleParser {
                 guard let d = CivilDate("2000-" + text) else { throw fail(lineNumber, "bad day '\(text)' (use MM-DD)") }
                 return .init(month: d.month, day: d.day)
             }
+            func terms(_ words: ArraySlice<String>) throws(RuleError) -> [ContextTerm] {
+                guard !words.isEmpty else { throw fail(lineNumber, "'\(keyword)' needs context terms") }
+                var out: [ContextTerm] = []
+                for word in words {
+                    guard let term = ContextTerm(word) else {
+                        throw fail(lineNumber, "unknown context term '\(word)' (pregnant, condition:<name>, exposure:<name>)")
+                    }
+                    out.append(term)
+                }
+                return out
+            }
+            func weeks(_ text: String) throws(RuleError) -> Int {
+                guard text.hasSuffix("w"), let n = Int(text.dropLast()), (0...45).contains(n) else {
+                    throw fail(lineNumber, "bad week of amenorrhoea '\(text)' (use 20w)")
+                }
+                return n
+            }
             switch keyword {
+            case "reference":
+                guard !args.isEmpty else { throw fail(lineNumber, "reference needs text") }
+                reference = args.joined(separator: " ")
+            case "applies-when": appliesWhen = try terms(args[...])
+            case "contraindicated-when": contraindicatedWhen = try terms(args[...])
+            case "not-recommended-when": notRecommendedWhen = try terms(args[...])
+            case "campaign":
+                guard args.count == 4, args[2] == "counts-from" else {
+                    throw fail(lineNumber, "campaign <start yyyy-mm-dd> <end yyyy-mm-dd> counts-from <yyyy-mm-dd>")
+                }
+                let c = VaccineGroupRule.Campaign(start: try date(args[0]), end: try date(args[1]), countsFrom: try date(args[3]))
+                guard c.countsFrom <= c.start, c.start < c.end, c.start.days(until: c.end) < 366 else {
+                    throw fail(lineNumber, "a campaign counts from its start or before, and lasts less than a year")
+                }
+                guard !campaigns.contains(where: { $0.start.year == c.start.year }) else {
+                    throw fail(lineNumber, "one campaign per season")
+                }
+                campaigns.append(c)
+            case "pregnancy":
+                guard args.count == 4 || (args.count == 5 && args[4] == "in-campaign"), args[0] == "from", args[2] == "to" else {
+                    throw fail(lineNumber, "pregnancy from <n>w to <m>w [in-campaign]")
+                }
+                let from = try weeks(args[1]), to = try weeks(args[3])
+                guard from <= to else { throw fail(lineNumber, "the window ends before it starts") }
+                pregnancy = .init(fromWeek: from, toWeek: to, inCampaign: args.count == 5)
+            case "also-eligible":
+                guard seasonal != nil else { throw fail(lineNumber, "also-eligible follows 'seasonal'") }
+                guard args.count >= 4, args[0] == "from", args[2] == "when" else {
+                    throw fail(lineNumber, "also-eligible from <age> when <terms>")
+                }
+                seasonal?.alsoEligible.append(.init(age: try age(args[1]), when: try terms(args[3...])))
+            case "once":
+                guard seasonal != nil, args.isEmpty else { throw fail(lineNumber, "once follows 'seasonal'") }
+                seasonal?.once = true
             case "group":
                 guard id == nil else { throw fail(lineNumber, "one group per file") }
                 id = try one()
@@ -160,9 +258,13 @@ public enum RuleParser {
                 guard seasonal == nil else { throw fail(lineNumber, "a group is either seasonal or has series") }
                 var name: [String] = []
                 var startBefore: AgeSpan?
+                var when: [ContextTerm] = []
                 var i = 0
                 while i < args.count {
-                    if args[i] == "start-before" {
+                    if args[i] == "when" {
+                        when = try terms(args[(i + 1)...])
+                        break
+                    } else if args[i] == "start-before" {
                         guard i + 1 < args.count else { throw fail(lineNumber, "start-before needs an age") }
                         startBefore = try age(args[i + 1])
                         i += 2
@@ -172,7 +274,7 @@ public enum RuleParser {
                     }
                 }
                 guard !name.isEmpty else { throw fail(lineNumber, "series needs a name") }
-                series.append(.init(name: name.joined(separator: " "), startBefore: startBefore, doses: []))
+                series.append(.init(name: name.joined(separator: " "), startBefore: startBefore, doses: [], when: when))
                 if series.count > 1, series[series.count - 2].recurring {
                     throw fail(lineNumber, "a repeating dose must be the last of its group")
                 }
@@ -211,8 +313,8 @@ public enum RuleParser {
                 }
                 series[index].doses.append(dose)
                 if let every = repeatEvery {
-                    guard every.years >= 1, dose.due != nil else {
-                        throw fail(lineNumber, "repeat needs a due age and a period of at least a year")
+                    guard every.years >= 1, dose.due != nil || dose.interval != nil || dose.dueInterval != nil else {
+                        throw fail(lineNumber, "repeat needs a due age or an interval, and a period of at least a year")
                     }
                     series[index].recurring = true
                     var next = dose
@@ -224,6 +326,11 @@ public enum RuleParser {
                         next.due = shift(next.due)
                         next.overdue = shift(next.overdue)
                         next.skipAt = shift(next.skipAt)
+                        // Boosters by interval only (every 5 years after the previous one): 20 of them.
+                        if next.due == nil, series[index].doses.count < 40 {
+                            series[index].doses.append(next)
+                            continue
+                        }
                         guard let due = next.due, due.years <= 120 else { break }
                         series[index].doses.append(next)
                     }
@@ -246,13 +353,21 @@ public enum RuleParser {
         guard let id else { throw fail(lineNumber, "missing 'group'") }
         guard let label else { throw fail(lineNumber, "missing 'label'") }
         guard !diseases.isEmpty else { throw fail(lineNumber, "missing 'counts'") }
-        guard seasonal != nil || !series.isEmpty else { throw fail(lineNumber, "needs 'series' with doses or 'seasonal'") }
+        guard seasonal != nil || !series.isEmpty || pregnancy != nil || !contraindicatedWhen.isEmpty else {
+            throw fail(lineNumber, "needs 'series' with doses or 'seasonal'")
+        }
+        if pregnancy?.inCampaign == true, campaigns.isEmpty {
+            throw fail(lineNumber, "'pregnancy ... in-campaign' needs campaign lines")
+        }
         if let empty = series.first(where: { $0.doses.isEmpty }) {
             throw fail(lineNumber, "series '\(empty.name)' has no dose")
         }
         return VaccineGroupRule(
             id: id, label: label, diseases: diseases, valenceAny: valenceAny, bornFrom: bornFrom,
-            bornBefore: bornBefore, until: until, grace: grace, series: series, seasonal: seasonal, sources: sources)
+            bornBefore: bornBefore, until: until, grace: grace, series: series, seasonal: seasonal, sources: sources,
+            reference: reference, appliesWhen: appliesWhen, contraindicatedWhen: contraindicatedWhen,
+            notRecommendedWhen: notRecommendedWhen, campaigns: campaigns.sorted { $0.start < $1.start },
+            pregnancy: pregnancy)
     }
 
     /// Approximate length in months, only to sanity-check a rule's ages.

@@ -3,6 +3,7 @@ extension RuleFiles {
     # Diphtérie, tétanos, poliomyélite: primary series and every booster of life.
     group dtp
     label Diphtérie, tétanos, poliomyélite
+    reference Calendrier des vaccinations 2025, chapitre Recommandations, Diphtérie, tétanos, poliomyélite; tableaux des vaccinations de l'enfant et de l'adulte
     source Calendrier des vaccinations 2025: DTCaP-Hib-HepB 2, 4, 11 mois; DTCaP 6 ans; dTcaP 11-13 ans;
     source dTP (dTcaP à 25 ans) à 25, 45, 65 ans puis tous les 10 ans; en cas de retard, un rappel puis
     source reprise aux âges fixes suivants (intervalle minimal de 5 ans entre deux rappels adultes: choix du moteur).

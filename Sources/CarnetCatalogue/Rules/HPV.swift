@@ -3,6 +3,7 @@ extension RuleFiles {
     # Papillomavirus humains (filles et garçons).
     group hpv
     label Papillomavirus humains (HPV)
+    reference Calendrier des vaccinations 2025, chapitre Recommandations, Infections à papillomavirus humains
     source Calendrier des vaccinations 2025: 2 doses espacées de 6 à 13 mois entre 11 et 14 ans;
     source rattrapage de 15 à 19 ans révolus: 3 doses (0, 2, 6 mois).
     counts hpv

@@ -3,6 +3,7 @@ extension RuleFiles {
     # Hépatite B: infants, catch-up until 15 years inclusive.
     group hepatitis-b
     label Hépatite B
+    reference Calendrier des vaccinations 2025, chapitre Recommandations, Hépatite B (nourrisson, rattrapage de l'enfant et de l'adolescent)
     source Calendrier des vaccinations 2025: 2, 4, 11 mois (vaccin hexavalent); rattrapage jusqu'à 15 ans
     source révolus: schéma 0, 1, 6 mois, ou de 11 à 15 ans schéma à 2 doses espacées de 6 mois
     source (Engerix B 20 µg).

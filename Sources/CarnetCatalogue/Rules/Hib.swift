@@ -3,6 +3,7 @@ extension RuleFiles {
     # Haemophilus influenzae b: infants, catch-up until the fifth birthday.
     group hib
     label Haemophilus influenzae b
+    reference Calendrier des vaccinations 2025, chapitre Recommandations, Haemophilus influenzae de type b
     source Calendrier des vaccinations 2025: 2, 4, 11 mois (vaccin hexavalent); rattrapage jusqu'à 5 ans:
     source une dose unique après 12 mois si la vaccination n'a pas commencé avant.
     counts hib

@@ -4,6 +4,7 @@ extension RuleFiles {
     # (remplace le méningocoque C à 5 et 12 mois).
     group meningococcal-acwy-infant
     label Méningocoques ACWY (nourrisson)
+    reference Calendrier des vaccinations 2025, chapitre Recommandations, Infections invasives à méningocoques (ACWY, nourrisson)
     source Calendrier des vaccinations 2025: MenACWY à 6 et 12 mois.
     counts menA menC menW menY
     born-from 2025-01-01
@@ -18,6 +19,7 @@ extension RuleFiles {
     # Méningocoques ACWY à l'adolescence, quel que soit le statut vaccinal antérieur.
     group meningococcal-acwy-adolescent
     label Méningocoques ACWY (adolescent)
+    reference Calendrier des vaccinations 2025, chapitre Recommandations, Infections invasives à méningocoques (ACWY, adolescent et jeune adulte)
     source Calendrier des vaccinations 2025: une dose de MenACWY entre 11 et 14 ans, rattrapage de 15 à 24 ans.
     counts menA menC menW menY
     until 25y

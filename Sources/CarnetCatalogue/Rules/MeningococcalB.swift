@@ -3,6 +3,7 @@ extension RuleFiles {
     # Méningocoque B: obligatoire pour les enfants nés à partir du 1er janvier 2025.
     group meningococcal-b
     label Méningocoque B
+    reference Calendrier des vaccinations 2025, chapitre Recommandations, Infections invasives à méningocoques (B, nourrisson)
     source Calendrier des vaccinations 2025: 3, 5 et 12 mois (Bexsero); rattrapage entre 12 et 23 mois:
     source 2 doses à 2 mois d'intervalle et un rappel 12 mois plus tard (au-delà de 2 ans: non couvert ici).
     counts menB

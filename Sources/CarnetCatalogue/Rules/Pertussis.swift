@@ -3,6 +3,7 @@ extension RuleFiles {
     # Coqueluche: same childhood schedule as DTP, a last adult booster at 25 years.
     group pertussis
     label Coqueluche
+    reference Calendrier des vaccinations 2025, chapitre Recommandations, Coqueluche (population générale)
     source Calendrier des vaccinations 2025: DTCaP 2, 4, 11 mois; 6 ans; dTcaP 11-13 ans; dTcaP à 25 ans,
     source rattrapage jusqu'à 39 ans révolus pour les adultes sans rappel coquelucheux depuis 5 ans.
     counts pertussis

@@ -3,6 +3,7 @@ extension RuleFiles {
     # Pneumocoque (vaccin conjugué) chez l'enfant de moins de 2 ans.
     group pneumococcal-child
     label Pneumocoque (nourrisson)
+    reference Calendrier des vaccinations 2025, chapitre Recommandations, Infections à pneumocoque (nourrisson)
     source Calendrier des vaccinations 2025: vaccin conjugué à 2, 4 et 11 mois; rattrapage entre 12 et 23
     source mois: 2 doses à 2 mois d'intervalle.
     counts pneumococcus

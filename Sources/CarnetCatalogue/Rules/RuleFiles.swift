@@ -6,6 +6,9 @@ public enum RuleFiles {
     public static let all: [RuleFile] = [
         dtp, pertussis, hib, hepatitisB, pneumococcalChild, meningococcalB, meningococcalACWYInfant,
         mmr, hpv, meningococcalACWYAdolescent, influenza, covid19, pneumococcalAdult, zoster, rsv,
+        // Special populations (applied when the host's context says so).
+        pertussisPregnancy, rsvMaternal, rsvInfant, meningococcalACWYRisk, meningococcalBRisk, hepatitisBRisk,
+        varicella, yellowFever, bcg,
     ]
 
     /// The parsed rules, or the first error (a test proves there is none).

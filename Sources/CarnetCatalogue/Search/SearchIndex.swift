@@ -180,11 +180,14 @@ struct SearchIndex: Sendable {
         }
 
         // One sortable key per hit, most significant first: code, name not equal to the query,
-        // missing letters, typo used, not marketed, abstract, match score, static order
-        // (name length, name, catalogue order), which also gives back the product.
+        // missing letters, typo used, a word matched only in part, not marketed, abstract, match
+        // score, static order (name length, name, catalogue order), which also gives back the
+        // product. Whole words before parts of words, even before the marketed flag: "zona" means
+        // the shingles vaccines (the disease's word), abstract or withdrawn ones included, before
+        // a marketed influenza vaccine whose name holds "zonale".
         var keys: [UInt64] = []
         for p in 0..<count {
-            var missing = 0, score = 0, fuzzy = false, matched = 0
+            var missing = 0, score = 0, fuzzy = false, partial = false, matched = 0
             for i in 0..<n {
                 let b = best[i * count + p]
                 if b == SearchIndex.noMatch {
@@ -193,20 +196,22 @@ struct SearchIndex: Sendable {
                     matched += 1
                     score += Int(b)
                     if Int(b) / 4 >= SearchIndex.typo { fuzzy = true }
+                    if Int(b) / 4 != SearchIndex.exact { partial = true }
                 }
             }
             let isCode = codeHit[p]
             guard matched > 0 || isCode else { continue }
             if isCode { missing = 0 }
-            var key = UInt64(isCode ? 0 : 1) << 46
+            var key = UInt64(isCode ? 0 : 1) << 47
             // A product whose whole name of several words is the query comes first, marketed or
             // not: "DI-TE-POL" means that product, not the marketed ones sharing its short words.
             // One word ("prevenar") often names a brand family: marketed products first, then
             // the exact name among equals (bit 21).
             let sameName = foldedNames[p] == folded
-            key |= UInt64(sameName && n > 1 ? 0 : 1) << 45
-            key |= UInt64(min(missing, 1023)) << 35
-            key |= UInt64(fuzzy ? 1 : 0) << 34
+            key |= UInt64(sameName && n > 1 ? 0 : 1) << 46
+            key |= UInt64(min(missing, 1023)) << 36
+            key |= UInt64(fuzzy ? 1 : 0) << 35
+            key |= UInt64(partial && !isCode ? 1 : 0) << 34
             key |= UInt64(marketed[p] ? 0 : 1) << 33
             key |= UInt64(abstract[p] ? 1 : 0) << 32
             key |= UInt64(min(score, 1023)) << 22

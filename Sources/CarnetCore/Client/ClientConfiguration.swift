@@ -1,3 +1,5 @@
+internal import CarnetCatalogue
+
 /// A client's settings, validated. Built by the C boundary from
 /// `carnet_options`; every field here is already known to be well-formed.
 public struct ClientConfiguration: Sendable {
@@ -5,7 +7,6 @@ public struct ClientConfiguration: Sendable {
     public var enrollmentURL: ServiceURL?
     public var storeDirectory: String
     public var accountEmail: String?
-    public var accountPassword: String?
     public var caBundlePath: String?
     public var crlPath: String?
     public var pinnedPublicKey: String?
@@ -19,6 +20,9 @@ public struct ClientConfiguration: Sendable {
     /// wire, so any workstation of the practice recognises, corrects and removes the practice's
     /// vaccinations. nil: the store's own install id (one workstation, as before).
     public var practiceID: String?
+    /// The zone of "today" and of every age (docs/recommendations.md, "One civil date"):
+    /// Europe/Paris unless the host names another (a practice in La Réunion: Indian/Reunion).
+    var timeZone: CivilTimeZone = .paris
 
     public static let defaultConnectTimeoutMilliseconds: UInt32 = 10_000
     public static let defaultRequestTimeoutMilliseconds: UInt32 = 30_000
@@ -27,11 +31,17 @@ public struct ClientConfiguration: Sendable {
 
     public init(
         serviceURL: String?, enrollmentURL: String? = nil, storeDirectory: String, accountEmail: String? = nil,
-        accountPassword: String? = nil,
         caBundlePath: String? = nil, crlPath: String? = nil, pinnedPublicKey: String? = nil,
         identitySecret: String? = nil, connectTimeoutMilliseconds: UInt32 = 0, requestTimeoutMilliseconds: UInt32 = 0,
-        locale: UserMessage.Locale = .french, logger: Logger = .disabled, practiceID: String? = nil
+        locale: UserMessage.Locale = .french, logger: Logger = .disabled, practiceID: String? = nil,
+        timeZone: String? = nil
     ) throws(CarnetFailure) {
+        if let timeZone {
+            guard let zone = CivilTimeZone(timeZone) else {
+                throw .invalidArgument(.invalidField("time_zone", reason: .unknownValue))
+            }
+            self.timeZone = zone
+        }
         if let practiceID {
             guard HostIDScope.isValidPracticeID(practiceID) else {
                 throw .invalidArgument(.invalidField("practice_id", reason: .unknownValue))
@@ -66,7 +76,6 @@ public struct ClientConfiguration: Sendable {
         }
         self.storeDirectory = storeDirectory
         self.accountEmail = accountEmail
-        self.accountPassword = accountPassword
         self.caBundlePath = caBundlePath
         self.crlPath = crlPath
         self.pinnedPublicKey = pinnedPublicKey

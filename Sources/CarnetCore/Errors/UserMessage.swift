@@ -24,6 +24,8 @@ public enum UserMessage: Sendable, Equatable {
     case noCertificate
     case certificateExpired
     case certificateNotYetValid
+    /// The background sync's warning: the certificate expires soon and how to renew it.
+    case certificateExpiringSoon(daysLeft: Int)
     case pkcs12WrongPassword
     case pkcs12Legacy
     case pkcs12Malformed
@@ -72,22 +74,37 @@ public enum UserMessage: Sendable, Equatable {
     case boxUnreadable(french: String, english: String)
     /// An Immunization whose vaccine codings name no single French product (CIS): the candidates.
     case vaccineNotIdentified(candidates: [String])
+    // The DMP vaccination note (docs/dmp.md): what the host's context or the recorded vaccination lacks.
+    /// A member of `host_context_json` is missing (its JSON path).
+    case noteFieldMissing(String)
+    /// A member of `host_context_json` is malformed; what it should look like.
+    case noteFieldInvalid(String, expected: NoteFieldFormat)
+    /// The recorded Immunization lacks what the note requires (date, CIS coding, lot).
+    case noteVaccinationIncomplete(String)
+    /// The recorded route or site is outside the CI-SIS value set.
+    case noteVaccinationOutsideValueSet(String)
+    /// Neither the Immunization nor the catalogue gives the product's ATC code (or a vaccine ATC class).
+    case noteProductWithoutATC
+    /// The Immunization names a vaccinator other than the one the host's context describes.
+    case noteVaccinatorMismatch
     case internalError(String)
 
     /// Why the service refused a record (HTTP 422 business rules).
     public enum Rejection: Sendable, Equatable {
-        case dateInFuture, dateBeforeBirth, unknownVaccine, missingElement, invalidValue, birthDateInFuture
-        case duplicateIdentifier, other
+        case dateInFuture, dateBeforeBirth, unknownVaccine, birthDateInFuture, duplicateIdentifier
+        /// The generic codes carry the element the service named in the OperationOutcome's
+        /// `expression` (a FHIRPath such as `Immunization.lotNumber`), when it named one.
+        case missingElement(String?), invalidValue(String?), other(String?)
 
-        /// The FHIR element the rule is about, when the service's detail code
-        /// says which (the generic codes name none).
+        /// The FHIR element the rule is about: from the detail code, else the service's
+        /// `expression`.
         public var field: String? {
             switch self {
             case .dateInFuture, .dateBeforeBirth: return "occurrenceDateTime"
             case .unknownVaccine: return "vaccineCode"
             case .birthDateInFuture: return "birthDate"
             case .duplicateIdentifier: return "identifier[0].value"
-            case .missingElement, .invalidValue, .other: return nil
+            case .missingElement(let element), .invalidValue(let element), .other(let element): return element
             }
         }
     }
@@ -104,6 +121,51 @@ public enum UserMessage: Sendable, Equatable {
     /// How the service's answer broke the protocol.
     public enum ProtocolProblem: Sendable, Equatable {
         case malformedJSON, wrongContentType, tooLarge, wrongResourceType, redirect, unexpectedStatus
+    }
+
+    /// The shape a member of the DMP note's context must have (named in the message, never quoted).
+    public enum NoteFieldFormat: Sendable, Equatable {
+        case text, oid, oidOrUUID, instanceID, codedConcept, code, version, dateTime, date
+        case insNumber, insOID, rpps, structureID
+        case oneOf([String])
+
+        var french: String {
+            switch self {
+            case .text: return "un texte non vide sans caractère de contrôle (256 octets au plus)"
+            case .oid: return "un OID (chiffres séparés par des points)"
+            case .oidOrUUID: return "un OID ou un UUID"
+            case .instanceID: return "un objet { \"root\", \"extension\" }"
+            case .codedConcept: return "un objet { \"code\", \"system\" (OID), \"display\" }"
+            case .code: return "un code sans espace"
+            case .version: return "un entier de 1 à 999999"
+            case .dateTime: return "une date et heure avec fuseau (AAAA-MM-JJThh:mm[:ss]±hh:mm)"
+            case .date: return "une date AAAA-MM-JJ"
+            case .insNumber: return "un matricule INS de 15 caractères dont la clé est juste"
+            case .insOID: return "l'OID d'une autorité d'affectation de l'INS (1.2.250.1.213.1.4.8, .9, .10 ou .11)"
+            case .rpps: return "un numéro RPPS de 11 chiffres"
+            case .structureID: return "un identifiant national de structure (lettres et chiffres)"
+            case .oneOf(let values): return "l'une des valeurs " + values.joined(separator: ", ")
+            }
+        }
+
+        var english: String {
+            switch self {
+            case .text: return "a non-empty text without control characters (at most 256 bytes)"
+            case .oid: return "an OID (digits separated by dots)"
+            case .oidOrUUID: return "an OID or a UUID"
+            case .instanceID: return "an object { \"root\", \"extension\" }"
+            case .codedConcept: return "an object { \"code\", \"system\" (OID), \"display\" }"
+            case .code: return "a code without spaces"
+            case .version: return "an integer from 1 to 999999"
+            case .dateTime: return "a date and time with its offset (YYYY-MM-DDThh:mm[:ss]±hh:mm)"
+            case .date: return "a date YYYY-MM-DD"
+            case .insNumber: return "a 15-character INS number with a correct key"
+            case .insOID: return "the OID of an INS assigning authority (1.2.250.1.213.1.4.8, .9, .10 or .11)"
+            case .rpps: return "an 11-digit RPPS number"
+            case .structureID: return "a national structure identifier (letters and digits)"
+            case .oneOf(let values): return "one of " + values.joined(separator: ", ")
+            }
+        }
     }
 
     public enum FieldProblem: Sendable, Equatable {
@@ -141,6 +203,11 @@ public enum UserMessage: Sendable, Equatable {
         case .catalogueRefused: return "directory"
         case .boxUnreadable: return "scanned"
         case .vaccineNotIdentified: return "vaccineCode.coding"
+        case .noteFieldMissing(let name), .noteFieldInvalid(let name, _), .noteVaccinationIncomplete(let name),
+            .noteVaccinationOutsideValueSet(let name):
+            return name
+        case .noteProductWithoutATC: return "vaccineCode.coding"
+        case .noteVaccinatorMismatch: return "vaccinator.rpps"
         case .unsupportedOptionsVersion: return "version"
         case .serviceURLMissing: return "service_url"
         case .pkcs12Malformed: return "path"
@@ -199,6 +266,12 @@ public enum UserMessage: Sendable, Equatable {
                 """
         case .certificateExpired:
             return "Votre certificat a expiré. Demandez un nouveau code de retrait au service pour le renouveler."
+        case .certificateExpiringSoon(let days):
+            return """
+                Votre certificat professionnel expire dans \(days) jour(s). Renouvelez-le dès maintenant depuis \
+                votre logiciel (renouvellement du certificat) : aucun code de retrait n'est nécessaire tant qu'il \
+                est valide ; une fois expiré, il faudra en demander un nouveau au service.
+                """
         case .certificateNotYetValid:
             return "Votre certificat n'est pas encore valide. Vérifiez la date et l'heure de cet ordinateur."
         case .pkcs12WrongPassword:
@@ -291,8 +364,8 @@ public enum UserMessage: Sendable, Equatable {
         case .unknownHostVaccination: return "Cette vaccination n'est pas connue de Carnet pour ce patient."
         case .recordedWithOtherContent:
             return """
-                Cette vaccination est déjà enregistrée avec un autre contenu. Pour la corriger, utilisez la \
-                modification (carnet_vaccination_update) : rien n'a été changé.
+                Cette vaccination est déjà enregistrée avec un autre contenu : rien n'a été changé. Pour la \
+                corriger, utilisez la modification de la vaccination.
                 """
         case .creationUnconfirmed:
             return """
@@ -315,6 +388,29 @@ public enum UserMessage: Sendable, Equatable {
             return """
                 Un carnet de vaccination électronique est déjà associé à ce patient. Dissociez-le d'abord pour en \
                 choisir un autre.
+                """
+        case .noteFieldMissing(let name):
+            return "Information manquante pour la note de vaccination DMP : « \(name) »."
+        case .noteFieldInvalid(let name, let expected):
+            return "Pour la note de vaccination DMP, « \(name) » doit être " + expected.french + "."
+        case .noteVaccinationIncomplete(let name):
+            return """
+                La vaccination enregistrée ne contient pas ce que la note de vaccination DMP exige : « \(name) ». \
+                Complétez-la (carnet_vaccination_update) puis réessayez.
+                """
+        case .noteVaccinationOutsideValueSet(let name):
+            return """
+                La valeur de « \(name) » de la vaccination enregistrée n'appartient pas au jeu de valeurs du CI-SIS : \
+                la note de vaccination DMP ne peut pas la transmettre. Corrigez la vaccination.
+                """
+        case .noteProductWithoutATC:
+            return """
+                Le code ATC du vaccin n'est pas connu (« vaccineCode.coding ») : la note de vaccination DMP l'exige. \
+                Ajoutez un codage ATC à la vaccination.
+                """
+        case .noteVaccinatorMismatch:
+            return """
+                Le vaccinateur décrit pour la note (« vaccinator.rpps ») n'est pas celui de la vaccination enregistrée.
                 """
         case .internalError:
             return "Erreur interne de Carnet. Merci de la signaler à votre éditeur avec le journal."
@@ -357,6 +453,12 @@ public enum UserMessage: Sendable, Equatable {
         case .noCertificate:
             return """
                 No certificate is installed. Retrieve your certificate with the withdrawal code from the service.
+                """
+        case .certificateExpiringSoon(let days):
+            return """
+                Your professional certificate expires in \(days) day(s). Renew it now from your software \
+                (certificate renewal): no withdrawal code is needed while it is valid; once it has expired, \
+                you will need a new one from the service.
                 """
         case .certificateExpired:
             return """
@@ -453,8 +555,8 @@ public enum UserMessage: Sendable, Equatable {
         case .unknownHostVaccination: return "Carnet does not know this vaccination for this patient."
         case .recordedWithOtherContent:
             return """
-                This vaccination is already recorded with other content. To correct it, use the update \
-                (carnet_vaccination_update): nothing was changed.
+                This vaccination is already recorded with other content: nothing was changed. To correct it, \
+                edit the vaccination instead.
                 """
         case .creationUnconfirmed:
             return """
@@ -477,6 +579,26 @@ public enum UserMessage: Sendable, Equatable {
             return """
                 An electronic vaccination record is already linked to this patient. Unlink it first to choose another.
                 """
+        case .noteFieldMissing(let name): return "Missing information for the DMP vaccination note: \"\(name)\"."
+        case .noteFieldInvalid(let name, let expected):
+            return "For the DMP vaccination note, \"\(name)\" must be " + expected.english + "."
+        case .noteVaccinationIncomplete(let name):
+            return """
+                The recorded vaccination lacks what the DMP vaccination note requires: "\(name)". Complete it \
+                (carnet_vaccination_update) and try again.
+                """
+        case .noteVaccinationOutsideValueSet(let name):
+            return """
+                The value of "\(name)" of the recorded vaccination is not in the CI-SIS value set: the DMP \
+                vaccination note cannot carry it. Correct the vaccination.
+                """
+        case .noteProductWithoutATC:
+            return """
+                The vaccine's ATC code is unknown ("vaccineCode.coding"): the DMP vaccination note requires it. Add \
+                an ATC coding to the vaccination.
+                """
+        case .noteVaccinatorMismatch:
+            return "The vaccinator described for the note (\"vaccinator.rpps\") is not the recorded vaccination's."
         case .internalError: return "Internal Carnet error. Please report it to your software vendor with the log."
         }
     }
@@ -646,11 +768,13 @@ extension UserMessage.Rejection {
         case .dateInFuture: return "la date de vaccination est dans le futur."
         case .dateBeforeBirth: return "la date de vaccination précède la date de naissance."
         case .unknownVaccine: return "le vaccin n'est pas reconnu (code CIS inconnu)."
-        case .missingElement: return "une information obligatoire manque."
-        case .invalidValue: return "une valeur n'est pas valide."
+        case .missingElement(let element):
+            return "une information obligatoire manque" + Self.named(element, french: true) + "."
+        case .invalidValue(let element):
+            return "une valeur n'est pas valide" + Self.named(element, french: true) + "."
         case .birthDateInFuture: return "la date de naissance est dans le futur."
         case .duplicateIdentifier: return "cet identifiant de vaccination est déjà utilisé."
-        case .other: return "règle du service non respectée."
+        case .other(let element): return "règle du service non respectée" + Self.named(element, french: true) + "."
         }
     }
 
@@ -659,11 +783,38 @@ extension UserMessage.Rejection {
         case .dateInFuture: return "the vaccination date is in the future."
         case .dateBeforeBirth: return "the vaccination date is before the birth date."
         case .unknownVaccine: return "the vaccine is not recognised (unknown CIS code)."
-        case .missingElement: return "a required element is missing."
-        case .invalidValue: return "a value is not valid."
+        case .missingElement(let element):
+            return "a required element is missing" + Self.named(element, french: false) + "."
+        case .invalidValue(let element): return "a value is not valid" + Self.named(element, french: false) + "."
         case .birthDateInFuture: return "the birth date is in the future."
         case .duplicateIdentifier: return "this vaccination identifier is already used."
-        case .other: return "a service rule was not met."
+        case .other(let element): return "a service rule was not met" + Self.named(element, french: false) + "."
         }
     }
+
+    /// " : le numéro de lot (Immunization.lotNumber)": the element in the doctor's words when it
+    /// is one of the usual ones, always with its FHIR path for the developer.
+    private static func named(_ element: String?, french: Bool) -> String {
+        guard let element else { return "" }
+        let last = element.split(separator: ".").dropFirst().first.map {
+            String($0.prefix { $0.isLetter })
+        } ?? ""
+        let words = (french ? frenchWords : englishWords)[last]
+        return (french ? " : " : ": ") + (words.map { $0 + " (" + element + ")" } ?? element)
+    }
+
+    private static let frenchWords: [String: String] = [
+        "lotNumber": "le numéro de lot", "occurrenceDateTime": "la date de vaccination",
+        "vaccineCode": "le vaccin", "site": "le site d'injection", "route": "la voie d'administration",
+        "doseQuantity": "la dose", "performer": "le vaccinateur", "expirationDate": "la date de péremption",
+        "protocolApplied": "le rang de la dose", "patient": "le patient", "status": "le statut",
+        "name": "le nom", "birthDate": "la date de naissance", "gender": "le sexe", "telecom": "l'adresse email",
+    ]
+    private static let englishWords: [String: String] = [
+        "lotNumber": "the lot number", "occurrenceDateTime": "the vaccination date", "vaccineCode": "the vaccine",
+        "site": "the injection site", "route": "the route", "doseQuantity": "the dose",
+        "performer": "the vaccinator", "expirationDate": "the expiry date", "protocolApplied": "the dose number",
+        "patient": "the patient", "status": "the status", "name": "the name", "birthDate": "the birth date",
+        "gender": "the sex", "telecom": "the email address",
+    ]
 }

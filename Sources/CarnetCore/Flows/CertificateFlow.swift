@@ -1,4 +1,5 @@
 public import CarnetJSON
+internal import CarnetWire
 #if canImport(Glibc)
 internal import Glibc
 #endif
@@ -20,15 +21,45 @@ extension CarnetClient {
         let user = configuration.accountEmail ?? ""
         let credentials = Base64.encode(Array((user + ":" + withdrawalCode).utf8))
         let http = HTTPRequest(
-            method: .post, url: base.text + "/.well-known/est/simpleenroll",
+            method: .post, url: base.text + WirePath.estSimpleEnroll,
             headers: [
                 ("Content-Type", "application/pkcs10"), ("Accept", "application/pem-certificate-chain"),
                 ("Authorization", "Basic " + credentials),
             ],
             body: Array(request.requestPEM.utf8), presentsClientCertificate: false)
         let response = try access.enrollmentTransport().perform(http, identity: nil, cancel: token, logger: logger)
+        let details = try installIssued(response, for: request, operation: "enrollment")
+        return CarnetClient.describe(details)
+    }
+
+    /// Renews the installed certificate before it expires (EST simplereenroll on the FHIR
+    /// listener, authenticated by the current certificate over mutual TLS): a new key pair made
+    /// here, the same common name, the new certificate installed with its key sealed by the
+    /// host's secret. The old certificate stays valid on the service until it expires, so a
+    /// lost answer is retried safely (the retry renews again). An expired certificate cannot
+    /// renew itself: the doctor then needs a new withdrawal code.
+    public func renewCertificate() throws(CarnetFailure) -> JSONValue {
+        let token = cancellation.token()
+        let current = try access.unlockedIdentity()
+        guard let service = configuration.serviceURL else { throw .invalidArgument(.serviceURLMissing) }
+        let request = try CertificateRequest.generate(commonName: current.details.commonName)
+        let http = HTTPRequest(
+            method: .post, url: service.origin.text + WirePath.estSimpleReenroll,
+            headers: [("Content-Type", "application/pkcs10"), ("Accept", "application/pem-certificate-chain")],
+            body: Array(request.requestPEM.utf8), presentsClientCertificate: true)
+        let response = try access.fhirTransport(background: false).perform(
+            http, identity: current, cancel: token, logger: logger)
+        let details = try installIssued(response, for: request, operation: "renewal")
+        return CarnetClient.describe(details)
+    }
+
+    /// The second half of enrollment and renewal: the service's answer (the certificate
+    /// chain in PEM) checked against the key made here, then installed.
+    private func installIssued(
+        _ response: HTTPResponse, for request: CertificateRequest, operation: String
+    ) throws(CarnetFailure) -> CertificateDetails {
         guard response.status == 200 || response.status == 201 else {
-            logger.log(.warning, "enrollment refused: HTTP \(response.status)")
+            logger.log(.warning, "certificate \(operation) refused: HTTP \(response.status)")
             throw ServiceFailures.map(response)
         }
         let certificates = PEM.certificates(in: response.body)
@@ -42,8 +73,7 @@ extension CarnetClient {
             throw CarnetFailure(
                 .protocolViolation, domain: .credentials, message: .protocolViolation(.wrongResourceType))
         }
-        let details = try access.install(certificatePEM: leaf, chainPEM: chain, key: request.privateKeyPEM)
-        return CarnetClient.describe(details)
+        return try access.install(certificatePEM: leaf, chainPEM: chain, key: request.privateKeyPEM)
     }
 
     /// Imports a certificate and key from a PKCS#12 file protected by a password.

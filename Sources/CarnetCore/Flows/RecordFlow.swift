@@ -88,6 +88,10 @@ extension CarnetClient {
             throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
         }
         try store.link(patient: patientID, to: carnet)
+        // Kept for recommendations computed without the service (LocalCopy.swift).
+        if let birth = patient["birthDate"]?.stringValue, CivilDate(birth) != nil {
+            try? store.rememberBirthDate(birth, of: carnet)
+        }
         return patient
     }
 

@@ -14,10 +14,7 @@ extension CarnetClient {
     ) throws(CarnetFailure)
         -> ChangeOutcome
     {
-        let (hostID, resource) = try ImmunizationDocument.validatedForAdd(immunization, catalogue: catalogue.current)
-        let carnet = try linkedRecord(patientID)
-        _ = try vaccinations.recordAdd(patient: patientID, carnet: carnet, hostID: hostID, resource: resource)
-        return syncEngine.deliver(patient: patientID, hostID: hostID, token: cancellation.token())
+        try recordAndDeliver(.add, patientID: patientID, immunization: immunization)
     }
 
     /// Records a correction of a vaccination (lot, date, product, site...) durably, then pushes it
@@ -29,9 +26,20 @@ extension CarnetClient {
     ) throws(CarnetFailure)
         -> ChangeOutcome
     {
+        try recordAndDeliver(.update, patientID: patientID, immunization: immunization)
+    }
+
+    /// An add and an update differ only in what the store records (docs/sync.md, "Corrections").
+    private func recordAndDeliver(
+        _ operation: OutboxOperation, patientID: HostPatientID, immunization: JSONValue
+    ) throws(CarnetFailure) -> ChangeOutcome {
         let (hostID, resource) = try ImmunizationDocument.validatedForAdd(immunization, catalogue: catalogue.current)
         let carnet = try linkedRecord(patientID)
-        _ = try vaccinations.recordUpdate(patient: patientID, carnet: carnet, hostID: hostID, resource: resource)
+        if operation == .update {
+            _ = try vaccinations.recordUpdate(patient: patientID, carnet: carnet, hostID: hostID, resource: resource)
+        } else {
+            _ = try vaccinations.recordAdd(patient: patientID, carnet: carnet, hostID: hostID, resource: resource)
+        }
         return syncEngine.deliver(patient: patientID, hostID: hostID, token: cancellation.token())
     }
 

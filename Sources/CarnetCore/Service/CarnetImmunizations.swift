@@ -5,9 +5,11 @@ internal import CarnetWire
 extension ServiceConnection {
     /// At most 100 pages of 100 (a carnet holds far fewer); `next` is followed with its own
     /// paging parameter only, never an absolute URL the service chose.
-    func immunizations(of carnet: String) throws(CarnetFailure) -> [JSONValue] {
+    /// `identifier` (`system|value`): only the vaccination with that identifier.
+    func immunizations(of carnet: String, identifier: String? = nil) throws(CarnetFailure) -> [JSONValue] {
         var resources: [JSONValue] = []
-        var query: [(String, String)] = [(WireQuery.patient, carnet), (WireQuery.count, "100")]
+        let filter: [(String, String)] = identifier.map { [(WireQuery.identifier, $0)] } ?? []
+        var query: [(String, String)] = [(WireQuery.patient, carnet), (WireQuery.count, "100")] + filter
         for _ in 0..<100 {
             let answer = try send(.get, "Immunization", query: query, expect: [200])
             let bundle = try resource(answer, type: "Bundle")
@@ -21,7 +23,7 @@ extension ServiceConnection {
                 let next = bundle["link"]?.arrayValue?.first(where: { $0["relation"] == "next" })?["url"]?
                     .stringValue, let after = ServiceConnection.queryValue(next, WireQuery.after)
             else { break }
-            query = [(WireQuery.patient, carnet), (WireQuery.count, "100"), (WireQuery.after, after)]
+            query = [(WireQuery.patient, carnet), (WireQuery.count, "100")] + filter + [(WireQuery.after, after)]
         }
         return resources
     }

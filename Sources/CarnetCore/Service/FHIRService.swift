@@ -35,7 +35,8 @@ struct TLSFHIRService: FHIRService {
 
     func send(_ request: FHIRRequest, token: Cancellation.Token) throws(CarnetFailure) -> HTTPResponse {
         guard let baseURL else { throw .invalidArgument(.serviceURLMissing) }
-        var url = baseURL.text + "/" + request.path
+        // The base URL itself (a batch Bundle) has no trailing slash.
+        var url = request.path.isEmpty ? baseURL.text : baseURL.text + "/" + request.path
         if !request.query.isEmpty {
             url +=
                 "?"

@@ -251,7 +251,7 @@ extension CarnetFailure {
         case .conflict: message = .versionConflict
         case .accessDenied: message = .accessRevoked
         case .notFound: message = .remoteNotFound
-        default: message = .rejected(.other)
+        default: message = .rejected(.other(nil))
         }
         return CarnetFailure(
             kind == .conflict || kind == .accessDenied || kind == .notFound ? kind : .rejected,

@@ -91,6 +91,10 @@ extension VaccinationStore {
                     INSERT INTO store_state (key, value) VALUES ('changes_cursor', ?)
                     ON CONFLICT(key) DO UPDATE SET value = excluded.value
                     """, [.integer(newCursor)])
+                // When the local copy last caught up with the service (offline recommendations say so).
+                try db.query(
+                    "INSERT INTO store_state (key, value) VALUES ('last_pull_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [.integer(now)])
             }
         }
     }

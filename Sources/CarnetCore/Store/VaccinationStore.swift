@@ -9,6 +9,8 @@ struct VaccinationRow: Sendable {
     let remoteID: String?
     let remoteVersion: Int64?
     let state: VaccinationState
+    /// Bytes of the stored resource (what a batch counts towards its size limit).
+    var encodedSize = 0
 }
 
 /// What recording an add did.
@@ -60,43 +62,80 @@ struct VaccinationStore: Sendable {
         let now = self.now()
         return try withConnection { db throws(CarnetFailure) -> AddRecording in
             try db.durableTransaction { () throws(CarnetFailure) -> AddRecording in
-                let key: [SQLiteValue] = [.text(patient.value), .text(hostID)]
-                let body = Array(resource.serialized().utf8)
-                if let row = try VaccinationStore.stateAndResource(db, key), row.state != .removedRemotely {
-                    // The same content again records nothing; other content is refused, never a
-                    // silent OK: a correction is an update (recordUpdate), said so to the host.
-                    guard row.resource == body else {
-                        throw CarnetFailure(.conflict, domain: .validation, message: .recordedWithOtherContent)
-                    }
-                    return .alreadyRecorded(row.state)
-                }
-                // Added again after a remote deletion: the pending "removed" proposal of the old
-                // Immunization is answered (it would stay proposed forever, without a host id).
-                try db.query(
-                    """
-                    DELETE FROM proposal WHERE remote_id = (SELECT remote_id FROM vaccination
-                        WHERE patient_id = ? AND host_id = ? AND state = ?)
-                    """, key + [.text(VaccinationState.removedRemotely.rawValue)])
-                try db.query(
-                    """
-                    INSERT INTO vaccination (patient_id, host_id, carnet_id, resource, remote_id, remote_version,
-                                             origin, state, updated_at)
-                    VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?)
-                    ON CONFLICT(patient_id, host_id) DO UPDATE SET carnet_id = excluded.carnet_id,
-                        resource = excluded.resource, remote_id = NULL, remote_version = NULL,
-                        origin = excluded.origin, state = excluded.state, updated_at = excluded.updated_at
-                    """,
-                    key + [
-                        .text(carnet.value), .blob(body),
-                        .text(VaccinationOrigin.host.rawValue), .text(VaccinationState.pending.rawValue),
-                        .integer(now),
-                    ])
-                try db.query(
-                    "INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
-                    key + [.text(OutboxOperation.add.rawValue), .integer(now)])
-                return .queued
+                try VaccinationStore.insertAdd(db, patient: patient, carnet: carnet, hostID: hostID,
+                                               resource: resource, now: now)
             }
         }
+    }
+
+    /// Records many adds of one patient in one durable transaction (one fsync for all): each
+    /// item's own outcome, in order; an item refused (recorded with other content) records
+    /// nothing and does not stop the others.
+    func recordAdds(
+        patient: HostPatientID, carnet: RecordID, items: [(hostID: String, resource: JSONValue)]
+    )
+        throws(CarnetFailure) -> [Result<AddRecording, CarnetFailure>]
+    {
+        let now = self.now()
+        return try withConnection { db throws(CarnetFailure) -> [Result<AddRecording, CarnetFailure>] in
+            try db.durableTransaction { () throws(CarnetFailure) -> [Result<AddRecording, CarnetFailure>] in
+                var results: [Result<AddRecording, CarnetFailure>] = []
+                for item in items {
+                    do throws(CarnetFailure) {
+                        results.append(
+                            .success(
+                                try VaccinationStore.insertAdd(
+                                    db, patient: patient, carnet: carnet, hostID: item.hostID,
+                                    resource: item.resource, now: now)))
+                    } catch where error.kind == .conflict {
+                        results.append(.failure(error))  // refused before writing anything
+                    }
+                }
+                return results
+            }
+        }
+    }
+
+    /// One add inside the caller's transaction: the same content again records nothing; other
+    /// content is refused (before any write), never a silent OK: a correction is an update
+    /// (recordUpdate), said so to the host.
+    private static func insertAdd(
+        _ db: SQLiteConnection, patient: HostPatientID, carnet: RecordID, hostID: String, resource: JSONValue,
+        now: Int64
+    ) throws(CarnetFailure) -> AddRecording {
+        let key: [SQLiteValue] = [.text(patient.value), .text(hostID)]
+        let body = Array(resource.serialized().utf8)
+        if let row = try VaccinationStore.stateAndResource(db, key), row.state != .removedRemotely {
+            guard row.resource == body else {
+                throw CarnetFailure(.conflict, domain: .validation, message: .recordedWithOtherContent)
+            }
+            return .alreadyRecorded(row.state)
+        }
+        // Added again after a remote deletion: the pending "removed" proposal of the old
+        // Immunization is answered (it would stay proposed forever, without a host id).
+        try db.query(
+            """
+            DELETE FROM proposal WHERE remote_id = (SELECT remote_id FROM vaccination
+                WHERE patient_id = ? AND host_id = ? AND state = ?)
+            """, key + [.text(VaccinationState.removedRemotely.rawValue)])
+        try db.query(
+            """
+            INSERT INTO vaccination (patient_id, host_id, carnet_id, resource, remote_id, remote_version,
+                                     origin, state, updated_at)
+            VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?)
+            ON CONFLICT(patient_id, host_id) DO UPDATE SET carnet_id = excluded.carnet_id,
+                resource = excluded.resource, remote_id = NULL, remote_version = NULL,
+                origin = excluded.origin, state = excluded.state, updated_at = excluded.updated_at
+            """,
+            key + [
+                .text(carnet.value), .blob(body),
+                .text(VaccinationOrigin.host.rawValue), .text(VaccinationState.pending.rawValue),
+                .integer(now),
+            ])
+        try db.query(
+            "INSERT INTO outbox (patient_id, host_id, operation, created_at) VALUES (?, ?, ?, ?)",
+            key + [.text(OutboxOperation.add.rawValue), .integer(now)])
+        return .queued
     }
 
     /// Records a remove, in one durable transaction: queued for the service, or settled locally
@@ -148,9 +187,15 @@ struct VaccinationStore: Sendable {
                     try db.query("DELETE FROM vaccination WHERE patient_id = ? AND host_id = ?", key)
                     return .cancelledBeforeSending
                 }
-                // A correction not yet sent coalesces into the remove (one remove, not update + remove).
+                // A correction not yet sent coalesces into the remove (one remove, not update + remove);
+                // one blocked as a conflict is moot once the doctor removes the vaccination (it
+                // would stay blocked for ever). One sent and waiting for a retry is dropped by the
+                // pusher, which sees the row being removed.
                 try db.query(
-                    "DELETE FROM outbox WHERE patient_id = ? AND host_id = ? AND operation = ? AND last_status IS NULL",
+                    """
+                    DELETE FROM outbox WHERE patient_id = ? AND host_id = ? AND operation = ?
+                        AND (last_status IS NULL OR blocked = 1)
+                    """,
                     key + [.text(OutboxOperation.update.rawValue)])
                 try db.query(
                     "UPDATE vaccination SET state = ?, updated_at = ? WHERE patient_id = ? AND host_id = ?",
@@ -292,10 +337,14 @@ struct VaccinationStore: Sendable {
                 let state = r[4].text.flatMap(VaccinationState.init(rawValue:))
             else { return nil }
             var resource: JSONValue = .null
-            if case .blob(let bytes) = r[1] { resource = (try? JSONValue.parse(bytes)) ?? .null }
+            var size = 0
+            if case .blob(let bytes) = r[1] {
+                resource = (try? JSONValue.parse(bytes)) ?? .null
+                size = bytes.count
+            }
             return VaccinationRow(
                 patientID: patientID, hostID: hostID, recordID: carnet, resource: resource,
-                remoteID: r[2].text, remoteVersion: r[3].integer, state: state)
+                remoteID: r[2].text, remoteVersion: r[3].integer, state: state, encodedSize: size)
         }
     }
 

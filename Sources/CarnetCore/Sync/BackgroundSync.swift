@@ -153,7 +153,12 @@ public final class BackgroundSync: @unchecked Sendable {
         lastExpiryWarning = now
         emit(
             .certificateExpiring,
-            ["days_left": .number(String(days)), "not_after": .string(Timestamps.instant(details.notAfter))])
+            [
+                "days_left": .number(String(days)), "not_after": .string(Timestamps.instant(details.notAfter)),
+                // How: renewing needs no withdrawal code while the certificate is valid.
+                "action": "carnet_certificate_renew",
+                "message": .string(UserMessage.certificateExpiringSoon(daysLeft: Int(clamping: days)).text(client.configuration.locale)),
+            ])
     }
 }
 

@@ -30,6 +30,13 @@ struct Pusher {
     static let pageSize = 100
     static let maxPages = 100
 
+    /// Whether the service takes `batch` Bundles (its CapabilityStatement says so), asked only
+    /// when a page holds two items or more: a group of independent items then travels in one
+    /// request (BatchDelivery.swift).
+    /// Throws when the service could not be asked (network, 5xx...): the round stops there, as it
+    /// would at its first request.
+    var batchingOffered: () throws(CarnetFailure) -> Bool = { false }
+
     func push(patient: HostPatientID?, dueOnly: Bool) throws(CarnetFailure) -> Report {
         var report = Report()
         var items = try store.outboxItems(patient: patient, dueOnly: dueOnly, limit: Pusher.pageSize)
@@ -45,33 +52,49 @@ struct Pusher {
             pages += 1
             try store.markSending(items)
             var done = Completions()
-            for (index, item) in items.enumerated() {
-                do throws(CarnetFailure) {
-                    try connection.token.check()
-                    switch item.operation {
-                    case .add: try pushAdd(item, into: &done)
-                    case .update:
-                        try done.flush(store)  // its row must show the add's remote id and version
-                        try pushUpdate(item, into: &done)
-                    case .remove:
-                        try done.flush(store)  // its row must show the add's remote id
-                        try pushRemove(item, into: &done)
-                    }
-                    report.pushed += 1
-                } catch {
-                    if error.kind == .storage || error.kind == .internalError {
-                        try? done.flush(store)
-                        throw error
-                    }
-                    try done.flush(store)
-                    let blocking = Pusher.blocksItem(error)
-                    try record(error, of: item, blocking: blocking)
-                    if blocking {
-                        report.blocked.append((item.hostID, error))
+            let batching: Bool
+            do throws(CarnetFailure) {
+                batching = items.count >= 2 ? try batchingOffered() : false
+            } catch {
+                // Counted against the first item, as its own request's failure would be (backoff).
+                try record(error, of: items[0], blocking: false)
+                try store.unmarkSending(Array(items.dropFirst()))
+                report.stoppedBy = error
+                return report
+            }
+            var index = 0
+            while index < items.count {
+                try connection.token.check()
+                // An update or remove needs its row to show what this page delivered so far (its
+                // add's remote id), in a batch as alone.
+                if items[index].operation != .add { try done.flush(store) }
+                let group = batching ? try BatchDelivery.group(items[index...], store: store) : []
+                let results: [(OutboxItem, CarnetFailure?)]
+                if group.count >= 2 {
+                    results = try pushBatch(group, into: &done)
+                } else {
+                    results = [(items[index], try pushSingle(items[index], into: &done))]
+                }
+                index += max(results.count, 1)
+                var stop: CarnetFailure?
+                for (item, failure) in results {
+                    guard let failure else {
+                        report.pushed += 1
                         continue
                     }
-                    try store.unmarkSending(Array(items[(index + 1)...]))
-                    report.stoppedBy = error
+                    try done.flush(store)
+                    let blocking = Pusher.blocksItem(failure)
+                    try record(failure, of: item, blocking: blocking)
+                    if blocking {
+                        report.blocked.append((item.hostID, failure))
+                    } else if stop == nil {
+                        stop = failure
+                    }
+                }
+                if let stop {
+                    try done.flush(store)
+                    try store.unmarkSending(Array(items[min(index, items.count)...]))
+                    report.stoppedBy = stop
                     return report
                 }
             }
@@ -79,6 +102,25 @@ struct Pusher {
             items = try store.outboxItems(patient: patient, dueOnly: dueOnly, after: last.seq, limit: Pusher.pageSize)
         }
         return report
+    }
+
+    /// One item in its own request. Returns the service's failure for it (nil: delivered);
+    /// throws only what stops everything (the store failing).
+    func pushSingle(_ item: OutboxItem, into done: inout Completions) throws(CarnetFailure) -> CarnetFailure? {
+        do throws(CarnetFailure) {
+            switch item.operation {
+            case .add: try pushAdd(item, into: &done)
+            case .update: try pushUpdate(item, into: &done)
+            case .remove: try pushRemove(item, into: &done)
+            }
+            return nil
+        } catch {
+            if error.kind == .storage || error.kind == .internalError {
+                try? done.flush(store)
+                throw error
+            }
+            return error
+        }
     }
 
     /// Failures that retrying cannot fix: the host must act. A malformed or
@@ -128,7 +170,7 @@ struct Pusher {
     }
 
     /// The resource as the service gets it: the host's id in the practice's scope, the carnet.
-    private func wireResource(_ row: VaccinationRow) -> JSONValue {
+    func wireResource(_ row: VaccinationRow) -> JSONValue {
         var resource = row.resource
         resource["identifier"] = [["system": .string(scope.system), "value": .string(row.hostID)]]
         resource["patient"] = ["reference": .string("Patient/" + row.recordID)]
@@ -137,7 +179,7 @@ struct Pusher {
         return resource
     }
 
-    private func pushAdd(_ item: OutboxItem, into done: inout Completions) throws(CarnetFailure) {
+    func pushAdd(_ item: OutboxItem, into done: inout Completions) throws(CarnetFailure) {
         guard let row = try store.vaccination(patientID: item.patientID, hostID: item.hostID) else {
             try store.dropWithoutSending(item)  // the row is gone: nothing to send
             return
@@ -159,7 +201,7 @@ struct Pusher {
         return try Pusher.identity(of: connection.resource(answer, type: "Immunization"))
     }
 
-    private static func identity(of resource: JSONValue) throws(CarnetFailure) -> (id: String, version: Int64) {
+    static func identity(of resource: JSONValue) throws(CarnetFailure) -> (id: String, version: Int64) {
         guard let id = resource["id"]?.stringValue, !id.isEmpty, id.utf8.count <= 64 else {
             throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
         }
@@ -167,9 +209,17 @@ struct Pusher {
     }
 
     /// Where a vaccination of the practice is on the service when this store never learnt it
-    /// (recorded on another workstation): the carnet's vaccination with the host's id in scope.
+    /// (recorded on another workstation): asked by its identifier (a standard Immunization search
+    /// parameter), so one vaccination costs one small answer, not the whole carnet. A service that
+    /// refuses that parameter (400) gets the carnet listed and searched here.
     private func locate(_ row: VaccinationRow) throws(CarnetFailure) -> (id: String, version: Int64)? {
-        for resource in try connection.immunizations(of: row.recordID) where scope.hostID(of: resource) == row.hostID {
+        let candidates: [JSONValue]
+        do throws(CarnetFailure) {
+            candidates = try connection.immunizations(of: row.recordID, identifier: scope.system + "|" + row.hostID)
+        } catch  where error.domain == .http && error.code == 400 {
+            candidates = try connection.immunizations(of: row.recordID)
+        }
+        for resource in candidates where scope.hostID(of: resource) == row.hostID {
             return try Pusher.identity(of: resource)
         }
         return nil
@@ -178,7 +228,7 @@ struct Pusher {
     /// A correction: `PUT` conditioned on the version this store last saw (`If-Match`), so an
     /// edit made elsewhere meanwhile is a conflict for the host to see (412 → blocked), never
     /// overwritten. Unknown here (another workstation's): found by its identifier, else created.
-    private func pushUpdate(_ item: OutboxItem, into done: inout Completions) throws(CarnetFailure) {
+    func pushUpdate(_ item: OutboxItem, into done: inout Completions) throws(CarnetFailure) {
         guard let row = try store.vaccination(patientID: item.patientID, hostID: item.hostID),
             row.state == .updating || row.state == .pending
         else {
@@ -196,14 +246,40 @@ struct Pusher {
         resource["id"] = .string(target.id)
         var headers: [(String, String)] = []
         if let version = target.version { headers.append((WireHeader.ifMatch, "W/\"\(version)\"")) }
-        let answer = try connection.send(
-            .put, "Immunization/" + URLEncoding.component(target.id), body: resource,
-            headers: headers, expect: [200, 201])
-        let updated = try Pusher.identity(of: connection.resource(answer, type: "Immunization"))
+        let path = "Immunization/" + URLEncoding.component(target.id)
+        let updated: (id: String, version: Int64)
+        do throws(CarnetFailure) {
+            let answer = try connection.send(.put, path, body: resource, headers: headers, expect: [200, 201])
+            updated = try Pusher.identity(of: connection.resource(answer, type: "Immunization"))
+        } catch  where error.kind == .conflict {
+            // The retry of an update whose answer was lost: the service moved one version on with
+            // exactly this content, so this is delivered, not an edit made elsewhere.
+            let current = try connection.resource(
+                connection.send(.get, path, expect: [200]), type: "Immunization")
+            guard Pusher.sameContent(current, resource) else { throw error }
+            updated = try Pusher.identity(of: current)
+        }
         done.updates.append(Delivery(item: item, remoteID: updated.id, version: updated.version))
     }
 
-    private func pushRemove(_ item: OutboxItem, into done: inout Completions) throws(CarnetFailure) {
+    /// Whether the service's version holds what was sent: the same elements, leaving out what the
+    /// service itself sets (id, meta, narrative, who recorded it).
+    static func sameContent(_ stored: JSONValue, _ sent: JSONValue) -> Bool {
+        func comparable(_ value: JSONValue) -> JSONValue {
+            var copy = value
+            copy["id"] = nil
+            copy["meta"] = nil
+            copy["text"] = nil
+            let extensions = (value["extension"]?.arrayValue ?? []).filter {
+                $0["url"]?.stringValue != WireDefinition.recordedByExtension
+            }
+            copy["extension"] = extensions.isEmpty ? nil : .array(extensions)
+            return copy
+        }
+        return comparable(stored) == comparable(sent)
+    }
+
+    func pushRemove(_ item: OutboxItem, into done: inout Completions) throws(CarnetFailure) {
         guard let row = try store.vaccination(patientID: item.patientID, hostID: item.hostID) else {
             try store.dropWithoutSending(item)
             return

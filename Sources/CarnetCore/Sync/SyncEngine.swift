@@ -1,4 +1,5 @@
 internal import CarnetJSON
+internal import CarnetWire
 internal import Synchronization
 
 /// The sync engine of one client: the vaccination store, the FHIR service, and the rules of
@@ -16,6 +17,8 @@ final class SyncEngine: Sendable {
     /// The language of the messages the engine writes into documents and the outbox.
     let locale: UserMessage.Locale
     private let pushLock = Mutex<Void>(())
+    /// Whether the service offers `batch` (its CapabilityStatement), once known.
+    private let batchOffered = Mutex<Bool?>(nil)
 
     init(
         store: VaccinationStore, service: any FHIRService, scope: HostIDScope, logger: Logger,
@@ -40,10 +43,35 @@ final class SyncEngine: Sendable {
     ) throws(CarnetFailure)
         -> Pusher.Report
     {
-        let pusher = Pusher(store: store, connection: connection(token), scope: scope, logger: logger, locale: locale)
+        let connection = connection(token)
+        var pusher = Pusher(store: store, connection: connection, scope: scope, logger: logger, locale: locale)
+        pusher.batchingOffered = { [self] () throws(CarnetFailure) -> Bool in try batching(connection) }
         return try pushLock.withLock { (_: inout sending Void) throws(CarnetFailure) -> Pusher.Report in
             try pusher.push(patient: patient, dueOnly: dueOnly)
         }
+    }
+
+    /// Reads the CapabilityStatement once per engine (the first time two items or more wait).
+    /// Unreachable now (network, timeout, 5xx, 429): thrown, the round stops as at any request's
+    /// failure, and it is asked again next time (a cut or malformed answer too); a service without
+    /// `/metadata` (4xx), whose answer is no CapabilityStatement, or without `batch`: single
+    /// requests for good.
+    private func batching(_ connection: ServiceConnection) throws(CarnetFailure) -> Bool {
+        if let known = batchOffered.withLock({ $0 }) { return known }
+        let offered: Bool
+        do throws(CarnetFailure) {
+            let answer = try connection.send(.get, WirePath.metadata, expect: [200])
+            offered = BatchDelivery.offered(by: try connection.resource(answer, type: "CapabilityStatement"))
+        } catch {
+            let permanent =
+                (error.domain == .http && (400..<500).contains(error.code) && error.code != 429)
+                || error.message == .protocolViolation(.wrongResourceType)
+            guard permanent else { throw error }
+            offered = false
+        }
+        batchOffered.withLock { $0 = offered }
+        logger.log(.info, offered ? "the service takes batches" : "the service takes single requests only")
+        return offered
     }
 
     func pull(token: Cancellation.Token) throws(CarnetFailure) -> Puller.Report {
@@ -86,15 +114,30 @@ final class SyncEngine: Sendable {
     /// committed, so whatever fails now leaves it pending — a storage failure included
     /// (CARNET_E_STORAGE from an add or remove means "not recorded").
     func deliver(patient: HostPatientID, hostID: String, token: Cancellation.Token) -> ChangeOutcome {
+        deliver(patient: patient, hostIDs: [hostID], token: token)[0]
+    }
+
+    /// The same for many changes of one patient recorded together: one push (in batches when the
+    /// service takes them), then each change's own outcome, in the order given.
+    func deliver(patient: HostPatientID, hostIDs: [String], token: Cancellation.Token) -> [ChangeOutcome] {
         var stoppedBy: CarnetFailure?
-        var refusal: CarnetFailure?
+        var refusals: [String: CarnetFailure] = [:]
         do throws(CarnetFailure) {
             let report = try push(patient: patient, dueOnly: false, token: token)
-            refusal = report.blocked.first(where: { $0.hostID == hostID })?.failure
+            for (hostID, failure) in report.blocked where refusals[hostID] == nil { refusals[hostID] = failure }
             stoppedBy = report.stoppedBy
         } catch {
             stoppedBy = error
         }
+        return hostIDs.map { hostID in
+            outcome(patient: patient, hostID: hostID, refusal: refusals[hostID], stoppedBy: stoppedBy)
+        }
+    }
+
+    private func outcome(
+        patient: HostPatientID, hostID: String, refusal: CarnetFailure?, stoppedBy: CarnetFailure?
+    ) -> ChangeOutcome {
+        var refusal = refusal
         let row: VaccinationRow?
         do throws(CarnetFailure) {
             row = try store.vaccination(patientID: patient.value, hostID: hostID)

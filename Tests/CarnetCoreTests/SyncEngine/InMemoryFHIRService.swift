@@ -238,8 +238,15 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
         let patient = request.query.first { $0.0 == "patient" }?.1 ?? ""
         let count = Int(request.query.first { $0.0 == "_count" }?.1 ?? "") ?? 100
         let after = request.query.first { $0.0 == "_after" }?.1
+        let identifier = request.query.first { $0.0 == "identifier" }?.1
         var ids = s.order.filter { id in
             guard let stored = s.resources[id], !stored.deleted else { return false }
+            if let identifier {
+                let tokens = (stored.resource["identifier"]?.arrayValue ?? []).map {
+                    ($0["system"]?.stringValue ?? "") + "|" + ($0["value"]?.stringValue ?? "")
+                }
+                guard tokens.contains(identifier) else { return false }
+            }
             return InMemoryFHIRService.carnet(of: stored.resource) == patient
         }
         if let after, let index = ids.firstIndex(of: after) { ids = Array(ids[(index + 1)...]) }

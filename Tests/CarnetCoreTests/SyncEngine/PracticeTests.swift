@@ -116,6 +116,41 @@ import Testing
         #expect(h.serviceHostIDs == ["v1"])
     }
 
+    @Test func aRetriedCorrectionWhoseAnswerWasLostIsDeliveredNotAConflict() throws {
+        let h = try EngineHarness()
+        _ = try h.add("v1")
+        h.service.fail(.answerLost)
+        // The service applied the update; the answer never came: pending, not refused.
+        #expect(try h.update("v1", lot: "L2").pendingReason != nil)
+        #expect(h.serviceLots == ["L2"])
+        // The retry's If-Match names the version before: 412, yet the content there is ours.
+        let report = try h.sync()
+        #expect(report.push.blocked.isEmpty)
+        #expect(try h.outboxCount == 0)
+        #expect(try h.state("v1") == .synced)
+        #expect(h.serviceLots == ["L2"])
+    }
+
+    @Test func aConflictWithOtherContentStaysAConflictAfterTheLookup() throws {
+        let first = try EngineHarness(practiceID: PracticeTests.practice)
+        let second = try first.secondWorkstation()
+        _ = try first.add("v1")
+        #expect(try second.update("v1", lot: "FROM-2").isDelivered)
+        #expect(try first.update("v1", lot: "FROM-1").refusal?.kind == .conflict)
+        #expect(first.serviceLots == ["FROM-2"])
+    }
+
+    @Test func removingAVaccinationWhoseCorrectionIsBlockedLeavesNothingBlocked() throws {
+        let first = try EngineHarness(practiceID: PracticeTests.practice)
+        let second = try first.secondWorkstation()
+        _ = try first.add("v1")
+        #expect(try second.update("v1", lot: "FROM-2").isDelivered)
+        #expect(try first.update("v1", lot: "FROM-1").refusal?.kind == .conflict)
+        #expect(try first.remove("v1").isDelivered)
+        #expect(try first.outboxCount == 0)
+        #expect(first.serviceHostIDs.isEmpty)
+    }
+
     @Test func aCorrectionOfARefusedAddSendsItAgain() throws {
         let h = try EngineHarness()
         #expect(try h.add("v1", date: "2027-06-01").refusal?.kind == .rejected)

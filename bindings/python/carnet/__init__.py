@@ -85,7 +85,7 @@ class Error(ctypes.Structure):
 
 
 class Options(ctypes.Structure):
-    """carnet_options, version 2 (CARNET_OPTIONS_VERSION). Fill it with carnet_options_init()."""
+    """carnet_options, version 3 (CARNET_OPTIONS_VERSION). Fill it with carnet_options_init()."""
 
     _fields_ = [
         ("version", ctypes.c_uint32),
@@ -105,6 +105,7 @@ class Options(ctypes.Structure):
         ("log_payload", ctypes.c_void_p),
         ("log_level", ctypes.c_int),
         ("practice_id", ctypes.c_char_p),
+        ("time_zone", ctypes.c_char_p),
     ]
 
 
@@ -129,6 +130,7 @@ SIGNATURES = {
     "carnet_certificate_import_p12": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString,
                                                       ErrorPtr]),
     "carnet_certificate_info": (carnet_status, [ClientPtr, OutString, ErrorPtr]),
+    "carnet_certificate_renew": (carnet_status, [ClientPtr, OutString, ErrorPtr]),
     "carnet_record_create": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_share_code_lookup": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_record_claim": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
@@ -138,10 +140,15 @@ SIGNATURES = {
     "carnet_vaccinations_accept": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ErrorPtr]),
     "carnet_vaccination_add": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_vaccination_update": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_vaccinations_add": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_vaccination_remove": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ErrorPtr]),
     "carnet_sync": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_outbox_status": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_recommendations_get": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
+    "carnet_recommendations_get_with_context": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, OutString,
+                                                                ErrorPtr]),
+    "carnet_vaccination_dmp_note": (carnet_status, [ClientPtr, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p,
+                                                    OutString, ErrorPtr]),
     "carnet_catalogue_info": (carnet_status, [ClientPtr, OutString, ErrorPtr]),
     "carnet_catalogue_import": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
     "carnet_vaccine_scan": (carnet_status, [ClientPtr, ctypes.c_char_p, OutString, ErrorPtr]),
@@ -258,6 +265,10 @@ class Client:
         """The installed certificate (subject, validity, days_left); NoCertificateFailure if none."""
         return self.call_out_json("carnet_certificate_info")[1]
 
+    def certificate_renew(self) -> JSON:
+        """« Renouveler le certificat »: a new key and certificate, no withdrawal code; its document."""
+        return self.call_out_json("carnet_certificate_renew")[1]
+
     # --- records and share codes ---
 
     def record_create(self, patient_id: str, patient: JSON) -> JSON:
@@ -311,6 +322,20 @@ class Client:
         return self.call_out_json("carnet_vaccination_update", _b(patient_id), _b(json.dumps(immunization)),
                                   allow_pending=True)
 
+    def vaccinations_add(self, patient_id: str, immunizations: JSON) -> Tuple[Status, JSON]:
+        """Adds many vaccinations at once (a list, or a Bundle): (status, the per-item results document).
+        Raises only when the whole call fails; a refused item is in the results (and the status)."""
+        out = ctypes.c_void_p()
+        error = Error()
+        status = self.lib.carnet_vaccinations_add(self.handle, _b(patient_id), _b(json.dumps(immunizations)),
+                                                  ctypes.byref(out), ctypes.byref(error))
+        self.last_error = error
+        text = take_string(self.lib, out)
+        if text is None and status not in (Status.OK, Status.PENDING):
+            raise failure_for(status, error)
+        return Status(status) if status in Status._value2member_map_ else status, \
+            (json.loads(text) if text is not None else None)
+
     def vaccination_remove(self, patient_id: str, host_id: str) -> Status:
         """Removes a vaccination: OK, or PENDING (recorded, sent later)."""
         return self.call("carnet_vaccination_remove", _b(patient_id), _b(host_id), allow_pending=True)
@@ -355,6 +380,17 @@ class Client:
     def recommendations_get(self, patient_id: str) -> JSON:
         """« Recommandation CVE »: a FHIR ImmunizationRecommendation (not medical advice)."""
         return self.call_out_json("carnet_recommendations_get", _b(patient_id))[1]
+
+    def recommendations_get_with_context(self, patient_id: str, context: Optional[JSON] = None) -> JSON:
+        """The recommendations told what the host knows (assessment_date, pregnancy, conditions...)."""
+        document = None if context is None else json.dumps(context).encode("utf-8")
+        return self.call_out_json("carnet_recommendations_get_with_context", _b(patient_id), document)[1]
+
+    def vaccination_dmp_note(self, patient_id: str, host_vaccination_id: str, context) -> Optional[str]:
+        """The VAC-NOTE CDA document (XML text); `context` is a dict (or already-encoded JSON text/bytes)."""
+        text = context if isinstance(context, (str, bytes)) else json.dumps(context)
+        return self.call_out_string("carnet_vaccination_dmp_note", _b(patient_id), _b(host_vaccination_id),
+                                    _b(text))
 
     def vaccines_search(self, query: str) -> JSON:
         """Searches the catalogue by name, disease or code: a FHIR ValueSet expansion."""

@@ -26,7 +26,10 @@ final class CertificateAuthority: @unchecked Sendable {
     let certificate: Certificate
     let certificatePEM: String
 
-    static let clientValidity: TimeInterval = 365 * 24 * 3600
+    /// How long a client certificate is valid: one year, or what `serve
+    /// --client-certificate-days` says (set once at start, before any request; shorter lets a
+    /// test reach the renewal window without waiting).
+    var clientValidity: TimeInterval = 365 * 24 * 3600
 
     init(key: P256.Signing.PrivateKey, certificate: Certificate) throws {
         self.key = key
@@ -144,7 +147,7 @@ final class CertificateAuthority: @unchecked Sendable {
         return csr
     }
 
-    /// Issues a one-year client certificate (clientAuth) whose subject names the professional.
+    /// Issues a client certificate (one year by default) (clientAuth) whose subject names the professional.
     func issueClientCertificate(
         publicKey: Certificate.PublicKey, for professional: Professional
     ) throws -> IssuedCertificate {
@@ -153,7 +156,7 @@ final class CertificateAuthority: @unchecked Sendable {
         let cert = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(bytes: serial), publicKey: publicKey,
             notValidBefore: now.addingTimeInterval(-300),
-            notValidAfter: now.addingTimeInterval(CertificateAuthority.clientValidity),
+            notValidAfter: now.addingTimeInterval(clientValidity),
             issuer: certificate.subject,
             subject: try DistinguishedName {
                 OrganizationName("Carnet sandbox")

@@ -78,9 +78,14 @@ struct Serve: AsyncParsableCommand {
     @Option(
         name: .customLong("withdrawal-max-failures"),
         help: "Failed withdrawal codes per address per 15 minutes before 429.") var withdrawalMaxFailures = 5
+    @Option(
+        name: .customLong("client-certificate-days"),
+        help: "Validity of the client certificates issued (enroll and renewal), 1 to 825 days.")
+    var clientCertificateDays = 365
 
     func run() async throws {
         let sandbox = try data.open()
+        sandbox.ca.clientValidity = TimeInterval(min(max(clientCertificateDays, 1), 825)) * 24 * 3600
         var options = ServerOptions()
         (options.host, options.port) = try parseAddress(address)
         (options.enrollmentHost, options.enrollmentPort) = try parseAddress(enrollmentAddress)

@@ -30,6 +30,7 @@ struct SandboxRouters {
         api.get(RouterPath(WirePath.metadata)) { _, _ in Reply.json(CapabilityStatement.resource) }
         PatientRoutes(records: records).addRoutes(to: api)
         ImmunizationRoutes(records: records).addRoutes(to: api)
+        BatchRoutes(records: records).addRoutes(to: api)
         ChangesRoutes(records: records).addRoutes(to: api)
         ShareCodeRoutes(records: records, throttle: throttle, policy: options.shareCodePolicy).addRoutes(to: api)
         RecommendationRoutes(records: records).addRoutes(to: api)

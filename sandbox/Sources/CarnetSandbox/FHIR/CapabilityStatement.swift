@@ -30,6 +30,10 @@ enum CapabilityStatement {
                     "name": "patient", "type": "reference",
                     "documentation": "required: the record (Patient/<id> or <id>)",
                 ],
+                [
+                    "name": "identifier", "type": "token",
+                    "documentation": "system|value or value: the vaccination with that identifier",
+                ],
                 ["name": "_count", "type": "number"],
             ],
         ]
@@ -83,6 +87,16 @@ enum CapabilityStatement {
                         ),
                     ],
                     "resource": [patient, immunization, valueSet],
+                    "interaction": [
+                        [
+                            "code": "batch",
+                            "documentation": .string(
+                                "POST [base] with a batch Bundle of Immunization creates (If-None-Exist), "
+                                    + "updates and deletes (If-Match): one database transaction per bundle, "
+                                    + "one response.status per entry, an OperationOutcome per failed entry; "
+                                    + "at most \(BatchRoutes.maxEntries) entries, 1 MiB"),
+                        ]
+                    ],
                     "operation": [
                         operation(
                             .changes,

@@ -9,4 +9,5 @@ extension HTTPField.Name {
     static let ifNoneExist = HTTPField.Name(WireHeader.ifNoneExist) ?? .via
     static let carnetCursor = HTTPField.Name(WireHeader.cursor) ?? .via
     static let idempotencyKey = HTTPField.Name(WireHeader.idempotencyKey) ?? .via
+    static let prefer = HTTPField.Name("Prefer") ?? .via
 }

@@ -128,6 +128,15 @@ extension RecordService {
         return (nil, token)
     }
 
+    /// A search's `identifier` token, already percent-decoded: `system|value` or `value`.
+    static func identifierToken(_ token: String) -> (system: String?, value: String)? {
+        guard let bar = token.firstIndex(of: "|") else { return token.isEmpty ? nil : (nil, token) }
+        let system = String(token[..<bar])
+        let value = String(token[token.index(after: bar)...])
+        guard !value.isEmpty else { return nil }
+        return (system.isEmpty ? nil : system, value)
+    }
+
     private func liveMatch(record: String, system: String?, value: String) throws -> SQLRow? {
         if let system {
             return try db.query(

@@ -3,22 +3,33 @@
 extension RecordService {
     /// Live Immunizations of a record (as of the access horizon), ordered by id, after `after`.
     func searchImmunizations(
-        record: String, professional: String?, after: String, count: Int
+        record: String, professional: String?, after: String, count: Int,
+        identifier: (system: String?, value: String)? = nil
     ) throws -> (entries: [HistoryEntry], total: Int) {
         var limit = Int64.max
         if let professional {
             guard let access = try store.access(professional: professional, record: record) else { return ([], 0) }
             limit = access.limit
         }
-        let latest = """
+        var latest = """
             FROM history h WHERE h.carnet_id = ? AND h.resource_type = 'Immunization' AND h.seq <= ?
               AND h.seq = (SELECT MAX(h2.seq) FROM history h2 WHERE h2.resource_id = h.resource_id AND h2.seq <= ?)
               AND h.method != 'DELETE'
             """
-        let total = try db.query("SELECT COUNT(*) AS n " + latest, [record, limit, limit]).first?.int("n") ?? 0
+        var parameters: [any SQLBindable] = [record, limit, limit]
+        if let identifier {
+            latest += " AND h.resource_id IN (SELECT id FROM immunizations WHERE carnet_id = ? AND identifier_value = ?"
+            parameters += [record, identifier.value]
+            if let system = identifier.system {
+                latest += " AND identifier_system = ?"
+                parameters.append(system)
+            }
+            latest += ")"
+        }
+        let total = try db.query("SELECT COUNT(*) AS n " + latest, parameters).first?.int("n") ?? 0
         let rows = try db.query(
             "SELECT h.* " + latest + " AND h.resource_id > ? ORDER BY h.resource_id LIMIT ?",
-            [record, limit, limit, after, count])
+            parameters + [after, count])
         return (rows.map(HistoryEntry.init), total)
     }
 

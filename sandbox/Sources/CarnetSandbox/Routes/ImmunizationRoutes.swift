@@ -46,9 +46,12 @@ struct ImmunizationRoutes: Sendable {
         return Response(status: .noContent, headers: headers)
     }
 
-    static let searchParameters: Set<String> = [WireQuery.patient, WireQuery.count, WireQuery.after]
+    static let searchParameters: Set<String> = [
+        WireQuery.patient, WireQuery.identifier, WireQuery.count, WireQuery.after,
+    ]
 
-    /// `Immunization?patient=` (required): the live vaccinations of one record, keyset-paged.
+    /// `Immunization?patient=` (required): the live vaccinations of one record, keyset-paged;
+    /// `identifier=system|value` (or `value` alone) narrows it to the one with that identifier.
     @Sendable func search(_ request: Request, context: SandboxContext) async throws -> Response {
         let professional = try context.requireProfessional()
         let query = request.uri.queryParameters
@@ -63,9 +66,17 @@ struct ImmunizationRoutes: Sendable {
         if patient.hasPrefix("Patient/") { patient.removeFirst("Patient/".count) }
         let count = try RequestParameters.count(request)
         let after = query.get(WireQuery.after) ?? ""
+        var identifier: (system: String?, value: String)?
+        if let token = query.get(WireQuery.identifier) {
+            guard let parsed = RecordService.identifierToken(token) else {
+                throw FHIRError.badRequest(
+                    "identifier must be system|value or value", expression: WireQuery.identifier)
+            }
+            identifier = parsed
+        }
         let (entries, total) = try records.searchImmunizations(
             record: patient, professional: professional, after: after,
-            count: count)
+            count: count, identifier: identifier)
         let base = RequestParameters.baseURL(request)
         let items: [JSONValue] = entries.compactMap { entry in
             guard let text = entry.resource, let resource = try? JSONValue.parse(Array(text.utf8)) else { return nil }
@@ -74,7 +85,10 @@ struct ImmunizationRoutes: Sendable {
                 "search": ["mode": "match"],
             ]
         }
-        let page = "\(base)/Immunization?patient=\(RequestParameters.queryEncoded(patient))&_count=\(count)"
+        var page = "\(base)/Immunization?patient=\(RequestParameters.queryEncoded(patient))&_count=\(count)"
+        if let token = query.get(WireQuery.identifier) {
+            page += "&identifier=" + RequestParameters.queryEncoded(token)
+        }
         var links = [("self", page + (after.isEmpty ? "" : "&_after=\(after)"))]
         if entries.count == count, let last = entries.last {
             links.append(("next", page + "&_after=\(last.resourceID)"))

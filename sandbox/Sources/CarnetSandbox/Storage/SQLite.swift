@@ -53,6 +53,9 @@ struct SQLRow {
 final class Database: @unchecked Sendable {
     private var handle: OpaquePointer?
     private let lock = NSRecursiveLock()
+    /// Transactions open on this connection (guarded by `lock`): 0 none, 1 a transaction, more
+    /// savepoints inside it.
+    private var depth = 0
 
     init(path: String) throws {
         var db: OpaquePointer?
@@ -138,7 +141,26 @@ final class Database: @unchecked Sendable {
     /// writers from other processes wait on the busy timeout instead of failing mid-way).
     func transaction<T>(_ body: () throws -> T) throws -> T {
         lock.lock(); defer { lock.unlock() }
+        // Nested (a batch's entries inside the batch's transaction): a savepoint, so a failing
+        // entry rolls back alone and the bundle still commits once.
+        if depth > 0 {
+            let name = "sp\(depth)"
+            try execute("SAVEPOINT " + name)
+            depth += 1
+            defer { depth -= 1 }
+            do {
+                let result = try body()
+                try execute("RELEASE " + name)
+                return result
+            } catch {
+                try? execute("ROLLBACK TO " + name)
+                try? execute("RELEASE " + name)
+                throw error
+            }
+        }
         try execute("BEGIN IMMEDIATE")
+        depth = 1
+        defer { depth = 0 }
         do {
             let result = try body()
             try execute("COMMIT")

@@ -1,6 +1,7 @@
 // Time as the service tells it: epoch milliseconds, FHIR instants, HTTP dates, "today" (the
 // civil date of the documented time zone, as in the library).
 
+import CarnetCatalogue
 import Foundation
 
 enum Time {
@@ -39,6 +40,14 @@ enum Time {
         }
         return nil
     }
+
+    /// The service's time zone for "today" (the forecast's default assessment date): the
+    /// library's rule and default (CivilTimeZone), overridable with CARNET_SANDBOX_TIME_ZONE.
+    static let zone: CivilTimeZone =
+        ProcessInfo.processInfo.environment["CARNET_SANDBOX_TIME_ZONE"].flatMap { CivilTimeZone($0) } ?? .paris
+
+    /// Today in the service's time zone, the same computation as the library's.
+    static func today() -> CivilDate { zone.date(atUnixSeconds: nowMs() / 1000) }
 
     /// Today's date as YYYY-MM-DD in the earliest time zone still on "today" anywhere (UTC+14),
     /// so a vaccination dated today is never "in the future" for a French overseas practice.

@@ -50,9 +50,9 @@ final class CatalogueLookup: VaccineLookup, @unchecked Sendable {
         }
     }
 
-    func forecast(patient: JSONValue, immunizations: [JSONValue], assessmentDate: String) -> JSONValue {
+    func forecast(patient: JSONValue, immunizations: [JSONValue], request: ForecastRequest) -> JSONValue {
         guard let id = patient["id"]?.stringValue, let birthText = patient["birthDate"]?.stringValue,
-            let birth = CivilDate(birthText), let assessment = CivilDate(assessmentDate)
+            let birth = CivilDate(birthText), let assessment = request.assessmentDate
         else {
             return ForecastAnswer.unavailable(history: immunizations)
         }
@@ -71,7 +71,8 @@ final class CatalogueLookup: VaccineLookup, @unchecked Sendable {
                     reference: immunization["id"]?.stringValue.map { "Immunization/\($0)" }))
         }
         let engine = RecommendationEngine(catalogue: catalogue)
-        let forecasts = engine.forecast(birthDate: birth, assessmentDate: assessment, history: doses)
+        let forecasts = engine.forecast(
+            birthDate: birth, assessmentDate: assessment, history: doses, context: request.context)
         guard !forecasts.isEmpty else {
             return ForecastAnswer.parameters(
                 recommendation: nil, history: immunizations,

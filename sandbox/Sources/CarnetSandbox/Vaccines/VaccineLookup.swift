@@ -1,6 +1,7 @@
 // What the service needs to know about vaccines: the 422 "unknown vaccine code" check, the
 // ValueSet $expand entries, the ImmDS-style forecast. A protocol, so a test can supply a fixed list.
 
+import CarnetCatalogue
 import CarnetWire
 import Foundation
 
@@ -9,8 +10,8 @@ protocol VaccineLookup: Sendable {
     func isKnown(system: String, code: String) -> Bool?
     /// Products matching `filter` (name, disease, code), at most `count`.
     func expand(filter: String, count: Int) -> [VaccineExpansionEntry]
-    /// `$immds-forecast` for a record (Parameters).
-    func forecast(patient: JSONValue, immunizations: [JSONValue], assessmentDate: String) -> JSONValue
+    /// `$immds-forecast` for a record (Parameters), as of `request.assessmentDate`, for its context.
+    func forecast(patient: JSONValue, immunizations: [JSONValue], request: ForecastRequest) -> JSONValue
 }
 
 enum Catalogue {
