@@ -23,7 +23,9 @@ SANDBOX_BIN := sandbox/.build/debug/carnet-sandbox
 NUVA_DIR ?= $(abspath ../shared/data/nuva)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-DEB_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config openssl fiu-utils util-linux strace
+DEB_PACKAGES := libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config openssl fiu-utils util-linux strace \
+	libcjson-dev fpc fpc-source-3.2.2 mono-mcs mono-runtime libmono-system-web-extensions4.0-cil \
+	gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64
 PYTHON := python3
 CFLAGS_STRICT := -Wall -Wextra -pedantic -Werror
 
@@ -32,7 +34,7 @@ export CARNET_EXAMPLE := $(abspath $(EXAMPLE))
 export CARNET_SANDBOX_BIN := $(abspath $(SANDBOX_BIN))
 export CARNET_NUVA_DIR := $(NUVA_DIR)
 
-.PHONY: all lib example deps test swift-test abi-check header-check python-test sandbox sandbox-serve sandbox-test \
+.PHONY: all lib example deps python-binding test swift-test abi-check header-check python-test sandbox sandbox-serve sandbox-test \
         demo install bench clean
 
 all: lib example
@@ -47,11 +49,11 @@ lib:
 	mv $(LIB_REAL).tmp $(LIB_REAL)
 	ln -sf libcarnet.so.$(VERSION) $(LIB_SONAME)
 	ln -sf libcarnet.so.$(SOVERSION) $(BUILD)/lib/libcarnet.so
-	cp include/carnet.h $(BUILD)/include/carnet.h
+	cp include/carnet.h include/carnet.hpp $(BUILD)/include/
 
 example: lib
 	mkdir -p $(BUILD)/bin
-	cc -std=c99 $(CFLAGS_STRICT) -O2 -Iinclude examples-c/carnet_example.c -L$(BUILD)/lib -lcarnet \
+	cc -std=c99 $(CFLAGS_STRICT) -O2 -Iinclude examples-c/carnet_example.c -L$(BUILD)/lib -lcarnet -lcjson \
 	   -Wl,-rpath,'$$ORIGIN/../lib' -o $(EXAMPLE)
 
 deps:
@@ -61,8 +63,16 @@ deps:
 	  $(SUDO) apt-get update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
-	@$(PYTHON) -c "import pytest, hypothesis, fhir.resources, cryptography, biip, lxml" 2>/dev/null || \
+	@$(PYTHON) -c "import pytest, hypothesis, fhir.resources, cryptography, biip, lxml, jsonschema, fhirclient, fhirpy" 2>/dev/null || \
 	  $(PYTHON) -m pip install -q --disable-pip-version-check -r Tests/requirements.txt
+	@$(MAKE) --no-print-directory python-binding
+
+# The Python binding as a host installs it; reinstalled only when the installed copy is not this
+# checkout's (the suites refuse a stale one: Tests/python/installed_binding.py).
+python-binding:
+	@$(PYTHON) Tests/python/installed_binding.py || \
+	  { echo "installing the Python binding (pip install ./bindings/python)"; \
+	    $(PYTHON) -m pip install -q --disable-pip-version-check --no-deps ./bindings/python; }
 
 TEST_EXTRA ?=
 BENCH_EXTRA ?=
@@ -84,7 +94,7 @@ header-check:
 abi-check: all
 	$(PYTHON) Tests/abi/check_abi.py --header include/carnet.h --lib $(LIB_REAL) --example $(EXAMPLE)
 
-python-test: all sandbox
+python-test: all sandbox python-binding
 	$(PYTHON) -m pytest -q Tests/python
 
 sandbox:
@@ -107,7 +117,7 @@ install: all
 	install -m 0755 $(LIB_REAL) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libcarnet.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libcarnet.so.$(SOVERSION)
 	ln -sf libcarnet.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libcarnet.so
-	install -m 0644 include/carnet.h $(DESTDIR)$(PREFIX)/include/carnet.h
+	install -m 0644 include/carnet.h include/carnet.hpp $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' carnet.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/carnet.pc
 
 bench: deps all sandbox

@@ -29,7 +29,8 @@ import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-sys.path[:0] = [os.path.join(REPO, "Tests", "python"), os.path.join(REPO, "Tests", "support")]
+sys.path[:0] = [os.path.join(REPO, "bindings", "python"), os.path.join(REPO, "Tests", "python"),
+               os.path.join(REPO, "Tests", "support")]
 
 import carnet  # noqa: E402
 from fault_support import P12_PASSWORD, immunization, patient_document, professional_with_p12  # noqa: E402

@@ -13,14 +13,19 @@
  *                   --claim-pseudonym NAME --claim-birth-date YYYY-MM-DD]
  *
  * Without --script it shows an interactive menu mirroring the guide's screens.
- * JSON is handled with a few naive helpers to keep the example short: a real
- * EHR uses its own JSON library.
+ * JSON is read and written with cJSON (Debian libcjson-dev, link -lcjson): the
+ * documents the library returns are parsed, never searched as text, and every
+ * document sent is built by the JSON library, so every string (a patient named
+ * O"Brien, a lot number with a backslash) is escaped. Any JSON library does.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "carnet.h"
+
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -39,30 +44,41 @@ static void print_log(void *payload, carnet_log_level level, const char *message
     fprintf(stderr, "  carnet[%d]: %s\n", (int)level, message);
 }
 
-/* Copies the string value of the first `"key": "..."` found at or after `from`
- * into `out`. Returns a pointer just past the value, or NULL. */
-static const char *json_string(const char *from, const char *key, char *out, size_t size) {
-    char pattern[96];
-    const char *p;
-    size_t n = 0;
-    snprintf(pattern, sizeof pattern, "\"%s\":\"", key);
-    p = from ? strstr(from, pattern) : NULL;
-    if (p == NULL || size == 0) return NULL;
-    p += strlen(pattern);
-    while (*p != '\0' && *p != '"' && n + 1 < size) {
-        if (*p == '\\' && p[1] != '\0') p++;
-        out[n++] = *p++;
-    }
-    out[n] = '\0';
-    return p;
+/* Parses a document the library returned and frees the library's string
+ * (carnet_string_free, never free). NULL if it is not JSON (never happens
+ * with libcarnet, but a host checks). Free the result with cJSON_Delete. */
+static cJSON *take_json(char *text) {
+    cJSON *document = text != NULL ? cJSON_Parse(text) : NULL;
+    carnet_string_free(text);
+    return document;
 }
 
-static long json_number(const char *from, const char *key) {
-    char pattern[96];
-    const char *p;
-    snprintf(pattern, sizeof pattern, "\"%s\":", key);
-    p = from ? strstr(from, pattern) : NULL;
-    return p ? strtol(p + strlen(pattern), NULL, 10) : -1;
+/* The string at `key` of an object, or "" (never NULL, so it can be printed). */
+static const char *text_of(const cJSON *object, const char *key) {
+    const cJSON *value = cJSON_GetObjectItemCaseSensitive(object, key);
+    return cJSON_IsString(value) && value->valuestring != NULL ? value->valuestring : "";
+}
+
+static long number_of(const cJSON *object, const char *key) {
+    const cJSON *value = cJSON_GetObjectItemCaseSensitive(object, key);
+    return cJSON_IsNumber(value) ? (long)value->valuedouble : -1;
+}
+
+static int count_of(const cJSON *object, const char *key) {
+    const cJSON *value = cJSON_GetObjectItemCaseSensitive(object, key);
+    return cJSON_IsArray(value) ? cJSON_GetArraySize(value) : 0;
+}
+
+static const cJSON *item(const cJSON *object, const char *key) {
+    return cJSON_GetObjectItemCaseSensitive(object, key);
+}
+
+/* Serialises a document built here (every string escaped by cJSON); the
+ * caller frees the text with cJSON_free. NULL when memory runs out. */
+static char *print_json(cJSON *document) {
+    char *text = document != NULL ? cJSON_PrintUnformatted(document) : NULL;
+    cJSON_Delete(document);
+    return text;
 }
 
 /* ----------------------------------------------------------- patient list */
@@ -125,22 +141,24 @@ static void load_patients(const char *store) {
     fclose(f);
 }
 
+
 /* ------------------------------------------------------------ the screens */
 
 /* "Récupérer le certificat" */
 static int screen_activate(carnet_client *client, const char *withdrawal_code) {
     carnet_error error = CARNET_ERROR_INIT;
     char *json = NULL;
-    char subject[256] = "";
+    cJSON *certificate;
     carnet_status status = carnet_certificate_enroll(client, withdrawal_code, &json, &error);
     printf("\n== Activer le service : récupérer le certificat avec le code de retrait\n");
     if (status != CARNET_OK) {
         report("certificat", status, &error);
         return 0;
     }
-    json_string(json, "commonName", subject, sizeof subject);
-    printf("  Certificat installé pour %s, valable encore %ld jours.\n", subject, json_number(json, "daysLeft"));
-    carnet_string_free(json);
+    certificate = take_json(json);
+    printf("  Certificat installé pour %s, valable encore %ld jours.\n", text_of(certificate, "common_name"),
+           number_of(certificate, "days_left"));
+    cJSON_Delete(certificate);
     return 1;
 }
 
@@ -163,25 +181,55 @@ static int screen_open_vaccination(carnet_client *client, const patient *p) {
     return 0;
 }
 
+/* The FHIR Patient of one of the EHR's patients. */
+static cJSON *patient_resource(const patient *p) {
+    cJSON *resource = cJSON_CreateObject(), *name = cJSON_CreateObject(), *telecom = cJSON_CreateObject();
+    cJSON_AddStringToObject(resource, "resourceType", "Patient");
+    cJSON_AddStringToObject(name, "family", p->family);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(name, "given"), cJSON_CreateString(p->given));
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(resource, "name"), name);
+    cJSON_AddStringToObject(resource, "birthDate", p->birth);
+    cJSON_AddStringToObject(resource, "gender", p->gender);
+    cJSON_AddStringToObject(telecom, "system", "email");
+    cJSON_AddStringToObject(telecom, "value", p->email);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(resource, "telecom"), telecom);
+    return resource;
+}
+
 /* "Créer le carnet de vaccination électronique" */
 static int screen_create(carnet_client *client, const patient *p) {
     carnet_error error = CARNET_ERROR_INIT;
-    char body[1024], *json = NULL, id[64] = "";
+    char *body = print_json(patient_resource(p)), *json = NULL;
+    cJSON *created;
+    const cJSON *name, *given;
     carnet_status status;
-    snprintf(body, sizeof body,
-             "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"%s\",\"given\":[\"%s\"]}],"
-             "\"birthDate\":\"%s\",\"gender\":\"%s\",\"telecom\":[{\"system\":\"email\",\"value\":\"%s\"}]}",
-             p->family, p->given, p->birth, p->gender, p->email);
     printf("\n== Créer le carnet de vaccination électronique de %s %s\n", p->given, p->family);
+    if (body == NULL) {
+        printf("  !! création : mémoire insuffisante\n");
+        return 0;
+    }
     status = carnet_record_create(client, p->id, body, &json, &error);
+    cJSON_free(body);
     if (status != CARNET_OK) {
         report("création", status, &error);
         return 0;
     }
-    json_string(json, "id", id, sizeof id);
-    printf("  Carnet créé (UUID %s) ; un email est envoyé au patient avec son code de partage.\n", id);
-    carnet_string_free(json);
+    created = take_json(json);
+    name = cJSON_GetArrayItem(item(created, "name"), 0);
+    given = cJSON_GetArrayItem(item(name, "given"), 0);
+    printf("  Carnet créé pour %s %s (UUID %s) ; un email est envoyé au patient avec son code de partage.\n",
+           cJSON_IsString(given) ? given->valuestring : "", text_of(name, "family"), text_of(created, "id"));
+    cJSON_Delete(created);
     return 1;
+}
+
+/* The value of the part named `part_name` of a Parameters parameter, or "". */
+static const char *part_value(const cJSON *parameter, const char *part_name) {
+    const cJSON *part;
+    cJSON_ArrayForEach(part, item(parameter, "part")) {
+        if (strcmp(text_of(part, "name"), part_name) == 0) return text_of(part, "valueString");
+    }
+    return "";
 }
 
 /* "Récupérer un carnet grâce à un code de partage", then choose one and give
@@ -189,23 +237,23 @@ static int screen_create(carnet_client *client, const patient *p) {
 static int screen_claim(carnet_client *client, const patient *p, const char *code, const char *pseudonym,
                         const char *birth_date) {
     carnet_error error = CARNET_ERROR_INIT;
-    char *json = NULL, *claimed = NULL;
-    const char *cursor;
-    char id[128], name[128], chosen[128] = "";
+    char *json = NULL, *claimed = NULL, chosen[128] = "";
+    cJSON *found;
+    const cJSON *parameter;
     carnet_status status = carnet_share_code_lookup(client, code, &json, &error);
     printf("\n== Récupérer un carnet existant avec le code de partage du patient\n");
     if (status != CARNET_OK) {
         report("code de partage", status, &error);
         return 0;
     }
+    found = take_json(json);
     printf("  Pseudo                  Action\n");
-    cursor = json;
-    while ((cursor = json_string(cursor, "valueString", id, sizeof id)) != NULL &&
-           (cursor = json_string(cursor, "valueString", name, sizeof name)) != NULL) {
+    cJSON_ArrayForEach(parameter, item(found, "parameter")) {
+        const char *name = part_value(parameter, "pseudonym");
         printf("  %-22s  Demande d'accès à un carnet\n", name);
-        if (strcmp(name, pseudonym) == 0) snprintf(chosen, sizeof chosen, "%s", id);
+        if (strcmp(name, pseudonym) == 0) snprintf(chosen, sizeof chosen, "%s", part_value(parameter, "id"));
     }
-    carnet_string_free(json);
+    cJSON_Delete(found);
     if (chosen[0] == '\0') {
         printf("  Le carnet « %s » n'est pas proposé.\n", pseudonym);
         return 0;
@@ -225,8 +273,9 @@ static int screen_claim(carnet_client *client, const patient *p, const char *cod
  * and imports them all under new EHR ids. */
 static void screen_import(carnet_client *client, const patient *p) {
     carnet_error error = CARNET_ERROR_INIT;
-    char *json = NULL, mapping[4096] = "{\"imported\":[", id[96], date[40], display[128];
-    const char *cursor;
+    char *json = NULL, *mapping_text;
+    cJSON *bundle, *mapping, *imported;
+    const cJSON *entry;
     int n = 0;
     carnet_status status = carnet_vaccinations_list(client, p->id, &json, &error);
     printf("\n== Vaccins du carnet partagé de %s %s\n", p->given, p->family);
@@ -234,31 +283,34 @@ static void screen_import(carnet_client *client, const patient *p) {
         report("liste des vaccins", status, &error);
         return;
     }
-    cursor = json;
-    while ((cursor = strstr(cursor, "\"resourceType\":\"Immunization\"")) != NULL) {
-        const char *next;
-        display[0] = date[0] = id[0] = '\0';
-        json_string(cursor, "id", id, sizeof id);
-        json_string(cursor, "display", display, sizeof display);
-        json_string(cursor, "occurrenceDateTime", date, sizeof date);
-        printf("  [x] %.10s  %s\n", date, display[0] ? display : "(vaccin)");
-        if (n < 20) {
-            char item[256];
-            snprintf(item, sizeof item, "%s{\"immunization_id\":\"%s\",\"host_vaccination_id\":\"IMP-%s-%d\"}",
-                     n ? "," : "", id, p->id, n + 1);
-            strncat(mapping, item, sizeof mapping - strlen(mapping) - 1);
-            n++;
-        }
-        next = cursor + 1;
-        cursor = next;
+    bundle = take_json(json);
+    mapping = cJSON_CreateObject();
+    imported = cJSON_AddArrayToObject(mapping, "imported");
+    cJSON_ArrayForEach(entry, item(bundle, "entry")) {
+        const cJSON *resource = item(entry, "resource");
+        const cJSON *coding = cJSON_GetArrayItem(item(item(resource, "vaccineCode"), "coding"), 0);
+        const char *display = text_of(coding, "display");
+        char host_id[160];
+        cJSON *pair;
+        if (strcmp(text_of(resource, "resourceType"), "Immunization") != 0) continue;
+        printf("  [x] %.10s  %s\n", text_of(resource, "occurrenceDateTime"), display[0] ? display : "(vaccin)");
+        n++;
+        snprintf(host_id, sizeof host_id, "IMP-%s-%d", p->id, n);
+        pair = cJSON_CreateObject();
+        cJSON_AddStringToObject(pair, "immunization_id", text_of(resource, "id"));
+        cJSON_AddStringToObject(pair, "host_vaccination_id", host_id);
+        cJSON_AddItemToArray(imported, pair);
     }
-    carnet_string_free(json);
+    cJSON_Delete(bundle);
     if (n == 0) {
+        cJSON_Delete(mapping);
         printf("  (aucun vaccin dans le carnet)\n");
         return;
     }
-    strncat(mapping, "]}", sizeof mapping - strlen(mapping) - 1);
-    status = carnet_vaccinations_accept(client, p->id, mapping, &error);
+    mapping_text = print_json(mapping);
+    status = mapping_text != NULL ? carnet_vaccinations_accept(client, p->id, mapping_text, &error)
+                                  : CARNET_E_OUT_OF_MEMORY;
+    cJSON_free(mapping_text);
     if (status != CARNET_OK) {
         report("import", status, &error);
         return;
@@ -266,41 +318,63 @@ static void screen_import(carnet_client *client, const patient *p) {
     printf("  %d vaccin(s) exporté(s) dans le dossier du patient.\n", n);
 }
 
+/* The Immunization the doctor validated. */
+static cJSON *immunization_resource(const char *vaccination_id, const char *cis, const char *display,
+                                    const char *date) {
+    cJSON *resource = cJSON_CreateObject(), *identifier = cJSON_CreateObject(), *coding = cJSON_CreateObject();
+    cJSON_AddStringToObject(resource, "resourceType", "Immunization");
+    cJSON_AddStringToObject(identifier, "value", vaccination_id);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(resource, "identifier"), identifier);
+    cJSON_AddStringToObject(resource, "status", "completed");
+    cJSON_AddStringToObject(coding, "system", "https://smt.esante.gouv.fr/terminologie-bdpm");
+    cJSON_AddStringToObject(coding, "code", cis);
+    cJSON_AddStringToObject(coding, "display", display);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(cJSON_AddObjectToObject(resource, "vaccineCode"), "coding"), coding);
+    cJSON_AddStringToObject(resource, "occurrenceDateTime", date);
+    cJSON_AddStringToObject(resource, "lotNumber", "A1234");
+    return resource;
+}
+
 /* "Saisir le nom du vaccin ou d'une maladie", choose, "Valider": added to the
  * EHR and, by itself, to the shared carnet. */
 static void screen_add(carnet_client *client, const patient *p, const char *query, const char *vaccination_id,
                        const char *date) {
     carnet_error error = CARNET_ERROR_INIT;
-    char *found = NULL, *state = NULL, cis[32] = "", display[128] = "", body[1024], text[64] = "";
+    char *found = NULL, *state = NULL, *body, cis[32] = "", display[128] = "";
+    cJSON *value_set, *state_document;
+    const cJSON *first;
     carnet_status status = carnet_vaccines_search(client, query, &found, &error);
     printf("\n== Ajouter un vaccin : recherche « %s »\n", query);
     if (status != CARNET_OK) {
         report("recherche de vaccin", status, &error);
         return;
     }
-    json_string(found, "code", cis, sizeof cis);
-    json_string(found, "display", display, sizeof display);
-    carnet_string_free(found);
+    value_set = take_json(found);
+    first = cJSON_GetArrayItem(item(item(value_set, "expansion"), "contains"), 0);
+    snprintf(cis, sizeof cis, "%s", text_of(first, "code"));
+    snprintf(display, sizeof display, "%s", text_of(first, "display"));
+    cJSON_Delete(value_set);
     if (cis[0] == '\0') {
         printf("  Aucun vaccin trouvé.\n");
         return;
     }
     printf("  Sélection : %s (CIS %s), injection du %s\n", display, cis, date);
-    snprintf(body, sizeof body,
-             "{\"resourceType\":\"Immunization\",\"identifier\":[{\"value\":\"%s\"}],\"status\":\"completed\","
-             "\"vaccineCode\":{\"coding\":[{\"system\":\"https://smt.esante.gouv.fr/terminologie-bdpm\","
-             "\"code\":\"%s\",\"display\":\"%s\"}]},\"occurrenceDateTime\":\"%s\",\"lotNumber\":\"A1234\"}",
-             vaccination_id, cis, display, date);
+    body = print_json(immunization_resource(vaccination_id, cis, display, date));
+    if (body == NULL) {
+        printf("  !! ajout : mémoire insuffisante\n");
+        return;
+    }
     status = carnet_vaccination_add(client, p->id, body, &state, &error);
+    cJSON_free(body);
+    state_document = take_json(state);
     if (status == CARNET_OK) {
-        json_string(state, "immunization_id", text, sizeof text);
-        printf("  Ajouté au carnet partagé (Immunization %s).\n", text);
+        printf("  Ajouté au carnet partagé (Immunization %s).\n", text_of(state_document, "immunization_id"));
     } else if (status == CARNET_PENDING) {
         printf("  Enregistré ; sera envoyé au carnet dès que possible : %s\n", error.message);
     } else {
         report("ajout", status, &error);
     }
-    carnet_string_free(state);
+    cJSON_Delete(state_document);
 }
 
 /* "Envoyer au DMP": the CI-SIS "Note de vaccination" of a vaccination the doctor recorded
@@ -308,32 +382,79 @@ static void screen_add(carnet_client *client, const patient *p, const char *quer
  * document ids, the patient's identity, the professionals, the practice); the EHR signs and submits
  * it with its own DMP connector. Here it is saved next to the EHR's data. The professionals' and the
  * practice's identifiers below are this demo EHR's configuration. */
+/* An identifier {root, extension} of the note's context. */
+static cJSON *identifier(const char *root, const char *extension) {
+    cJSON *id = cJSON_CreateObject();
+    cJSON_AddStringToObject(id, "root", root);
+    cJSON_AddStringToObject(id, "extension", extension);
+    return id;
+}
+
+static cJSON *coded(const char *code, const char *system, const char *display) {
+    cJSON *value = cJSON_CreateObject();
+    cJSON_AddStringToObject(value, "code", code);
+    cJSON_AddStringToObject(value, "system", system);
+    cJSON_AddStringToObject(value, "display", display);
+    return value;
+}
+
+/* The demo practice's doctor, as the note's author and vaccinator. */
+static cJSON *doctor(void) {
+    cJSON *person = cJSON_CreateObject();
+    cJSON_AddStringToObject(person, "rpps", "10001234567");
+    cJSON_AddStringToObject(person, "prefix", "DR");
+    cJSON_AddStringToObject(person, "given_name", "Claire");
+    cJSON_AddStringToObject(person, "family_name", "LEMAIRE");
+    cJSON_AddItemToObject(person, "profession", coded("10", "1.2.250.1.71.1.2.7", "Médecin"));
+    return person;
+}
+
+/* What only the EHR knows for the note: its document ids, the patient's identity, the
+ * professionals, the practice (docs/dmp.md). Every string escaped by cJSON. */
+static cJSON *dmp_context(const patient *p, const char *vaccination_id) {
+    char extension[160];
+    cJSON *context = cJSON_CreateObject(), *document = cJSON_CreateObject(), *person = cJSON_CreateObject(),
+          *structure = cJSON_CreateObject();
+    snprintf(extension, sizeof extension, "NOTE-%s", vaccination_id);
+    cJSON_AddItemToObject(document, "id", identifier("1.2.250.1.999.1.1", extension));
+    snprintf(extension, sizeof extension, "SET-%s", vaccination_id);
+    cJSON_AddItemToObject(document, "set_id", identifier("1.2.250.1.999.1.2", extension));
+    cJSON_AddNumberToObject(document, "version", 1);
+    cJSON_AddStringToObject(document, "effective_time", "2025-10-21T10:00:00+02:00");
+    cJSON_AddStringToObject(document, "confidentiality", "N");
+    cJSON_AddItemToObject(context, "document", document);
+    cJSON_AddItemToObject(person, "local_id", identifier("1.2.250.1.999.3", p->id));
+    cJSON_AddStringToObject(person, "birth_family_name", p->family);
+    cJSON_AddStringToObject(person, "first_birth_given_name", p->given);
+    cJSON_AddStringToObject(person, "birth_date", p->birth);
+    cJSON_AddStringToObject(person, "gender", strcmp(p->gender, "female") == 0 ? "F"
+                                              : strcmp(p->gender, "male") == 0 ? "M" : "U");
+    cJSON_AddItemToObject(context, "patient", person);
+    cJSON_AddItemToObject(context, "author", doctor());
+    cJSON_AddItemToObject(context, "vaccinator", doctor());
+    cJSON_AddStringToObject(structure, "id", "31234567890123");
+    cJSON_AddStringToObject(structure, "name", "Cabinet du Parc");
+    cJSON_AddItemToObject(structure, "facility_type", coded("SA07", "1.2.250.1.71.4.2.4", "Cabinet individuel"));
+    cJSON_AddItemToObject(structure, "practice_setting", coded("AMBULATOIRE", "1.2.250.1.213.1.1.4.9", "Ambulatoire"));
+    cJSON_AddItemToObject(context, "structure", structure);
+    return context;
+}
+
 static void screen_dmp_note(carnet_client *client, const patient *p, const char *vaccination_id) {
     carnet_error error = CARNET_ERROR_INIT;
-    char context[2048], path[1100];
-    char *xml = NULL;
+    char path[1100];
+    char *xml = NULL, *context = print_json(dmp_context(p, vaccination_id));
     const char *slash = strrchr(patients_path, '/');
-    const char *gender = strcmp(p->gender, "female") == 0 ? "F" : strcmp(p->gender, "male") == 0 ? "M" : "U";
-    const char *doctor = "{\"rpps\":\"10001234567\",\"prefix\":\"DR\",\"given_name\":\"Claire\","
-                         "\"family_name\":\"LEMAIRE\",\"profession\":{\"code\":\"10\","
-                         "\"system\":\"1.2.250.1.71.1.2.7\",\"display\":\"M\u00e9decin\"}}";
     carnet_status status;
     FILE *f;
     int written;
-    snprintf(context, sizeof context,
-             "{\"document\":{\"id\":{\"root\":\"1.2.250.1.999.1.1\",\"extension\":\"NOTE-%s\"},"
-             "\"set_id\":{\"root\":\"1.2.250.1.999.1.2\",\"extension\":\"SET-%s\"},\"version\":1,"
-             "\"effective_time\":\"2025-10-21T10:00:00+02:00\",\"confidentiality\":\"N\"},"
-             "\"patient\":{\"local_id\":{\"root\":\"1.2.250.1.999.3\",\"extension\":\"%s\"},"
-             "\"birth_family_name\":\"%s\",\"first_birth_given_name\":\"%s\",\"birth_date\":\"%s\","
-             "\"gender\":\"%s\"},\"author\":%s,\"vaccinator\":%s,"
-             "\"structure\":{\"id\":\"31234567890123\",\"name\":\"Cabinet du Parc\","
-             "\"facility_type\":{\"code\":\"SA07\",\"system\":\"1.2.250.1.71.4.2.4\",\"display\":\"Cabinet individuel\"},"
-             "\"practice_setting\":{\"code\":\"AMBULATOIRE\",\"system\":\"1.2.250.1.213.1.1.4.9\","
-             "\"display\":\"Ambulatoire\"}}}",
-             vaccination_id, vaccination_id, p->id, p->family, p->given, p->birth, gender, doctor, doctor);
+    if (context == NULL) {
+        printf("  !! note de vaccination DMP : mémoire insuffisante\n");
+        return;
+    }
     printf("\n== Note de vaccination pour le DMP (%s)\n", vaccination_id);
     status = carnet_vaccination_dmp_note(client, p->id, vaccination_id, context, &xml, &error);
+    cJSON_free(context);
     if (status != CARNET_OK) {
         report("note de vaccination DMP", status, &error);
         return;
@@ -355,19 +476,21 @@ static void screen_dmp_note(carnet_client *client, const patient *p, const char 
 static void screen_sync(carnet_client *client, const patient *p) {
     carnet_error error = CARNET_ERROR_INIT;
     char *json = NULL;
+    cJSON *sync_report;
     carnet_status status = carnet_sync(client, p ? p->id : NULL, &json, &error);
     printf("\n== Synchroniser avec les vaccins partagés%s%s\n", p ? " : " : "", p ? p->family : "");
     if (status != CARNET_OK) {
         report("synchronisation", status, &error);
         return;
     }
+    sync_report = take_json(json);
     printf("  Envoyés : %ld ; nouveaux vaccins à importer : %s ; suppressions à confirmer : %s ;\n"
            "  modifiés ailleurs : %s ; en attente : %s\n",
-           json_number(json, "pushed"), strstr(json, "\"added\":[]") ? "aucun" : "oui (voir import)",
-           strstr(json, "\"removed\":[]") ? "aucune" : "oui", strstr(json, "\"changed\":[]") ? "aucun" : "oui",
-           strstr(json, "\"pending\":[]") ? "rien" : "oui");
-    if (strstr(json, "\"offline\":true")) printf("  Service injoignable : tout est conservé.\n");
-    carnet_string_free(json);
+           number_of(sync_report, "pushed"), count_of(sync_report, "added") ? "oui (voir import)" : "aucun",
+           count_of(sync_report, "removed") ? "oui" : "aucune", count_of(sync_report, "changed") ? "oui" : "aucun",
+           count_of(sync_report, "pending") ? "oui" : "rien");
+    if (cJSON_IsTrue(item(sync_report, "offline"))) printf("  Service injoignable : tout est conservé.\n");
+    cJSON_Delete(sync_report);
 }
 
 /* "Suppression d'un vaccin" */
@@ -384,29 +507,32 @@ static void screen_remove(carnet_client *client, const patient *p, const char *v
     }
 }
 
+/* A CodeableConcept's words: its first coding's display, else its text. */
+static const char *concept_text(const cJSON *concept) {
+    const char *display = text_of(cJSON_GetArrayItem(item(concept, "coding"), 0), "display");
+    return display[0] != '\0' ? display : text_of(concept, "text");
+}
+
 /* "Recommandation CVE" */
 static void screen_recommendations(carnet_client *client, const patient *p) {
     carnet_error error = CARNET_ERROR_INIT;
-    char *json = NULL, disease[128], state[64];
-    const char *cursor;
+    char *json = NULL;
+    cJSON *recommendation;
+    const cJSON *each;
     carnet_status status = carnet_recommendations_get(client, p->id, &json, &error);
     printf("\n== Recommandations pour %s %s\n", p->given, p->family);
     if (status != CARNET_OK) {
         report("recommandations", status, &error);
         return;
     }
-    cursor = json;
-    while ((cursor = strstr(cursor, "\"targetDisease\"")) != NULL) {
-        disease[0] = state[0] = '\0';
-        json_string(cursor, "display", disease, sizeof disease);
-        {
-            const char *forecast = strstr(cursor, "\"forecastStatus\"");
-            if (forecast) json_string(forecast, "text", state, sizeof state);
-        }
-        printf("  - %-40s %s\n", disease, state);
-        cursor++;
+    recommendation = take_json(json);
+    cJSON_ArrayForEach(each, item(recommendation, "recommendation")) {
+        const cJSON *forecast = item(each, "forecastStatus");
+        const char *state = text_of(forecast, "text");
+        printf("  - %-40s %s\n", concept_text(item(each, "targetDisease")),
+               state[0] != '\0' ? state : concept_text(forecast));
     }
-    carnet_string_free(json);
+    cJSON_Delete(recommendation);
 }
 
 /* "Renvoi du code de partage au patient" */

@@ -466,9 +466,9 @@ CARNET_API carnet_status CARNET_CALL carnet_link_remove(carnet_client *client, c
  *
  *  Certificate JSON (`out_json` of the three functions):
  *  @code
- *  { "subject": "/CN=...", "commonName": "...", "issuer": "/CN=...",
- *    "serialNumber": "0A1B...", "notBefore": "2026-11-30T08:00:00Z",
- *    "notAfter": "2027-11-30T08:00:00Z", "daysLeft": 364, "expired": false,
+ *  { "subject": "/CN=...", "common_name": "...", "issuer": "/CN=...",
+ *    "serial_number": "0A1B...", "not_before": "2026-11-30T08:00:00Z",
+ *    "not_after": "2027-11-30T08:00:00Z", "days_left": 364, "expired": false,
  *    "sha256": "hex of the certificate's SHA-256" }
  *  @endcode
  *  @{ */
@@ -803,7 +803,8 @@ typedef enum carnet_event_kind {
      *  `{"host_vaccination_id": "...", "status": "...", "message": "..."}` */
     CARNET_EVENT_ACCESS_REVOKED = 4,
     /** The professional's certificate expires within 30 days (at most once a
-     *  day). detail: `{"days_left": 12, "notAfter": "2027-01-01T00:00:00Z"}` */
+     *  day). detail: `{"days_left": 12, "not_after": "2027-01-01T00:00:00Z", "action":
+     *  "carnet_certificate_renew", "message": "..."}` */
     CARNET_EVENT_CERTIFICATE_EXPIRING = 5
 } carnet_event_kind;
 

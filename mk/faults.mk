@@ -3,6 +3,6 @@
 # it is neither a test of CI nor a benchmark).
 .PHONY: faults-slow
 
-faults-slow: all sandbox
+faults-slow: all sandbox python-binding
 	CARNET_CRASH_ROUNDS=$${CARNET_CRASH_ROUNDS:-300} $(PYTHON) -m pytest -q Tests/python/test_faults_crash.py -k killed
 

@@ -79,7 +79,7 @@ ASAN_RUNTIME := $(firstword $(wildcard $(SWIFT_RUNTIME_DIR)/../../clang/*/lib/li
 ASAN_LIBRARY_SUITES := test_threads.py test_lifecycle.py test_flows.py test_arguments.py test_tls_matrix.py \
 	test_hostile_service.py test_secrets_at_rest.py test_properties.py
 
-sanitize-library-address: sandbox
+sanitize-library-address: sandbox python-binding
 	swift build -c release --scratch-path .build-asanlib --product carnet -Xswiftc -sanitize=address
 	rm -rf $(BUILD)/asan-reports && mkdir -p $(BUILD)/asan-reports
 	@# The sandbox the suites start must not inherit the preloaded runtime: only the library is under test.

@@ -10,7 +10,7 @@
 4. `make install PREFIX=...` gives a tree a host can build against with
    `pkg-config --cflags --libs carnet`.
 5. The structs of the header have, compiled by the C compiler, the size and
-   member offsets the ctypes binding (Tests/python/carnet.py) declares, so the
+   member offsets the ctypes binding (bindings/python/carnet) declares, so the
    Python suites exercise the layout a C host gets.
 """
 import argparse
@@ -56,8 +56,8 @@ def exported_functions(lib_path):
 
 
 def struct_layouts_match(header_path, tmp):
-    """Compares sizeof/offsetof from the C compiler with carnet.py's ctypes layout."""
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+    """Compares sizeof/offsetof from the C compiler with the Python binding's ctypes layout."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bindings", "python"))
     import carnet  # noqa: E402 (the binding under test)
     structs = {"carnet_error": carnet.Error, "carnet_options": carnet.Options}
     lines = ['#include <stddef.h>', '#include <stdio.h>', '#include "carnet.h"', "int main(void) {"]
@@ -138,7 +138,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         same, detail = struct_layouts_match(args.header, tmp)
-        check(same, "struct sizes and offsets equal carnet.py's ctypes layout" + ("" if same else f" ({detail})"))
+        check(same, "struct sizes and offsets equal the Python binding's ctypes layout" + ("" if same else f" ({detail})"))
 
     with tempfile.TemporaryDirectory() as tmp:
         # A host's layout: the library and the program somewhere else entirely.
@@ -177,8 +177,10 @@ def main():
                                text=True)
         check(flags.returncode == 0 and "-lcarnet" in flags.stdout, "pkg-config finds the installed carnet.pc")
         program = os.path.join(tmp, "installed-example")
+        # The example's own JSON library (cJSON) is its dependency, not libcarnet's: not in carnet.pc.
         build = subprocess.run(["cc", "-std=c99", "examples-c/carnet_example.c", "-o", program]
-                               + flags.stdout.split() + [f"-Wl,-rpath,{prefix}/lib"], capture_output=True, text=True)
+                               + flags.stdout.split() + ["-lcjson", f"-Wl,-rpath,{prefix}/lib"], capture_output=True,
+                               text=True)
         check(build.returncode == 0, "example builds against the installed tree with pkg-config flags")
         if build.returncode == 0:
             run = subprocess.run([program, "--store", os.path.join(tmp, "store2")], capture_output=True, text=True)

@@ -4,8 +4,19 @@ import sys
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "support"))
+# The release library of this checkout unless told otherwise (child processes inherit it).
+os.environ.setdefault("CARNET_LIB", os.path.join(REPO, "build", "lib", "libcarnet.so.1"))
+
+from installed_binding import stale_files  # noqa: E402
+
+# The suites test the package as a host installs it (pip install ./bindings/python), never a
+# stale copy: `make python-binding` reinstalls it.
+if stale_files():
+    raise pytest.UsageError(f"the installed carnet package differs from bindings/python ({', '.join(stale_files())}): "
+                            f"run `make python-binding` ({sys.executable} -m pip install ./bindings/python)")
 
 import carnet  # noqa: E402
 

@@ -36,11 +36,11 @@ def status_name(failure):
 
 def test_renewal_installs_a_new_certificate_and_key_that_the_service_accepts(enrolled):
     before = enrolled.certificate_info()
-    assert 18 <= before["daysLeft"] <= 20
+    assert 18 <= before["days_left"] <= 20
     renewed = enrolled.certificate_renew()
-    assert renewed["serialNumber"] != before["serialNumber"]
+    assert renewed["serial_number"] != before["serial_number"]
     assert renewed["sha256"] != before["sha256"]
-    assert renewed["commonName"] == before["commonName"]
+    assert renewed["common_name"] == before["common_name"]
     assert enrolled.certificate_info()["sha256"] == renewed["sha256"], "the new certificate is the one installed"
     # The renewed identity (new key) works for the doctor's calls at once.
     created = enrolled.record_create("p-renew", patient_document(email="renew@example.org"))
@@ -59,13 +59,13 @@ def test_the_renewed_identity_survives_a_restart(lib, sandbox, enrolled, tmp_pat
 def test_a_retried_renewal_is_harmless(enrolled):
     first = enrolled.certificate_renew()
     second = enrolled.certificate_renew()
-    assert first["serialNumber"] != second["serialNumber"]
+    assert first["serial_number"] != second["serial_number"]
     assert enrolled.record_create("p-twice", patient_document(email="twice@example.org"))["id"]
 
 
 def test_a_revoked_certificate_cannot_renew_itself_and_the_message_says_what_to_do(sandbox, enrolled):
     info = enrolled.certificate_info()
-    sandbox.revoke_certificate(serial=info["serialNumber"])
+    sandbox.revoke_certificate(serial=info["serial_number"])
     with pytest.raises(carnet.CarnetFailure) as failure:
         enrolled.certificate_renew()
     assert status_name(failure.value) == "CARNET_E_CREDENTIALS", failure.value

@@ -45,8 +45,8 @@ def status_of(excinfo):
 
 def test_enroll_makes_the_key_here_and_stores_it_sealed(enrolled, tmp_path):
     info = enrolled.certificate_info()
-    assert info["expired"] is False and 360 <= info["daysLeft"] <= 366
-    assert info["notAfter"].endswith("Z") and len(info["sha256"]) == 64
+    assert info["expired"] is False and 360 <= info["days_left"] <= 366
+    assert info["not_after"].endswith("Z") and len(info["sha256"]) == 64
     db = tmp_path / "store" / "carnet.sqlite"
     assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
     raw = db.read_bytes() + b"".join(p.read_bytes() for p in (tmp_path / "store").iterdir() if p != db)

@@ -179,7 +179,7 @@ def test_modern_pkcs12_loads(lib, tmp_path, identity):
     pki, directory, cert, key = identity
     path, info = openssl_p12(directory, cert, key, "modern.p12")  # OpenSSL 3 default: PBES2/AES-256-CBC
     assert "AES-256-CBC" in info and "PBKDF2" in info, info
-    assert import_p12(lib, tmp_path, path, P12_PASSWORD)["commonName"] == "Dr Securite"
+    assert import_p12(lib, tmp_path, path, P12_PASSWORD)["common_name"] == "Dr Securite"
     assert import_p12(lib, tmp_path, pki.p12_path, P12_PASSWORD)["expired"] is False
 
 

@@ -96,12 +96,12 @@ extension CarnetClient {
         let now = Clock.nowSeconds()
         return [
             "subject": .string(details.subject),
-            "commonName": .string(details.commonName),
+            "common_name": .string(details.commonName),
             "issuer": .string(details.issuer),
-            "serialNumber": .string(details.serialHex),
-            "notBefore": .string(Timestamps.instant(details.notBefore)),
-            "notAfter": .string(Timestamps.instant(details.notAfter)),
-            "daysLeft": .number(String(details.daysLeft(at: now))),
+            "serial_number": .string(details.serialHex),
+            "not_before": .string(Timestamps.instant(details.notBefore)),
+            "not_after": .string(Timestamps.instant(details.notAfter)),
+            "days_left": .number(String(details.daysLeft(at: now))),
             "expired": .bool(details.isExpired(at: now)),
             "sha256": .string(Hex.encode(details.sha256)),
         ]

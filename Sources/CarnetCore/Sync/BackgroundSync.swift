@@ -154,7 +154,7 @@ public final class BackgroundSync: @unchecked Sendable {
         emit(
             .certificateExpiring,
             [
-                "days_left": .number(String(days)), "notAfter": .string(Timestamps.instant(details.notAfter)),
+                "days_left": .number(String(days)), "not_after": .string(Timestamps.instant(details.notAfter)),
                 // How: renewing needs no withdrawal code while the certificate is valid.
                 "action": "carnet_certificate_renew",
                 "message": .string(UserMessage.certificateExpiringSoon(daysLeft: Int(clamping: days)).text(client.configuration.locale)),
