@@ -8,7 +8,7 @@
  * store ("patients.txt": id|family|given|birth date|gender|email).
  *
  *   carnet-example --store DIR [--service URL --enroll-url URL --ca FILE
- *                  --email EMAIL --secret SECRET] [--english] [--verbose]
+ *                  --email EMAIL --secret SECRET --practice-id ID] [--english] [--verbose]
  *                  [--script --withdrawal-code CODE --share-code CODE
  *                   --claim-pseudonym NAME --claim-birth-date YYYY-MM-DD]
  *
@@ -377,6 +377,70 @@ static void screen_add(carnet_client *client, const patient *p, const char *quer
     cJSON_Delete(state_document);
 }
 
+/* "Modifier" a vaccination already added (here: the lot was mistyped): the correction reaches
+ * the carnet by itself, as an update conditioned on the version Carnet last saw. Edited elsewhere
+ * meanwhile: nothing is overwritten, CARNET_E_CONFLICT says so (synchronise, look, correct again). */
+static void screen_correct(carnet_client *client, const patient *p, const char *vaccination_id, const char *cis,
+                           const char *display, const char *date, const char *lot) {
+    carnet_error error = CARNET_ERROR_INIT;
+    char *state = NULL, *body;
+    cJSON *resource = immunization_resource(vaccination_id, cis, display, date), *state_document;
+    printf("\n== Modifier la vaccination %s : numéro de lot corrigé\n", vaccination_id);
+    cJSON_ReplaceItemInObject(resource, "lotNumber", cJSON_CreateString(lot));
+    body = print_json(resource);
+    if (body == NULL) {
+        printf("  !! modification : mémoire insuffisante\n");
+        return;
+    }
+    carnet_status status = carnet_vaccination_update(client, p->id, body, &state, &error);
+    cJSON_free(body);
+    state_document = take_json(state);
+    if (status == CARNET_OK) {
+        printf("  Corrigée dans le carnet partagé (version %ld).\n", number_of(state_document, "version"));
+    } else if (status == CARNET_PENDING) {
+        printf("  Correction enregistrée ; sera envoyée dès que possible : %s\n", error.message);
+    } else {
+        report("modification", status, &error);
+    }
+    cJSON_Delete(state_document);
+}
+
+/* "Scanner la boîte": what the 2D barcode reader types (GS1 DataMatrix: GTIN, expiry, lot) gives
+ * the product and the lot to fill the vaccination form with. */
+static void screen_scan(carnet_client *client, const char *scanned) {
+    carnet_error error = CARNET_ERROR_INIT;
+    char *out = NULL;
+    cJSON *result;
+    printf("\n== Scanner la boîte du vaccin\n");
+    carnet_status status = carnet_vaccine_scan(client, scanned, &out, &error);
+    if (status != CARNET_OK) {
+        report("lecture du code de la boîte", status, &error);
+        return;
+    }
+    result = take_json(out);
+    printf("  %s (CIS %s), lot %s, à utiliser avant le %s%s\n", text_of(item(result, "product"), "name"),
+           text_of(item(result, "product"), "cis"), text_of(result, "lot"), text_of(result, "expiry"),
+           cJSON_IsTrue(item(result, "expired")) ? " : BOÎTE PÉRIMÉE" : "");
+    cJSON_Delete(result);
+}
+
+/* "À propos": the vaccine catalogue in use and its attribution (NUVA is CC-BY 4.0: shown to the user). */
+static void screen_catalogue(carnet_client *client) {
+    carnet_error error = CARNET_ERROR_INIT;
+    char *out = NULL;
+    cJSON *info;
+    carnet_status status = carnet_catalogue_info(client, &out, &error);
+    printf("\n== Catalogue des vaccins\n");
+    if (status != CARNET_OK) {
+        report("catalogue", status, &error);
+        return;
+    }
+    info = take_json(out);
+    printf("  %ld produits, version %s (%s)\n  %s\n", number_of(info, "product_count"), text_of(info, "version"),
+           text_of(info, "origin"), text_of(info, "attribution"));
+    cJSON_Delete(info);
+}
+
 /* "Envoyer au DMP": the CI-SIS "Note de vaccination" of a vaccination the doctor recorded
  * (docs/dmp.md). Carnet writes the document from what it holds plus what only the EHR knows (its
  * document ids, the patient's identity, the professionals, the practice); the EHR signs and submits
@@ -568,7 +632,10 @@ static int run_script(carnet_client *client, const script_inputs *in) {
     screen_add(client, jeanne, "agrippal", "VAC-0001", "2025-10-20");
     screen_sync(client, jeanne);
     screen_remove(client, jeanne, "VAC-0001");
-    screen_add(client, jeanne, "grippe", "VAC-0002", "2025-10-21");
+    screen_catalogue(client);
+    screen_scan(client, "(01)03400934975448(17)281231(10)A1234");
+    screen_add(client, jeanne, "agrippal", "VAC-0002", "2025-10-21");
+    screen_correct(client, jeanne, "VAC-0002", "61921204", "AGRIPPAL", "2025-10-21", "B5678");
     screen_dmp_note(client, jeanne, "VAC-0002");
     screen_recommendations(client, jeanne);
     screen_resend(client, jeanne);
@@ -634,7 +701,7 @@ static int run_menu(carnet_client *client) {
 static void usage(const char *program) {
     fprintf(stderr,
             "usage: %s --store DIR [--service URL] [--enroll-url URL] [--ca FILE] [--email EMAIL]\n"
-            "          [--secret SECRET] [--english] [--verbose]\n"
+            "          [--secret SECRET] [--practice-id ID] [--english] [--verbose]\n"
             "          [--script --withdrawal-code CODE [--share-code CODE --claim-pseudonym NAME\n"
             "           --claim-birth-date YYYY-MM-DD]]\n",
             program);
@@ -670,6 +737,7 @@ int main(int argc, char **argv) {
         else if (strcmp(arg, "--ca") == 0) options.ca_bundle_path = value;
         else if (strcmp(arg, "--email") == 0) options.account_email = value;
         else if (strcmp(arg, "--secret") == 0) options.identity_secret = value;
+        else if (strcmp(arg, "--practice-id") == 0) options.practice_id = value;
         else if (strcmp(arg, "--withdrawal-code") == 0) inputs.withdrawal_code = value;
         else if (strcmp(arg, "--share-code") == 0) inputs.share_code = value;
         else if (strcmp(arg, "--claim-pseudonym") == 0) inputs.claim_pseudonym = value;
@@ -677,6 +745,9 @@ int main(int argc, char **argv) {
         else { usage(argv[0]); return 2; }
     }
     if (options.store_directory == NULL) { usage(argv[0]); return 2; }
+    /* The EHR's installation, shared by every workstation of the practice (docs/sync.md): a real
+     * EHR generates this id once and keeps it in its database; the demo EHR has a fixed one. */
+    if (options.practice_id == NULL) options.practice_id = "demo-ehr-installation-7f3c2a9e";
 
     printf("Carnet %s (en-tête %s, numéro %u)\n", carnet_version_string(), CARNET_VERSION_STRING,
            (unsigned)carnet_version_number());

@@ -16,18 +16,9 @@ from test_flows import patient_document
 
 @pytest.fixture(scope="module")
 def sandbox():
+    """This module's sandbox (conftest's `enrolled` enrolls against it)."""
     with Sandbox(extra_args=["--client-certificate-days", "20"]) as running:
         yield running
-
-
-@pytest.fixture
-def enrolled(lib, sandbox, tmp_path):
-    professional = sandbox.create_professional()
-    client = open_client(lib, sandbox, str(tmp_path / "store"), professional)
-    client.certificate_enroll(professional.withdrawal_code)
-    client.professional = professional
-    yield client
-    client.close()
 
 
 def status_name(failure):

@@ -33,10 +33,15 @@ def test_the_example_walk_escapes_what_the_doctor_typed(sandbox, tmp_path):
     assert "Accès accordé : le carnet est associé à Ambroise DURAND." in out
     assert "[x] 2024-10-15" in out and "1 vaccin(s) exporté(s)" in out, out
     assert "Ajouté au carnet partagé (Immunization " in out
+    # The correction step: the mistyped lot reaches the carnet as version 2, and the DMP note has it.
+    assert "Corrigée dans le carnet partagé (version 2)." in out, out
+    assert "AGRIPPAL (CIS 61921204), lot A1234, à utiliser avant le 2028-12-31" in out, out
+    assert "1441 produits" in out and "CC-BY 4.0" in out, out
     assert "Envoyés : 0 ; nouveaux vaccins à importer : aucun" in out
     assert "  !! " not in out, out  # no step failed
     # The DMP note's context was built with cJSON too: the patient's name reaches the CDA as typed.
     assert "Note enregistrée : " in out, out
     note = ElementTree.fromstring((store / "VAC-0002.dmp-note.xml").read_bytes())
     assert FAMILY in "".join(note.itertext()) and GIVEN in "".join(note.itertext())
+    assert "B5678" in "".join(note.itertext()), "the note carries the corrected lot"
     assert out.rstrip().endswith("Client fermé.") and "Parcours du guide terminé." in out
