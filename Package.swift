@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "CarnetJSONTests", dependencies: ["CarnetJSON"]),
         .testTarget(name: "CarnetCatalogueTests", dependencies: ["CarnetCatalogue", "CarnetJSON"]),
         .testTarget(name: "CarnetWireTests", dependencies: ["CarnetWire", "CarnetJSON", "CarnetCatalogue"]),
-        .testTarget(name: "CarnetCoreTests", dependencies: ["CarnetCore", "CarnetJSON", "CarnetWire"]),
+        .testTarget(name: "CarnetCoreTests", dependencies: ["CarnetCore", "CarnetCatalogue", "CarnetJSON", "CarnetWire"]),
     ],
     swiftLanguageModes: [.v6]
 )

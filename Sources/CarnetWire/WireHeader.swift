@@ -16,6 +16,11 @@ public enum WireHeader {
     /// same professional replays the first answer (200) instead of creating a second carnet, and
     /// sends no second email.
     public static let idempotencyKey = "Idempotency-Key"
+    /// The client's civil time zone (a `CivilTimeZone` identifier: `Europe/Paris`, `Indian/Reunion`,
+    /// `+04:00`): the service dates "today" in it for this request — the "in the future" checks and
+    /// the forecast's default assessment date — so a practice overseas and the service agree on the
+    /// day (docs/recommendations.md, "One civil date").
+    public static let timeZone = "X-Carnet-Time-Zone"
     /// The kind of an email the sandbox writes to its outbox (e.g. `share-code`).
     public static let emailKind = "X-Carnet-Kind"
 }

@@ -84,6 +84,22 @@ let calendarCases: [CalendarCase] = [
     C("dtp: day of 75 years", "1955-04-10", "2030-04-10", childhood("1955-04-10") + ["1980-04-10 REVAXIS", "2000-04-10 REVAXIS", "2020-04-10 REVAXIS"], "dtp", .due, dose: 9, due: "2030-04-10"),
     C("dtp: every 10 years after 75", "1955-04-10", "2031-01-01", childhood("1955-04-10") + ["1980-04-10 REVAXIS", "2000-04-10 REVAXIS", "2020-04-10 REVAXIS", "2030-04-10 REVAXIS"], "dtp", .notDue, dose: 10, due: "2040-04-10"),
     C("dtp: doses recorded by NUVA valences count", infant, "2025-05-15", ["2025-03-15 VAL:VAL097,VAL067,VAL056"], "dtp", .due, dose: 2, counted: 1),
+    // DTP catch-up of a person first vaccinated at 16 or later (calendar 2025, catch-up table:
+    // M0, M2, M8-M12, then the fixed-age boosters; rule dtp, series 2 and 3).
+    C("dtp catch-up: never vaccinated at 30, dose 1 overdue since 16 years + 1 month", "1995-06-10", "2025-06-10", [], "dtp", .overdue, dose: 1, due: "2011-06-10", overdue: "2011-07-10"),
+    C("dtp catch-up: never vaccinated at 70, dose 1 overdue", "1955-06-10", "2025-06-10", [], "dtp", .overdue, dose: 1, counted: 0),
+    C("dtp catch-up: dose 2 two months after dose 1 (M2)", "1995-06-10", "2025-07-01", ["2025-06-10 REVAXIS"], "dtp", .notDue, dose: 2, due: "2025-08-10", earliest: "2025-08-10", overdue: "2025-09-10"),
+    C("dtp catch-up: dose 2 three weeks after dose 1 does not count", "1995-06-10", "2025-07-05", ["2025-06-10 REVAXIS", "2025-07-01 REVAXIS"], "dtp", .notDue, dose: 2, due: "2025-08-10", counted: 1),
+    C("dtp catch-up: dose 3 six months after dose 2 (M8)", "1995-06-10", "2025-09-01", ["2025-06-10 REVAXIS", "2025-08-10 REVAXIS"], "dtp", .notDue, dose: 3, due: "2026-02-10", earliest: "2026-02-10", overdue: "2026-06-10"),
+    C("dtp catch-up: dose 3 the day before M12, due", "1995-06-10", "2026-06-09", ["2025-06-10 REVAXIS", "2025-08-10 REVAXIS"], "dtp", .due, dose: 3),
+    C("dtp catch-up: dose 3 at M12, overdue", "1995-06-10", "2026-06-10", ["2025-06-10 REVAXIS", "2025-08-10 REVAXIS"], "dtp", .overdue, dose: 3, overdue: "2026-06-10"),
+    C("dtp catch-up: first dose at 30, next booster at 45 (no 25-year booster)", "1995-06-10", "2026-03-01", ["2025-06-10 REVAXIS", "2025-08-10 REVAXIS", "2026-02-10 REVAXIS"], "dtp", .notDue, dose: 4, due: "2040-06-10", earliest: "2039-06-10", counted: 3),
+    C("dtp catch-up: first dose at 20, 25-year booster 5 years after dose 3", "2005-03-01", "2026-01-01", ["2025-03-01 REVAXIS", "2025-05-01 REVAXIS", "2025-11-01 REVAXIS"], "dtp", .notDue, dose: 4, due: "2030-11-01", earliest: "2030-11-01"),
+    C("dtp catch-up: first dose at 42, 45-year booster 5 years after dose 3", "1983-01-01", "2026-01-01", ["2025-01-01 REVAXIS", "2025-03-01 REVAXIS", "2025-09-01 REVAXIS"], "dtp", .notDue, dose: 4, due: "2030-09-01"),
+    C("dtp catch-up: first dose the day before 16 years keeps the childhood series", "2009-05-10", "2026-02-01", ["2025-05-09 REVAXIS", "2025-07-09 REVAXIS", "2026-01-09 REVAXIS"], "dtp", .notDue, dose: 4, due: "2028-01-09"),
+    C("dtp catch-up: first dose on the 16th birthday takes the catch-up series", "2009-05-10", "2026-02-01", ["2025-05-10 REVAXIS", "2025-07-10 REVAXIS", "2026-01-10 REVAXIS"], "dtp", .notDue, dose: 4, due: "2034-05-10"),
+    C("dtp catch-up: first dose the day before 25 years, the 25-year booster follows", "2000-04-01", "2026-01-01", ["2025-03-31 REVAXIS", "2025-05-31 REVAXIS", "2025-11-30 REVAXIS"], "dtp", .notDue, dose: 4, due: "2030-11-30"),
+    C("dtp catch-up: first dose on the 25th birthday, next at 45", "2000-04-01", "2026-01-01", ["2025-04-01 REVAXIS", "2025-06-01 REVAXIS", "2025-12-01 REVAXIS"], "dtp", .notDue, dose: 4, due: "2045-04-01", earliest: "2044-04-01"),
 
     // Hib.
     C("hib: hexavalent series complete", infant, "2026-06-01", hexa3, "hib", .complete, dose: 3, counted: 3),

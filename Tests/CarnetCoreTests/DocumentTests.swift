@@ -1,3 +1,4 @@
+import CarnetCatalogue
 import CarnetJSON
 import Testing
 @testable import CarnetCore
@@ -7,9 +8,10 @@ import Testing
         "resourceType": "Patient", "id": "ignored", "name": [["family": "Martin", "given": ["Jeanne"]]],
         "birthDate": "1950-04-02", "gender": "female", "telecom": [["system": "email", "value": "j@example.org"]],
     ]
+    static let today = CivilDate("2026-12-02") ?? CivilDate.fromDayNumber(0)
 
     @Test func acceptsACompletePatientAndDropsServerFields() throws {
-        let body = try PatientDocument.validatedForCreate(Self.valid)
+        let body = try PatientDocument.validatedForCreate(Self.valid, today: Self.today)
         #expect(body["id"] == nil)
         #expect(body["name"]?[0]?["family"] == "Martin")
     }
@@ -21,7 +23,7 @@ import Testing
         var doc = Self.valid
         doc[removed] = nil
         do {
-            _ = try PatientDocument.validatedForCreate(doc)
+            _ = try PatientDocument.validatedForCreate(doc, today: Self.today)
             Issue.record("accepted without \(removed)")
         } catch {
             #expect(error.message == .missingPatientField(named))
@@ -31,16 +33,27 @@ import Testing
     @Test func refusesBadDatesGendersAndTypes() {
         var future = Self.valid
         future["birthDate"] = "2999-01-01"
-        #expect(throws: CarnetFailure.self) { try PatientDocument.validatedForCreate(future) }
+        #expect(throws: CarnetFailure.self) { try PatientDocument.validatedForCreate(future, today: Self.today) }
+        var tomorrow = Self.valid
+        tomorrow["birthDate"] = "2026-12-03"
+        do {
+            _ = try PatientDocument.validatedForCreate(tomorrow, today: Self.today)
+            Issue.record("a birth date after today was accepted")
+        } catch {
+            #expect(error.message == .dateInFuture("birthDate"))
+        }
+        var todayBirth = Self.valid
+        todayBirth["birthDate"] = "2026-12-02"
+        #expect(throws: Never.self) { try PatientDocument.validatedForCreate(todayBirth, today: Self.today) }
         var impossible = Self.valid
         impossible["birthDate"] = "2023-02-29"
-        #expect(throws: CarnetFailure.self) { try PatientDocument.validatedForCreate(impossible) }
+        #expect(throws: CarnetFailure.self) { try PatientDocument.validatedForCreate(impossible, today: Self.today) }
         var gender = Self.valid
         gender["gender"] = "F"
-        #expect(throws: CarnetFailure.self) { try PatientDocument.validatedForCreate(gender) }
+        #expect(throws: CarnetFailure.self) { try PatientDocument.validatedForCreate(gender, today: Self.today) }
         var type = Self.valid
         type["resourceType"] = "Practitioner"
-        #expect(throws: CarnetFailure.self) { try PatientDocument.validatedForCreate(type) }
+        #expect(throws: CarnetFailure.self) { try PatientDocument.validatedForCreate(type, today: Self.today) }
     }
 }
 
@@ -52,7 +65,7 @@ import Testing
     ]
 
     @Test func takesTheHostIDAndDefaultsTheStatus() throws {
-        let (hostID, resource) = try ImmunizationDocument.validatedForAdd(Self.valid)
+        let (hostID, resource) = try ImmunizationDocument.validatedForAdd(Self.valid, today: PatientDocumentTests.today)
         #expect(hostID == "ehr-1")
         #expect(resource["status"] == "completed")
     }
@@ -61,7 +74,20 @@ import Testing
     func refusesWhatIsMissing(field: String) {
         var doc = Self.valid
         doc[field] = nil
-        #expect(throws: CarnetFailure.self) { try ImmunizationDocument.validatedForAdd(doc) }
+        #expect(throws: CarnetFailure.self) { try ImmunizationDocument.validatedForAdd(doc, today: PatientDocumentTests.today) }
+    }
+
+    @Test func refusesAVaccinationDatedAfterTodayInTheConfiguredDay() throws {
+        var doc = Self.valid
+        doc["occurrenceDateTime"] = "2026-12-03"
+        do {
+            _ = try ImmunizationDocument.validatedForAdd(doc, today: PatientDocumentTests.today)
+            Issue.record("a vaccination dated tomorrow was accepted")
+        } catch {
+            #expect(error.message == .dateInFuture("occurrenceDateTime"))
+        }
+        doc["occurrenceDateTime"] = "2026-12-02T23:30:00+04:00"
+        _ = try ImmunizationDocument.validatedForAdd(doc, today: PatientDocumentTests.today)
     }
 
     @Test func refusesControlCharactersAndOverlongHostIDs() {

@@ -96,14 +96,14 @@ def test_recording_the_same_history_again_creates_nothing(client, sandbox, pro):
 
 def test_one_entry_refused_among_good_ones_is_that_items_own_result(client, sandbox, pro):
     documents = history(8)
-    documents[3] = immunization("h3", date="2099-01-01")  # the service refuses a date in the future
+    documents[3] = immunization("h3", date="1940-01-01")  # the service refuses a date before the birth (1950)
     status, report, error = add_many(client, documents)
     assert status_name(status) == "CARNET_E_REJECTED", error.text
     assert error.field.decode() == "occurrenceDateTime"
     assert report["delivered"] == 7 and report["refused"] == 1
     refused = report["results"][3]
     assert refused["result"] == "CARNET_E_REJECTED" and refused["host_vaccination_id"] == "h3"
-    assert "futur" in refused["message"]
+    assert "précède la date de naissance" in refused["message"]
     assert all(r["result"] == "CARNET_OK" for i, r in enumerate(report["results"]) if i != 3)
     assert set(service_host_ids(sandbox, pro.identity, client.carnet_id)) == {f"h{i}" for i in range(8)} - {"h3"}
     blocked = [item for item in client.outbox_status()["pending"] if item["blocked"]]

@@ -1,6 +1,7 @@
 """Every screen of the user guide through libcarnet, end to end, against a
 real carnet-sandbox over mutual TLS (certificates made by the sandbox's CA,
 keys made by the library)."""
+import datetime
 import json
 import os
 import stat
@@ -238,18 +239,48 @@ def test_remove_deletes_on_the_service(enrolled):
     assert status_of(failure) == "CARNET_E_NOT_FOUND"
 
 
-def test_a_vaccination_in_the_future_is_rejected_and_kept_for_the_host(enrolled):
+def test_a_vaccination_in_the_future_is_refused_at_once_and_nothing_is_queued(enrolled):
     enrolled.record_create("p-future", patient_document(email="future@example.org"))
     with pytest.raises(carnet.CarnetFailure) as failure:
         enrolled.vaccination_add("p-future", immunization("v-future", date="2099-01-01"))
-    assert status_of(failure) == "CARNET_E_REJECTED"
-    assert "futur" in failure.value.message
+    assert status_of(failure) == "CARNET_E_INVALID_ARGUMENT"
+    assert "postérieure à aujourd'hui" in failure.value.message
     assert failure.value.field == "occurrenceDateTime"
-    pending = enrolled.outbox_status("p-future")["pending"]
+    assert enrolled.outbox_status("p-future")["pending"] == []
+
+
+def test_today_is_the_configured_zones_day_in_the_library_and_the_service(lib, sandbox, enrolled, tmp_path):
+    # UTC+14 is always at least a day ahead of UTC-12: the same date is today for one workstation
+    # and the future for the other, and the service takes the workstation's day (X-Carnet-Time-Zone).
+    enrolled.close()
+    kiribati_today = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=14)).date().isoformat()
+    store = str(tmp_path / "store")
+    with open_client(lib, sandbox, store, enrolled.professional, time_zone="-12:00") as behind:
+        behind.record_create("p-zone", patient_document(email="zone@example.org"))
+        with pytest.raises(carnet.CarnetFailure) as failure:
+            behind.vaccination_add("p-zone", immunization("v-zone", date=kiribati_today))
+        assert status_of(failure) == "CARNET_E_INVALID_ARGUMENT" and failure.value.field == "occurrenceDateTime"
+        with pytest.raises(carnet.CarnetFailure) as failure:
+            behind.record_create("p-zone-2", patient_document(email="zone2@example.org", birthDate=kiribati_today))
+        assert status_of(failure) == "CARNET_E_INVALID_ARGUMENT" and failure.value.field == "birthDate"
+    with open_client(lib, sandbox, store, enrolled.professional, time_zone="+14:00") as ahead:
+        assert ahead.vaccination_add("p-zone", immunization("v-zone", date=kiribati_today)) == C["CARNET_OK"]
+        assert ahead.outbox_status("p-zone")["pending"] == []
+
+
+def test_a_vaccination_the_service_refuses_is_kept_for_the_host(enrolled):
+    # Born 1950: the library does not know the birth date of every carnet, the service refuses.
+    enrolled.record_create("p-before", patient_document(email="before@example.org"))
+    with pytest.raises(carnet.CarnetFailure) as failure:
+        enrolled.vaccination_add("p-before", immunization("v-before", date="1940-01-01"))
+    assert status_of(failure) == "CARNET_E_REJECTED"
+    assert "précède la date de naissance" in failure.value.message
+    assert failure.value.field == "occurrenceDateTime"
+    pending = enrolled.outbox_status("p-before")["pending"]
     assert len(pending) == 1 and pending[0]["blocked"] is True and pending[0]["status"] == "CARNET_E_REJECTED"
     # The host removes it: nothing was ever on the service, nothing is sent.
-    assert enrolled.vaccination_remove("p-future", "v-future") == C["CARNET_OK"]
-    assert enrolled.outbox_status("p-future")["pending"] == []
+    assert enrolled.vaccination_remove("p-before", "v-before") == C["CARNET_OK"]
+    assert enrolled.outbox_status("p-before")["pending"] == []
 
 
 def test_service_unreachable_means_pending_then_delivered_once(lib, sandbox, enrolled, tmp_path):

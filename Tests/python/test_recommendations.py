@@ -153,6 +153,42 @@ def test_offline_counts_what_was_recorded_elsewhere_and_says_as_of_when(enrolled
         assert "offline" in tags(plain)
 
 
+def test_the_list_answers_offline_from_the_store_copy(enrolled, lib, sandbox):
+    enrolled.record_create("plist", patient("plist@example.org", "1950-04-02"))
+    carnet_id = enrolled.link_get("plist")
+    enrolled.vaccination_add("plist", dose("own-1", "61921204", "2024-10-20"))
+    enrolled.vaccination_add("plist", dose("own-2", REVAXIS, "2020-03-01"))
+    enrolled.vaccination_remove("plist", "own-2")
+    sandbox.add_vaccination(carnet_id, cis=PREVENAR20, date="2025-09-01")  # recorded elsewhere
+    assert enrolled.sync("plist")["added"]
+    online = enrolled.vaccinations_list("plist")
+    assert "meta" not in online or not online["meta"].get("tag")
+    store = enrolled.options.store_directory.decode()
+    enrolled.close()
+    with carnet.Client(lib, store, service_url=UNREACHABLE, ca_bundle_path=sandbox.ca_cert,
+                       identity_secret=IDENTITY_SECRET) as offline_client:
+        listing = offline_client.vaccinations_list("plist")
+        from fhir.resources.R4B.bundle import Bundle
+        Bundle.model_validate(listing)
+        assert listing["type"] == "searchset" and "offline" in tags(listing)
+        as_of = [e for e in listing["meta"]["extension"]
+                 if e["url"] == "urn:carnet:fhir:StructureDefinition:local-copy-as-of"]
+        assert as_of and as_of[0]["valueDateTime"].endswith("Z")
+        def summary(bundle):
+            out = set()
+            for entry in bundle["entry"]:
+                host = [e["valueString"] for e in entry.get("extension", [])]
+                codes = [c["code"] for c in entry["resource"]["vaccineCode"]["coding"] if c["system"] == CIS_SYSTEM]
+                names = [c.get("display") for c in entry["resource"]["vaccineCode"]["coding"]]
+                assert any(names), entry  # a name for every product, offline too
+                out.add((entry["resource"]["id"], tuple(host), tuple(codes),
+                         entry["resource"]["occurrenceDateTime"][:10]))
+            return out
+        # The same vaccinations, ids and host ids as the service listed (the removed one in neither).
+        assert summary(listing) == summary(online)
+        assert len(listing["entry"]) == 2
+
+
 def test_offline_without_a_birth_date_returns_the_network_failure(enrolled, lib, sandbox):
     # A link the host set itself: the store never saw the carnet's Patient.
     enrolled.link_set("p1", "2f1c7f6e-1b1a-4d5e-9c1a-0a0a0a0a0a0a")

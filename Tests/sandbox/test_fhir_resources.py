@@ -1,6 +1,7 @@
 """Patient (carnet) and Immunization: create/read/update/delete, conditional create, ETags,
 search paging, and FHIR error semantics (every error an OperationOutcome with the right status)."""
 
+import datetime
 import urllib.parse
 import json
 import uuid
@@ -113,6 +114,24 @@ def test_conditional_create_on_identifier(sandbox, pro_a, carnet_a):
     sandbox.request("DELETE", f"Immunization/{first.json()['id']}", identity=identity)
     third = sandbox.request("POST", "Immunization", resource, identity=identity, headers=condition)
     assert third.status == 201 and third.json()["id"] != first.json()["id"]
+
+
+def test_today_is_the_day_of_the_time_zone_the_client_declares(sandbox, pro_a, carnet_a):
+    # UTC+14 and UTC-12 are 26 hours apart: today at +14:00 is always after today at -12:00.
+    _, identity = pro_a
+    carnet_id, _ = carnet_a
+    now = datetime.datetime.now(datetime.timezone.utc)
+    kiribati_today = (now + datetime.timedelta(hours=14)).date().isoformat()
+    late_day = immunization_resource(carnet_id, cis=AGRIPPAL, date=kiribati_today)
+    behind = sandbox.request("POST", "Immunization", late_day, identity=identity,
+                             headers={"X-Carnet-Time-Zone": "-12:00"})
+    outcome(behind, 422, "business-rule", "date-in-future")
+    ahead = sandbox.request("POST", "Immunization", late_day, identity=identity,
+                            headers={"X-Carnet-Time-Zone": "+14:00"})
+    assert ahead.status == 201, ahead.body
+    # A zone the service does not know is refused, not replaced by the service's own.
+    outcome(sandbox.request("POST", "Immunization", late_day, identity=identity,
+                            headers={"X-Carnet-Time-Zone": "Mars/Olympus_Mons"}), 400, "invalid")
 
 
 def test_immunization_business_rules(sandbox, pro_a, carnet_a):

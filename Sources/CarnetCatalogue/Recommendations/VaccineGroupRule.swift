@@ -274,10 +274,9 @@ public enum RuleParser {
                     }
                 }
                 guard !name.isEmpty else { throw fail(lineNumber, "series needs a name") }
+                // A repeating dose ends its series, not the group: the DTP catch-up series follow
+                // the general one, each ending with the boosters every 10 years.
                 series.append(.init(name: name.joined(separator: " "), startBefore: startBefore, doses: [], when: when))
-                if series.count > 1, series[series.count - 2].recurring {
-                    throw fail(lineNumber, "a repeating dose must be the last of its group")
-                }
             case "dose":
                 guard !series.isEmpty else { throw fail(lineNumber, "dose before any series") }
                 guard !series[series.count - 1].recurring else { throw fail(lineNumber, "no dose after a repeating one") }

@@ -8,8 +8,9 @@ internal import Darwin
 ///
 /// A query is folded (`FrenchFolding`), cut into words (French stop words such as « à », « de »
 /// dropped), and each word is matched against the vocabulary — a few thousand distinct words,
-/// scanned in one pass per query word — as an exact word, a prefix, a word within one typo
-/// (words of five letters or more), a prefix within one typo, or a substring. Postings then give
+/// scanned in one memchr-driven pass per query word — as an exact word, a prefix or a substring;
+/// then, only when those do not fill the limit, as a word within one typo (words of five letters
+/// or more) or a prefix within one typo, the candidates coming from `TypoIndex` (no scan). Postings then give
 /// the products. Ranking, lower first:
 ///
 /// 1. a code equal to the query (CIS, CIP13, NUVA, ATC);
@@ -51,6 +52,8 @@ struct SearchIndex: Sendable {
     private var staticOrder: [Int32] = []
     private var productAtOrder: [Int] = []
     let codes: CodeIndex
+    /// The words within one typo of a query word, without scanning the vocabulary.
+    private var typos = TypoIndex(vocabulary: [], wordStart: [0])
 
     var productCount: Int { marketed.count }
 
@@ -124,6 +127,7 @@ struct SearchIndex: Sendable {
         staticOrder = [Int32](repeating: 0, count: names.count)
         for (rank, p) in productAtOrder.enumerated() { staticOrder[p] = Int32(truncatingIfNeeded: rank) }
         codes = CodeIndex(products)
+        typos = TypoIndex(vocabulary: vocabulary, wordStart: wordStart)
     }
 
     /// French words that carry no meaning in a vaccine query ("encéphalite à tiques").
@@ -165,7 +169,7 @@ struct SearchIndex: Sendable {
         if complete < limit {
             vocabulary.withUnsafeBufferPointer { vocab in
                 for (i, word) in queryWords.enumerated() {
-                    word.withUnsafeBufferPointer { w in scanTypos(w, vocab, row: i * count, into: &best) }
+                    word.withUnsafeBufferPointer { w in findTypos(w, vocab, row: i * count, into: &best) }
                 }
             }
         }
@@ -256,20 +260,17 @@ struct SearchIndex: Sendable {
     }
 
     /// Words within one typo of `w` (whole word, or a prefix of a longer word); `w` of five
-    /// letters or more, letters only (a typo in a number is another code).
-    private func scanTypos(_ w: UnsafeBufferPointer<UInt8>, _ vocab: UnsafeBufferPointer<UInt8>, row: Int,
+    /// letters or more, letters only (a typo in a number is another code). The candidates come
+    /// from the typo index; each is verified here.
+    private func findTypos(_ w: UnsafeBufferPointer<UInt8>, _ vocab: UnsafeBufferPointer<UInt8>, row: Int,
                            into best: inout [Int32]) {
         let m = w.count
         guard m >= 5, w.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }), let base = vocab.baseAddress else { return }
-        let w0 = w[0], w1 = w[1]
-        let words = wordStart.count - 1
-        for v in 0..<words {
+        for candidate in typos.candidates(w) {
+            let v = Int(candidate)
+            guard v >= 0, v + 1 < wordStart.count else { continue }
             let start = Int(wordStart[v]), length = Int(wordStart[v + 1]) - start
             guard length >= m - 1 else { continue }
-            // One edit leaves one of these pairs equal (substitution, insertion, deletion or swap
-            // at the first letter): a cheap filter before the real test.
-            let v0 = base[start], v1 = base[start + 1 < start + length ? start + 1 : start]
-            guard w0 == v0 || w1 == v1 || w0 == v1 || w1 == v0 else { continue }
             let word = UnsafeBufferPointer(start: base + start, count: length)
             let quality: Int
             if length <= m + 1 && SearchIndex.withinOneEdit(w, word) {
@@ -354,7 +355,7 @@ struct SearchIndex: Sendable {
     /// Some prefix of `word` (of `w`'s length, one less or one more) is within one edit of `w`.
     static func prefixWithinOneEdit(_ w: UnsafeBufferPointer<UInt8>, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
         let m = w.count
-        for length in [m, m - 1, m + 1] where length > 0 && length <= word.count {
+        for length in (m - 1)...(m + 1) where length > 0 && length <= word.count {
             if withinOneEdit(w, UnsafeBufferPointer(rebasing: word[0..<length])) { return true }
         }
         return false

@@ -24,6 +24,10 @@ public struct ClientConfiguration: Sendable {
     /// Europe/Paris unless the host names another (a practice in La Réunion: Indian/Reunion).
     var timeZone: CivilTimeZone = .paris
 
+    /// Today in the configured time zone (docs/recommendations.md, "One civil date"): every
+    /// "in the future" check, age and expiry of the library uses it.
+    func today() -> CivilDate { timeZone.date(atUnixSeconds: Clock.nowSeconds()) }
+
     public static let defaultConnectTimeoutMilliseconds: UInt32 = 10_000
     public static let defaultRequestTimeoutMilliseconds: UInt32 = 30_000
     /// One day: a longer "timeout" is a mistake, and would hide hangs.

@@ -34,6 +34,7 @@ final class ServiceAccess: Sendable {
     func fhirService() -> TLSFHIRService {
         TLSFHIRService(
             baseURL: configuration.serviceURL, logger: configuration.logger,
+            timeZone: configuration.timeZone.identifier,
             transport: { [self] (background: Bool) throws(CarnetFailure) -> HTTPTransport in
                 try fhirTransport(background: background)
             },

@@ -60,6 +60,8 @@ public enum UserMessage: Sendable, Equatable {
     case missingPatientField(String)
     case missingImmunizationField(String)
     case invalidDate(String)
+    /// A birth or vaccination date after today (in the configured time zone).
+    case dateInFuture(String)
     case unknownHostVaccination
     case alreadyLinked
     /// The host id is already recorded with other content: a correction goes through update.
@@ -198,7 +200,7 @@ public enum UserMessage: Sendable, Equatable {
         case .missingArgument(let name), .emptyArgument(let name), .notUTF8(let name),
             .argumentTooLong(let name, _), .invalidField(let name, _), .fileUnreadable(let name),
             .invalidJSON(let name), .wrongResourceType(let name, _), .missingPatientField(let name),
-            .missingImmunizationField(let name), .invalidDate(let name):
+            .missingImmunizationField(let name), .invalidDate(let name), .dateInFuture(let name):
             return name
         case .catalogueRefused: return "directory"
         case .boxUnreadable: return "scanned"
@@ -361,6 +363,8 @@ public enum UserMessage: Sendable, Equatable {
         case .missingImmunizationField(let field):
             return "Information manquante pour la vaccination : « \(field) »."
         case .invalidDate(let field): return "La date « \(field) » n'est pas une date valide (AAAA-MM-JJ)."
+        case .dateInFuture(let field):
+            return "La date « \(field) » est postérieure à aujourd'hui : rien n'a été enregistré. Corrigez la date."
         case .unknownHostVaccination: return "Cette vaccination n'est pas connue de Carnet pour ce patient."
         case .recordedWithOtherContent:
             return """
@@ -552,6 +556,7 @@ public enum UserMessage: Sendable, Equatable {
                 """
         case .missingImmunizationField(let field): return "Missing information for the vaccination: \"\(field)\"."
         case .invalidDate(let field): return "The date \"\(field)\" is not a valid date (YYYY-MM-DD)."
+        case .dateInFuture(let field): return "The date \"\(field)\" is after today: nothing was recorded. Correct the date."
         case .unknownHostVaccination: return "Carnet does not know this vaccination for this patient."
         case .recordedWithOtherContent:
             return """

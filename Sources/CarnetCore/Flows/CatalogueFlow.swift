@@ -30,7 +30,7 @@ extension CarnetClient {
     /// What a 2D scanner typed from a vaccine box (GS1 DataMatrix): the product, lot, expiry,
     /// serial, and the Immunization fields to fill. An expired box is returned, flagged.
     public func scanBox(_ scanned: String) throws(CarnetFailure) -> JSONValue {
-        let today = Timestamps.today()
+        let today = configuration.today()
         let scan: BoxScan
         do throws(BoxScanError) {
             scan = try catalogue.current.scanBox(scanned, today: today)

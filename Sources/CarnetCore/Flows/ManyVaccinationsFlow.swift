@@ -45,10 +45,11 @@ extension CarnetClient {
         var invalid: [Int: (hostID: String?, failure: CarnetFailure)] = [:]
         var valid: [(index: Int, hostID: String, resource: JSONValue)] = []
         var seen = Set<String>()
+        let today = configuration.today()
         for (index, document) in documents.enumerated() {
             do throws(CarnetFailure) {
                 let (hostID, resource) = try ImmunizationDocument.validatedForAdd(
-                    document, catalogue: catalogue.current)
+                    document, today: today, catalogue: catalogue.current)
                 guard seen.insert(hostID).inserted else {
                     // The same host id twice in one call: the first is recorded, this one is not.
                     throw CarnetFailure(.conflict, domain: .validation, message: .recordedWithOtherContent)

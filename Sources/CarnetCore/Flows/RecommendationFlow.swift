@@ -11,8 +11,7 @@ extension CarnetClient {
     /// Extension on the resource computed offline: when sync last caught up with the service.
     static let localCopyAsOfExtension = "urn:carnet:fhir:StructureDefinition:local-copy-as-of"
 
-    /// Today in the configured time zone (docs/recommendations.md, "One civil date").
-    func today() -> CivilDate { configuration.timeZone.date(atUnixSeconds: Clock.nowSeconds()) }
+    func today() -> CivilDate { configuration.today() }
 
     public func recommendations(patientID: HostPatientID, context: JSONValue? = nil) throws(CarnetFailure) -> JSONValue {
         // The host's arguments first: a wrong context is the host's to fix, whatever the link.
@@ -98,12 +97,7 @@ extension CarnetClient {
         let history = try store.localImmunizations(of: carnet)
         var resource = computeLocally(carnet: carnet, birth: birth, history: history, request: request)
         var tags: [JSONValue] = [CarnetClient.computedLocallyTag]
-        if failure != nil {
-            tags.append([
-                "system": .string(CodeSystem.recommendationOrigin), "code": "offline",
-                "display": "Service injoignable : calculé sur la copie locale du carnet",
-            ])
-        }
+        if failure != nil { tags.append(CarnetClient.offlineTag) }
         resource["meta"] = ["tag": .array(tags)]
         if let seconds = try store.lastPullAt() {
             resource["extension"] = [
@@ -112,6 +106,12 @@ extension CarnetClient {
         }
         return resource
     }
+
+    /// The service could not be reached: the answer comes from the store's copy of the carnet.
+    static let offlineTag: JSONValue = [
+        "system": .string(CodeSystem.recommendationOrigin), "code": "offline",
+        "display": "Service injoignable : calculé sur la copie locale du carnet",
+    ]
 
     static let computedLocallyTag: JSONValue = [
         "system": .string(CodeSystem.recommendationOrigin), "code": "computed-locally",

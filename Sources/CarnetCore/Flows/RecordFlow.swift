@@ -10,7 +10,7 @@ extension CarnetClient {
     /// returns the service's Patient resource. The service emails the patient.
     public func createRecord(patientID: HostPatientID, patient: JSONValue) throws(CarnetFailure) -> JSONValue {
         let token = cancellation.token()
-        let body = try PatientDocument.validatedForCreate(patient)
+        let body = try PatientDocument.validatedForCreate(patient, today: configuration.today())
         if try store.recordID(forPatient: patientID) != nil {
             throw CarnetFailure(.conflict, domain: .validation, message: .alreadyLinked)
         }
@@ -110,7 +110,9 @@ extension CarnetClient {
 enum PatientDocument {
     static let genders: Set<String> = ["male", "female", "other", "unknown"]
 
-    static func validatedForCreate(_ patient: JSONValue) throws(CarnetFailure) -> JSONValue {
+    /// `today`: the workstation's civil date (`carnet_options.time_zone`); a birth date after it is
+    /// refused here rather than by the service.
+    static func validatedForCreate(_ patient: JSONValue, today: CivilDate) throws(CarnetFailure) -> JSONValue {
         guard var object = patient.objectValue else { throw .invalidArgument(.invalidJSON("patient_json")) }
         guard object["resourceType"] == "Patient" else {
             throw .invalidArgument(.wrongResourceType("patient_json", expected: "Patient"))
@@ -125,9 +127,10 @@ enum PatientDocument {
         guard let birth = object["birthDate"]?.stringValue, !birth.isBlank else {
             throw .invalidArgument(.missingPatientField("birthDate"))
         }
-        guard let date = CivilDate(birth), birth.utf8.count == 10, date <= Timestamps.today() else {
+        guard let date = CivilDate(birth), birth.utf8.count == 10 else {
             throw .invalidArgument(.invalidDate("birthDate"))
         }
+        guard date <= today else { throw .invalidArgument(.dateInFuture("birthDate")) }
         guard let gender = object["gender"]?.stringValue, !gender.isBlank else {
             throw .invalidArgument(.missingPatientField("gender"))
         }

@@ -33,7 +33,8 @@ extension CarnetClient {
     private func recordAndDeliver(
         _ operation: OutboxOperation, patientID: HostPatientID, immunization: JSONValue
     ) throws(CarnetFailure) -> ChangeOutcome {
-        let (hostID, resource) = try ImmunizationDocument.validatedForAdd(immunization, catalogue: catalogue.current)
+        let (hostID, resource) = try ImmunizationDocument.validatedForAdd(
+            immunization, today: configuration.today(), catalogue: catalogue.current)
         let carnet = try linkedRecord(patientID)
         if operation == .update {
             _ = try vaccinations.recordUpdate(patient: patientID, carnet: carnet, hostID: hostID, resource: resource)
@@ -63,12 +64,21 @@ extension CarnetClient {
 
     /// The carnet's vaccinations as a FHIR searchset Bundle. Entries the host
     /// already has (in this store, or recorded under the practice's scope on any
-    /// workstation) carry the host's id in an extension.
+    /// workstation) carry the host's id in an extension. With the service unreachable
+    /// (or none configured), the store's copy of the carnet, tagged `offline`
+    /// (docs/recommendations.md, "Offline").
     public func listVaccinations(patientID: HostPatientID) throws(CarnetFailure) -> JSONValue {
         let carnet = try linkedRecord(patientID)
+        guard configuration.serviceURL != nil else { return try offlineVaccinations(carnet: carnet, failure: nil) }
         let connection = syncEngine.connection(cancellation.token())
+        let resources: [JSONValue]
+        do throws(CarnetFailure) {
+            resources = try connection.immunizations(of: carnet.value)
+        } catch where CarnetClient.isUnreachable(error) {
+            return try offlineVaccinations(carnet: carnet, failure: error)
+        }
         var entries: [JSONValue] = []
-        for resource in try connection.immunizations(of: carnet.value) {
+        for resource in resources {
             guard let id = resource["id"]?.stringValue else { continue }
             var item: JSONValue = ["fullUrl": .string("Immunization/" + id), "resource": named(resource)]
             if let hostID = try vaccinations.hostID(forRemote: id) ?? syncEngine.scope.hostID(of: resource) {
@@ -81,6 +91,34 @@ extension CarnetClient {
         return [
             "resourceType": "Bundle", "type": "searchset", "total": .number(String(entries.count)),
             "entry": .array(entries),
+        ]
+    }
+
+    /// The listing from the store's copy: the host's vaccinations (with their host id) and those
+    /// recorded elsewhere that sync brought, in the shape of the service's listing.
+    private func offlineVaccinations(carnet: RecordID, failure: CarnetFailure?) throws(CarnetFailure) -> JSONValue {
+        var entries: [JSONValue] = []
+        for item in try store.localVaccinations(of: carnet) {
+            var resource = item.resource
+            if let remote = item.remoteID { resource["id"] = .string(remote) }
+            var entry: JSONValue = ["resource": named(resource)]
+            if let remote = item.remoteID { entry["fullUrl"] = .string("Immunization/" + remote) }
+            if let hostID = item.hostID {
+                entry["extension"] = [
+                    ["url": .string(WireDefinition.hostVaccinationIDExtension), "valueString": .string(hostID)]
+                ]
+            }
+            entries.append(entry)
+        }
+        var meta: JSONValue = ["tag": .array(failure == nil ? [] : [CarnetClient.offlineTag])]
+        if let seconds = try store.lastPullAt() {
+            meta["extension"] = [
+                ["url": .string(CarnetClient.localCopyAsOfExtension), "valueDateTime": .string(Timestamps.instant(seconds))]
+            ]
+        }
+        return [
+            "resourceType": "Bundle", "type": "searchset", "meta": meta,
+            "total": .number(String(entries.count)), "entry": .array(entries),
         ]
     }
 
@@ -156,7 +194,8 @@ enum ImmunizationDocument {
     /// person's data — `contained` resources (the NHS examples carry a whole Patient) and the
     /// performers that point into them are dropped, never forwarded; `patient` is always the
     /// carnet's (set when pushed).
-    static func validatedForAdd(_ value: JSONValue, catalogue: VaccineCatalogue = .builtIn)
+    /// `today`: the workstation's civil date; a vaccination dated after it is refused at once.
+    static func validatedForAdd(_ value: JSONValue, today: CivilDate, catalogue: VaccineCatalogue = .builtIn)
         throws(CarnetFailure) -> (hostID: String, resource: JSONValue)
     {
         guard var object = value.objectValue else { throw .invalidArgument(.invalidJSON("immunization_json")) }
@@ -176,9 +215,10 @@ enum ImmunizationDocument {
         guard let occurrence = object["occurrenceDateTime"]?.stringValue else {
             throw .invalidArgument(.missingImmunizationField("occurrenceDateTime"))
         }
-        guard occurrence.utf8.count >= 10, CivilDate(occurrence.prefix(10)) != nil else {
+        guard occurrence.utf8.count >= 10, let date = CivilDate(occurrence.prefix(10)) else {
             throw .invalidArgument(.invalidDate("occurrenceDateTime"))
         }
+        guard date <= today else { throw .invalidArgument(.dateInFuture("occurrenceDateTime")) }
         if !codings.contains(where: { $0["system"]?.stringValue == CodeSystem.cis }) {
             let parsed = codings.compactMap { coding -> VaccineCoding? in
                 guard let system = coding["system"]?.stringValue, let code = coding["code"]?.stringValue else {

@@ -28,6 +28,8 @@ protocol FHIRService: Sendable {
 struct TLSFHIRService: FHIRService {
     let baseURL: ServiceURL?
     let logger: Logger
+    /// Sent with every request (`X-Carnet-Time-Zone`): the service's "today" is the workstation's.
+    let timeZone: String
     /// The transport for foreground (false) or background (true) requests.
     let transport: @Sendable (_ background: Bool) throws(CarnetFailure) -> HTTPTransport
     /// The professional's unlocked certificate and key.
@@ -43,7 +45,8 @@ struct TLSFHIRService: FHIRService {
                 + request.query.map { URLEncoding.component($0.0) + "=" + URLEncoding.component($0.1) }
                 .joined(separator: "&")
         }
-        var headers = [("Accept", WireMediaType.fhirJSON), (WireHeader.requestID, RequestID.make())] + request.headers
+        var headers = [("Accept", WireMediaType.fhirJSON), (WireHeader.requestID, RequestID.make()),
+                       (WireHeader.timeZone, timeZone)] + request.headers
         if request.body != nil { headers.append(("Content-Type", WireMediaType.fhirJSON + "; charset=utf-8")) }
         let http = HTTPRequest(
             method: request.method, url: url, headers: headers,

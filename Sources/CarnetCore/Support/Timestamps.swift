@@ -11,9 +11,4 @@ enum Timestamps {
         func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return "\(date.iso)T\(two(secondOfDay / 3600)):\(two(secondOfDay % 3600 / 60)):\(two(secondOfDay % 60))Z"
     }
-
-    static func today() -> CivilDate {
-        let seconds = Clock.nowSeconds()
-        return CivilDate.fromDayNumber(Int(clamping: seconds / 86_400))
-    }
 }

@@ -18,9 +18,12 @@ enum BatchDelivery {
     static let entryOverhead = 512
 
     /// The run of items at the start of `items` that can travel in one batch (possibly one item
-    /// or none: the caller then sends it alone).
-    static func group(_ items: ArraySlice<OutboxItem>, store: VaccinationStore) throws(CarnetFailure) -> [OutboxItem] {
-        var group: [OutboxItem] = []
+    /// or none: the caller then sends it alone), each with its row as read here (nil: gone), so
+    /// the batch is built from the very rows that decided the grouping, read once.
+    static func group(_ items: ArraySlice<OutboxItem>, store: VaccinationStore) throws(CarnetFailure)
+        -> [(item: OutboxItem, row: VaccinationRow?)]
+    {
+        var group: [(item: OutboxItem, row: VaccinationRow?)] = []
         var vaccinations = Set<String>()
         var bytes = 0
         for item in items {
@@ -35,7 +38,7 @@ enum BatchDelivery {
             guard group.isEmpty || bytes + size <= maxBytes else { break }
             bytes += size
             vaccinations.insert(key)
-            group.append(item)
+            group.append((item, row))
         }
         return group
     }
@@ -57,13 +60,13 @@ extension Pusher {
     /// is every item's, as a single request's would be; a service that turns out not to take the
     /// Bundle (400, 404, 405, 501) gets the items one by one.
     func pushBatch(
-        _ group: [OutboxItem], into done: inout Completions
+        _ group: [(item: OutboxItem, row: VaccinationRow?)], into done: inout Completions
     ) throws(CarnetFailure) -> [(OutboxItem, CarnetFailure?)] {
         var results: [(OutboxItem, CarnetFailure?)] = []
         var sent: [(item: OutboxItem, row: VaccinationRow)] = []
         var entries: [JSONValue] = []
-        for item in group {
-            guard let row = try store.vaccination(patientID: item.patientID, hostID: item.hostID) else {
+        for (item, row) in group {
+            guard let row else {
                 try store.dropWithoutSending(item)  // the row is gone: nothing to send
                 results.append((item, nil))
                 continue

@@ -9,5 +9,6 @@ extension HTTPField.Name {
     static let ifNoneExist = HTTPField.Name(WireHeader.ifNoneExist) ?? .via
     static let carnetCursor = HTTPField.Name(WireHeader.cursor) ?? .via
     static let idempotencyKey = HTTPField.Name(WireHeader.idempotencyKey) ?? .via
+    static let carnetTimeZone = HTTPField.Name(WireHeader.timeZone) ?? .via
     static let prefer = HTTPField.Name("Prefer") ?? .via
 }

@@ -1,6 +1,9 @@
 // The outermost middleware: every error becomes an OperationOutcome, X-Request-Id is echoed (or
-// made), and one structured access-log line is written per request (no query, no body).
+// made), the client's X-Carnet-Time-Zone dates "today" for the request, and one structured
+// access-log line is written per request (no query, no body).
 
+import CarnetCatalogue
+import CarnetWire
 import Foundation
 import Hummingbird
 
@@ -18,7 +21,15 @@ struct OutcomeMiddleware: RouterMiddleware {
         context.requestID = Self.isValidRequestID(incoming) ? incoming : UUID().uuidString.lowercased()
         var response: Response
         do {
-            response = try await next(request, context)
+            // A zone this service does not know is refused, never silently replaced by its own.
+            let declared = request.headers[.carnetTimeZone]
+            let zone = declared.flatMap { CivilTimeZone($0) }
+            if declared != nil, zone == nil {
+                throw FHIRError.badRequest(
+                    "\(WireHeader.timeZone) is not a time zone this service knows (an IANA name of a French "
+                        + "zone, UTC, or an offset such as +04:00)")
+            }
+            response = try await Time.$requestZone.withValue(zone) { try await next(request, context) }
         } catch let error as FHIRError {
             response = Reply.outcome(error)
         } catch let error as HTTPError {

@@ -62,7 +62,7 @@ extension RecordService {
                 "Immunization.occurrenceDateTime is not a valid FHIR dateTime",
                 expression: "Immunization.occurrenceDateTime")
         }
-        guard date <= Time.latestToday() else {
+        guard date <= Time.today().iso else {
             throw FHIRError.business(
                 "the vaccination date is in the future", detail: .dateInFuture,
                 expression: "Immunization.occurrenceDateTime")

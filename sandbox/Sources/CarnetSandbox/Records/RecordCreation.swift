@@ -35,7 +35,7 @@ extension RecordService {
             throw FHIRError.invalidValue(
                 "Patient.birthDate must be a full date YYYY-MM-DD", expression: "Patient.birthDate")
         }
-        guard birthDate <= Time.latestToday() else {
+        guard birthDate <= Time.today().iso else {
             throw FHIRError.business(
                 "the birth date is in the future", detail: .birthDateInFuture, expression: "Patient.birthDate")
         }

@@ -46,12 +46,12 @@ enum Time {
     static let zone: CivilTimeZone =
         ProcessInfo.processInfo.environment["CARNET_SANDBOX_TIME_ZONE"].flatMap { CivilTimeZone($0) } ?? .paris
 
-    /// Today in the service's time zone, the same computation as the library's.
-    static func today() -> CivilDate { zone.date(atUnixSeconds: nowMs() / 1000) }
+    /// The zone the client declared for this request (`X-Carnet-Time-Zone`, set by
+    /// OutcomeMiddleware), if it is one CivilTimeZone knows: a practice in La Réunion and the
+    /// service then agree on the day.
+    @TaskLocal static var requestZone: CivilTimeZone?
 
-    /// Today's date as YYYY-MM-DD in the earliest time zone still on "today" anywhere (UTC+14),
-    /// so a vaccination dated today is never "in the future" for a French overseas practice.
-    static func latestToday() -> String {
-        String(instant(ms: nowMs() + 14 * 3600 * 1000).prefix(10))
-    }
+    /// Today in the request's time zone (else the service's), the same computation as the
+    /// library's: the forecast's default assessment date and every "in the future" check.
+    static func today() -> CivilDate { (requestZone ?? zone).date(atUnixSeconds: nowMs() / 1000) }
 }
