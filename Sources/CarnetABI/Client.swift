@@ -108,12 +108,32 @@ extension ClientCall {
         }
     }
 
+    /// `json` for a body that writes its JSON text itself (the vaccine search's cached entries).
+    static func jsonText(
+        _ handle: OpaquePointer?,
+        _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+        _ error: UnsafeMutablePointer<carnet_error>?,
+        _ body: (CarnetClient) throws(CarnetFailure) -> [UInt8]
+    ) -> carnet_status {
+        out?.pointee = nil
+        return run(handle, error) { client throws(CarnetFailure) in
+            _ = try Arguments.requiredPointer(out, name: "out_json")
+            try output(text: body(client), out)
+        }
+    }
+
     /// Serialises a JSON result into a malloc'd string for an out_json parameter.
     static func output(
         _ value: JSONValue, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
     ) throws(CarnetFailure) {
+        try output(text: value.serializedUTF8(), out)
+    }
+
+    /// Copies JSON text into a malloc'd string for an out_json parameter.
+    static func output(
+        text: [UInt8], _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+    ) throws(CarnetFailure) {
         let target = try Arguments.requiredPointer(out, name: "out_json")
-        let text = value.serializedUTF8()
         target.pointee = try text.withUnsafeBufferPointer { bytes throws(CarnetFailure) in
             try OwnedCString.makeOrFail(bytes)
         }

@@ -93,4 +93,24 @@ public enum VaccineValueSet {
             "expansion": .object(expansion),
         ]
     }
+
+    /// The same text as `expansion(filter:timestamp:entries:).serializedUTF8()`, with entries
+    /// already serialised (the library caches each product's entry: a search then copies bytes
+    /// instead of building and writing a tree per result, docs/performance.md).
+    public static func expansionUTF8(filter: String, timestamp: String, serializedEntries: [[UInt8]]) -> [UInt8] {
+        var out = expansion(filter: filter, timestamp: timestamp, entries: [], total: serializedEntries.count)
+            .serializedUTF8()
+        // `expansion` is the resource's last member and `contains` the expansion's last one, so
+        // the text ends with the two objects' closing braces: the entries go just before them.
+        guard !serializedEntries.isEmpty, out.count >= 2 else { return out }
+        out.removeLast(2)
+        out.reserveCapacity(out.count + serializedEntries.reduce(16) { $0 + $1.count + 1 })
+        out.append(contentsOf: #","contains":["#.utf8)
+        for (i, entry) in serializedEntries.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: entry)
+        }
+        out.append(contentsOf: "]}}".utf8)
+        return out
+    }
 }

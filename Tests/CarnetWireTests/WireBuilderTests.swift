@@ -102,6 +102,22 @@ import Testing
         #expect(entry["code"] == "VAC9")
     }
 
+    @Test func valueSetFromSerialisedEntriesIsTheSameText() {
+        let entries = [
+            VaccineExpansionEntry(name: "PRIORIX", cisCodes: ["61896473"], nuva: "VAC0001", atc: "J07BD52",
+                                  targetDiseases: ["Rougeole", "Oreillons"], marketedInFrance: true).json,
+            VaccineExpansionEntry(name: "X \"quoted\"", cisCodes: [], nuva: "VAC9").json,
+        ]
+        for count in 0...entries.count {
+            let some = Array(entries.prefix(count))
+            let tree = VaccineValueSet.expansion(filter: "ror", timestamp: "2026-01-01T00:00:00Z", entries: some)
+            let bytes = VaccineValueSet.expansionUTF8(
+                filter: "ror", timestamp: "2026-01-01T00:00:00Z", serializedEntries: some.map { $0.serializedUTF8() })
+            #expect(bytes == tree.serializedUTF8(), "\(count) entries")
+            #expect((try? JSONValue.parse(bytes)) == tree)
+        }
+    }
+
     @Test func valueSetCountsItsEntriesAndOmitsAnEmptyContains() {
         let empty = VaccineValueSet.expansion(filter: "zzz", timestamp: "2026-01-01T00:00:00Z", entries: [])
         #expect(empty["expansion"]?["total"] == 0)

@@ -104,7 +104,8 @@ public final class VaccineCatalogue: Sendable {
         searchIndices(query, limit: limit).map { products[$0] }
     }
 
-    func searchIndices(_ query: String, limit: Int) -> [Int] {
+    /// The same search, as positions in `products` (what a cache of per-product answers needs).
+    public func searchIndices(_ query: String, limit: Int) -> [Int] {
         guard limit > 0 else { return [] }
         var folded = FrenchFolding.fold(query.utf8.count > 1024 ? String(query.prefix(256)) : query)
         if folded.count > 256 { folded.removeLast(folded.count - 256) }

@@ -46,6 +46,8 @@ struct SearchIndex: Sendable {
     private var foldedNames: [[UInt8]] = []
     /// The vocabulary again, each word preceded by a space, for one memchr-driven scan per query word.
     private var joined: [UInt8] = []
+    /// How many times each byte occurs in `joined`: the scan looks for a word's rarest letter.
+    private var letterCount = [Int32](repeating: 0, count: 256)
     /// Word id of each byte of `joined` (-1 on the spaces).
     private var wordAt: [Int32] = []
     /// Rank of each product by (folded name length, folded name, catalogue order), and back.
@@ -118,6 +120,7 @@ struct SearchIndex: Sendable {
             postings.append(contentsOf: lists[w])
             postingStart.append(Int32(truncatingIfNeeded: postings.count))
         }
+        for byte in joined { letterCount[Int(byte)] &+= 1 }
         let names = foldedNames
         productAtOrder = Array(0..<names.count).sorted { a, b in
             if names[a].count != names[b].count { return names[a].count < names[b].count }
@@ -229,18 +232,23 @@ struct SearchIndex: Sendable {
     }
 
     /// Exact words, prefixes and substrings of `w` in one pass over the space-separated
-    /// vocabulary (memchr on the first letter), then the postings of each word found.
+    /// vocabulary (memchr on its rarest letter), then the postings of each word found.
     private func scanExactPrefixSubstring(_ w: UnsafeBufferPointer<UInt8>, _ text: UnsafeBufferPointer<UInt8>, row: Int,
                                           into best: inout [Int32]) {
         let m = w.count
-        guard m > 0, let base = text.baseAddress, let first = w.first, text.count > m else { return }
+        guard m > 0, let base = text.baseAddress, text.count > m else { return }
+        // memchr on the word's rarest letter in the vocabulary (the "q" of "coqueluche"), not its
+        // first: a common first letter stopped the scan every few bytes.
+        var k = 0
+        for i in 1..<m where letterCount[Int(w[i])] < letterCount[Int(w[k])] { k = i }
+        let pivot = Int32(w[k])
         var pos = 1
         let lastStart = text.count - m
         while pos <= lastStart {
-            guard let hit = memchr(base + pos, Int32(first), lastStart - pos + 1) else { break }
-            let at = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base
+            guard let hit = memchr(base + pos + k, pivot, lastStart - pos + 1) else { break }
+            let at = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base - k
             pos = at + 1
-            var j = 1
+            var j = 0
             while j < m && text[at + j] == w[j] { j += 1 }
             guard j == m else { continue }
             let atStart = text[at - 1] == 0x20

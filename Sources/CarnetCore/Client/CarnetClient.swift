@@ -17,6 +17,8 @@ public final class CarnetClient: Sendable {
     /// The vaccine catalogue in use: the snapshot built into the library, or a newer NUVA release
     /// imported into this store (carnet_catalogue_import).
     let catalogue: ActiveCatalogue
+    /// Search entries of the catalogue in use, serialised once each.
+    let searchEntries = VaccineEntryCache()
     public let cancellation = Cancellation()
     private let background = Mutex<BackgroundSync?>(nil)
 

@@ -152,16 +152,13 @@ extension CarnetClient {
 extension CarnetClient {
     public static let cisSystem = CodeSystem.cis
 
-    public func searchVaccines(_ query: String, limit: Int = 20) -> JSONValue {
-        let products = catalogue.current.search(query, limit: max(1, min(limit, 100)))
-        let entries = products.map { product in
-            VaccineExpansionEntry(
-                name: product.name, cisCodes: product.cisCodes, nuva: product.nuva, atc: product.atc,
-                targetDiseases: product.targetDiseases.map(\.label),
-                marketedInFrance: product.marketedInFrance
-            ).json
-        }
+    /// The ValueSet as UTF-8 JSON text (what `carnet_vaccines_search` returns), entries from
+    /// the per-catalogue cache.
+    public func searchVaccines(_ query: String, limit: Int = 20) -> [UInt8] {
+        let current = catalogue.current
+        let indices = current.searchIndices(query, limit: max(1, min(limit, 100)))
         let timestamp = Timestamps.instant(Clock.nowSeconds())
-        return VaccineValueSet.expansion(filter: query, timestamp: timestamp, entries: entries)
+        return VaccineValueSet.expansionUTF8(
+            filter: query, timestamp: timestamp, serializedEntries: searchEntries.entries(of: indices, in: current))
     }
 }

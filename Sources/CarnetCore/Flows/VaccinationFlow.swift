@@ -99,7 +99,13 @@ extension CarnetClient {
     private func offlineVaccinations(carnet: RecordID, failure: CarnetFailure?) throws(CarnetFailure) -> JSONValue {
         var entries: [JSONValue] = []
         for item in try store.localVaccinations(of: carnet) {
+            // The host's own as the service holds them (Pusher.wireResource): scoped identifier,
+            // the carnet as patient.
             var resource = item.resource
+            if let hostID = item.hostID {
+                resource["identifier"] = [["system": .string(syncEngine.scope.system), "value": .string(hostID)]]
+            }
+            resource["patient"] = ["reference": .string("Patient/" + carnet.value)]
             if let remote = item.remoteID { resource["id"] = .string(remote) }
             var entry: JSONValue = ["resource": named(resource)]
             if let remote = item.remoteID { entry["fullUrl"] = .string("Immunization/" + remote) }
@@ -110,16 +116,20 @@ extension CarnetClient {
             }
             entries.append(entry)
         }
-        var meta: JSONValue = ["tag": .array(failure == nil ? [] : [CarnetClient.offlineTag])]
+        // No empty meta or tag: without a service (nothing was unreachable)
+        // there is no offline tag, and before any sync no as-of date.
+        var meta = JSONObject()
+        if failure != nil { meta["tag"] = [CarnetClient.offlineTag] }
         if let seconds = try store.lastPullAt() {
             meta["extension"] = [
                 ["url": .string(CarnetClient.localCopyAsOfExtension), "valueDateTime": .string(Timestamps.instant(seconds))]
             ]
         }
-        return [
-            "resourceType": "Bundle", "type": "searchset", "meta": meta,
-            "total": .number(String(entries.count)), "entry": .array(entries),
-        ]
+        var bundle: JSONValue = ["resourceType": "Bundle", "type": "searchset"]
+        if !meta.isEmpty { bundle["meta"] = .object(meta) }
+        bundle["total"] = .number(String(entries.count))
+        bundle["entry"] = .array(entries)  // as the service's listing has it, even empty
+        return bundle
     }
 
     /// Records which remote vaccinations the host imported (under which host
