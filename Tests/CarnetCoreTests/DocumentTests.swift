@@ -36,11 +36,8 @@ import Testing
         #expect(throws: CarnetFailure.self) { try PatientDocument.validatedForCreate(future, today: Self.today) }
         var tomorrow = Self.valid
         tomorrow["birthDate"] = "2026-12-03"
-        do {
+        expectDateInFuture("birthDate") { () throws(CarnetFailure) in
             _ = try PatientDocument.validatedForCreate(tomorrow, today: Self.today)
-            Issue.record("a birth date after today was accepted")
-        } catch {
-            #expect(error.message == .dateInFuture("birthDate"))
         }
         var todayBirth = Self.valid
         todayBirth["birthDate"] = "2026-12-02"
@@ -54,6 +51,16 @@ import Testing
         var type = Self.valid
         type["resourceType"] = "Practitioner"
         #expect(throws: CarnetFailure.self) { try PatientDocument.validatedForCreate(type, today: Self.today) }
+    }
+}
+
+/// `body` must refuse with the "date after today" message naming `field`.
+func expectDateInFuture(_ field: String, _ body: () throws(CarnetFailure) -> Void) {
+    do {
+        try body()
+        Issue.record("a \(field) after today was accepted")
+    } catch {
+        #expect(error.message == .dateInFuture(field))
     }
 }
 
@@ -80,11 +87,8 @@ import Testing
     @Test func refusesAVaccinationDatedAfterTodayInTheConfiguredDay() throws {
         var doc = Self.valid
         doc["occurrenceDateTime"] = "2026-12-03"
-        do {
+        expectDateInFuture("occurrenceDateTime") { () throws(CarnetFailure) in
             _ = try ImmunizationDocument.validatedForAdd(doc, today: PatientDocumentTests.today)
-            Issue.record("a vaccination dated tomorrow was accepted")
-        } catch {
-            #expect(error.message == .dateInFuture("occurrenceDateTime"))
         }
         doc["occurrenceDateTime"] = "2026-12-02T23:30:00+04:00"
         _ = try ImmunizationDocument.validatedForAdd(doc, today: PatientDocumentTests.today)

@@ -137,6 +137,12 @@ enum StoreMigrations {
             created_at   INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        // 6: the outbox by vaccination. Recording and delivering look for a vaccination's queued
+        // operations (patient_id, host_id); outbox_by_patient alone made each of those a scan of
+        // the patient's whole outbox, O(n²) for a backlog of one patient (docs/performance.md).
+        """
+        CREATE INDEX outbox_by_vaccination ON outbox(patient_id, host_id);
+        """,
     ]
 
     static var latestVersion: Int { all.count }
