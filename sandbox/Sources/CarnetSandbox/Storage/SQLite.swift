@@ -56,6 +56,11 @@ final class Database: @unchecked Sendable {
     /// Transactions open on this connection (guarded by `lock`): 0 none, 1 a transaction, more
     /// savepoints inside it.
     private var depth = 0
+    /// Prepared statements by SQL text (guarded by `lock`): parsing and planning the same few
+    /// dozen statements again for every entry of a batch was most of the service's SQLite time.
+    /// Bounded, so that SQL built with a variable number of placeholders cannot grow it forever.
+    private var prepared: [String: OpaquePointer] = [:]
+    private static let preparedLimit = 128
 
     init(path: String) throws {
         var db: OpaquePointer?
@@ -73,7 +78,10 @@ final class Database: @unchecked Sendable {
         try execute("PRAGMA foreign_keys=ON")
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        for statement in prepared.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
 
     private func error(_ rc: Int32) -> SQLiteError {
         SQLiteError(code: rc, message: handle.map { String(cString: sqlite3_errmsg($0)) } ?? "closed")
@@ -90,10 +98,27 @@ final class Database: @unchecked Sendable {
     @discardableResult
     func query(_ sql: String, _ parameters: [any SQLBindable] = []) throws -> [SQLRow] {
         lock.lock(); defer { lock.unlock() }
-        var statement: OpaquePointer?
-        let rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
-        guard rc == SQLITE_OK, let statement else { throw error(rc) }
-        defer { sqlite3_finalize(statement) }
+        let statement: OpaquePointer
+        let cached: Bool
+        if let found = prepared[sql] {
+            statement = found
+            cached = true
+        } else {
+            var fresh: OpaquePointer?
+            let rc = sqlite3_prepare_v2(handle, sql, -1, &fresh, nil)
+            guard rc == SQLITE_OK, let fresh else { throw error(rc) }
+            statement = fresh
+            cached = prepared.count < Database.preparedLimit
+            if cached { prepared[sql] = fresh }
+        }
+        defer {
+            if cached {
+                sqlite3_reset(statement)
+                sqlite3_clear_bindings(statement)
+            } else {
+                sqlite3_finalize(statement)
+            }
+        }
         for (i, parameter) in parameters.enumerated() {
             let index = Int32(i + 1)
             let brc: Int32
