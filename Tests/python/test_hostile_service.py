@@ -27,7 +27,7 @@ CHILD = textwrap.dedent("""
     import json, resource, sys, time
     sys.path.insert(0, sys.argv[1])
     import carnet
-    url, ca, p12, password, secret, store, carnet_id, timeout = sys.argv[2:10]
+    url, ca, p12, password, secret, store, carnet_id, timeout, call = sys.argv[2:11]
     lib = carnet.load()
     client = carnet.Client(lib, store, service_url=url, ca_bundle_path=ca, identity_secret=secret,
                            request_timeout_ms=int(timeout), connect_timeout_ms=2000)
@@ -36,8 +36,13 @@ CHILD = textwrap.dedent("""
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.monotonic()
     try:
-        bundle = client.vaccinations_list("p1")
-        result = {"status": "CARNET_OK", "entries": len(bundle.get("entry", []))}
+        if call == "list":
+            bundle = client.vaccinations_list("p1")
+            tags = [t.get("code") for t in bundle.get("meta", {}).get("tag", [])]
+            result = {"status": "CARNET_OK", "entries": len(bundle.get("entry", [])), "offline": "offline" in tags}
+        else:  # a call without an offline answer: what the doctor reads when the service fails
+            client.share_code_lookup("ABCD-EFGH-JKL")
+            result = {"status": "CARNET_OK"}
     except carnet.CarnetFailure as failure:
         result = {"status": carnet.STATUS_NAMES.get(failure.status), "message": failure.message,
                   "domain": failure.domain, "code": failure.code}
@@ -71,11 +76,14 @@ def hostile(pki, handler, host="127.0.0.1"):
     return LoopbackServer(context, handler, host=host)
 
 
-def run_child(pki, tmp_path, url, timeout_ms=REQUEST_TIMEOUT_MS):
+def run_child(pki, tmp_path, url, timeout_ms=REQUEST_TIMEOUT_MS, call="list"):
+    """The child lists the carnet's vaccinations (`call="list"`), or looks up a share code
+    (`"lookup"`): with the service unreachable (network, timeout, 5xx) the list answers from the
+    store's copy, tagged offline, so the failure itself is read through a call without one."""
     store = str(tmp_path / ("store-" + os.urandom(4).hex()))
     started = time.monotonic()
     done = subprocess.run([sys.executable, pki.child, HERE, url, pki.root_path, pki.client.p12_path, P12_PASSWORD,
-                           IDENTITY_SECRET, store, CARNET_ID, str(timeout_ms)],
+                           IDENTITY_SECRET, store, CARNET_ID, str(timeout_ms), call],
                           capture_output=True, text=True, timeout=60, env=dict(os.environ))
     assert done.returncode == 0, f"the host process died ({done.returncode}): {done.stderr[-2000:]}"
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -210,7 +218,7 @@ def test_a_trickling_or_silent_service_times_out_within_the_budget(pki, tmp_path
     handler = {"body": lambda e, c: trickle(e, c, True), "headers": lambda e, c: trickle(e, c, False),
                "silent": lambda e, c: time.sleep(30)}[case]
     with hostile(pki, handler) as server:
-        result = run_child(pki, tmp_path, server.url())
+        result = run_child(pki, tmp_path, server.url(), call="lookup")
     budget = REQUEST_TIMEOUT_MS / 1000
     assert_failure(result, "CARNET_E_TIMEOUT", "ne répond pas", seconds=budget + 1.5)
     assert result["seconds"] >= budget * 0.9, result
@@ -235,8 +243,11 @@ def test_a_connection_cut_mid_body_is_a_network_error(pki, tmp_path):
         connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/fhir+json\r\n"
                            b"Content-Length: 5000\r\n\r\n" + bundle()[:20])
     with hostile(pki, handler) as server:
-        result = run_child(pki, tmp_path, server.url())
+        result = run_child(pki, tmp_path, server.url(), call="lookup")
+        listed = run_child(pki, tmp_path, server.url())
     assert_failure(result, "CARNET_E_NETWORK")
+    # The list still answers, from the store's copy (empty here), and says so.
+    assert listed["status"] == "CARNET_OK" and listed["offline"] and listed["entries"] == 0, listed
 
 
 # ----------------------------------------------------------------------------- redirects
@@ -255,7 +266,7 @@ def test_a_redirect_is_never_followed(pki, tmp_path, status):
 def test_error_answers_with_hostile_bodies_are_still_understood(pki, tmp_path):
     deep = b'{"resourceType":"OperationOutcome","issue":' + b"[" * 10_000 + b"]" * 10_000 + b"}"
     with hostile(pki, body_answer(deep, status=503)) as server:
-        result = run_child(pki, tmp_path, server.url())
+        result = run_child(pki, tmp_path, server.url(), call="lookup")
     assert_failure(result, "CARNET_E_HTTP", "indisponible")
 
 
@@ -267,7 +278,7 @@ def test_the_services_own_text_never_reaches_the_doctor(pki, tmp_path, status, e
         "severity": "error", "code": "invalid", "diagnostics": marker,
         "details": {"text": marker, "coding": [{"system": "x", "code": marker}]}}]}
     with hostile(pki, body_answer(json.dumps(outcome).encode(), status=status)) as server:
-        result = run_child(pki, tmp_path, server.url())
+        result = run_child(pki, tmp_path, server.url(), call="lookup" if status >= 500 else "list")
     assert_failure(result, expected)
     for word in ("Jeanne", "MARTIN", "1950", "script"):
         assert word not in result["message"], result
