@@ -24,6 +24,16 @@ import Testing
         #expect(try JSONValue.parse(#""\ud83d\ude00 \u00e9""#) == "😀 é")
     }
 
+    @Test func stringsWithoutEscapesAndWithOneAfterARunReadTheSame() throws {
+        // The parser decodes a string without escapes in one go, and switches to scalar by
+        // scalar at the first escape: both paths, and the switch in the middle of non-ASCII text.
+        #expect(try JSONValue.parse(#"["Hôpital Saint-Éloi", "", "é\n", "Zoé \"Z\" ü", "\u00e9é"]"#)
+                == ["Hôpital Saint-Éloi", "", "é\n", "Zoé \"Z\" ü", "éé"])
+        for broken in [#""abc"#, #""é"#, "\"ab\u{01}\"", #""ab\"#] {
+            #expect(throws: JSONError.self) { try JSONValue.parse(broken) }
+        }
+    }
+
     @Test func keepsHugeNumbersAsText() throws {
         let value = try JSONValue.parse("123456789012345678901234567890")
         #expect(value == .number("123456789012345678901234567890"))
