@@ -151,6 +151,24 @@ def test_host_killed_at_random_points_of_add_and_push(lib, sandbox, pro, tmp_pat
 BACKLOG = 500
 
 
+def wait_for_a_delivery(store, process, timeout=30.0):
+    """Returns once the store's outbox shrinks (a Bundle's deliveries committed), read alongside
+    the worker (WAL: a reader never blocks it), or when the worker has exited or time is up."""
+    import sqlite3
+
+    def pending():
+        db = sqlite3.connect(f"file:{os.path.join(store, 'carnet.sqlite')}?mode=ro", uri=True, timeout=5)
+        try:
+            return db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
+        finally:
+            db.close()
+
+    start = pending()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None and pending() >= start:
+        time.sleep(0.005)
+
+
 def test_host_killed_in_the_middle_of_syncing_a_backlog(lib, sandbox, pro, tmp_path):
     """A workstation back online pushes its backlog (in batch Bundles); the host dies at a random
     point of that sync (a page's deliveries are committed together: a kill loses at most their
@@ -162,7 +180,10 @@ def test_host_killed_in_the_middle_of_syncing_a_backlog(lib, sandbox, pro, tmp_p
     for r in range(8):
         process = start_worker(worker_config(sandbox, store, journal, f"b{r}", backlog=BACKLOG))
         wait_ready(process)
-        time.sleep(rng.uniform(0.02, 0.35))
+        # Killed a random moment after the first Bundle of this sync was committed: a fixed delay
+        # after "ready" fell inside the key unlock (PBKDF2) on a slow machine, before any delivery.
+        wait_for_a_delivery(store, process)
+        time.sleep(rng.uniform(0.0, 0.08))
         process.send_signal(signal.SIGKILL)
         process.wait()
         process.stdout.close()
