@@ -17,7 +17,7 @@ public final class LocalStore: Sendable {
         let path = FileSystem.join(directory, LocalStore.fileName)
         try FileSystem.ensurePrivateFile(path)
         let db = try SQLiteConnection(path: path)
-        try db.execute("PRAGMA journal_mode=WAL")
+        try db.enableWriteAheadLog()
         try db.execute("PRAGMA synchronous=FULL")
         try db.execute("PRAGMA foreign_keys=ON")
         try LocalStore.migrate(db)

@@ -12,6 +12,8 @@ final class SQLiteConnection: @unchecked Sendable {
     /// The statements are literals of the code, so the cache stays small; it is bounded anyway.
     private var statements: [String: OpaquePointer] = [:]
     private static let maxCachedStatements = 128
+    /// How long a statement waits for another connection's write lock before failing.
+    static let busyTimeoutMilliseconds: Int32 = 5_000
 
     /// Opens (creating if needed) the database file. The caller has already
     /// created the file with restrictive permissions; SQLite gives its -wal and
@@ -28,7 +30,7 @@ final class SQLiteConnection: @unchecked Sendable {
         handle = db
         sqlite3_extended_result_codes(db, 1)
         // Another process (a second EHR window) may hold the write lock briefly.
-        sqlite3_busy_timeout(db, 5_000)
+        sqlite3_busy_timeout(db, SQLiteConnection.busyTimeoutMilliseconds)
     }
 
     deinit {
@@ -58,6 +60,30 @@ final class SQLiteConnection: @unchecked Sendable {
         guard let handle else { throw .internal("database closed") }
         let rc = sqlite3_exec(handle, sql, nil, nil, nil)
         guard rc == SQLITE_OK else { throw SQLiteConnection.failure(code: sqlite3_extended_errcode(handle)) }
+    }
+
+    /// Puts the file in WAL mode, waiting for another connection that is doing the same.
+    ///
+    /// Why not a plain `execute`: on a new file, two connections opened at once (two EHR windows,
+    /// two threads of one host) both start the switch; the second holds a read lock and must
+    /// upgrade it while the first holds the write lock, so SQLite answers it SQLITE_BUSY at once,
+    /// without the busy handler (waiting could deadlock). When it tries again the first has
+    /// finished and the file is WAL already. Bounded like the busy timeout.
+    func enableWriteAheadLog() throws(CarnetFailure) {
+        var waitedMilliseconds: Int32 = 0
+        var pause: Int32 = 1
+        while true {
+            do {
+                try execute("PRAGMA journal_mode=WAL")
+                return
+            } catch let failure {
+                guard failure.code & 0xFF == SQLITE_BUSY, waitedMilliseconds < SQLiteConnection.busyTimeoutMilliseconds
+                else { throw failure }
+            }
+            sqlite3_sleep(pause)
+            waitedMilliseconds += pause
+            pause = min(pause * 2, 50)
+        }
     }
 
     /// Runs a statement with bound values, returning every row.
