@@ -62,6 +62,13 @@ def run_json(args, **kw):
     return result
 
 
+def process_cpu_seconds(pid):
+    """User + system CPU seconds a running process has used so far (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def table(title, rows):
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     print(f"\n{title}")
@@ -157,14 +164,19 @@ def bench_push(args):
             cursor_before_last = db.execute("SELECT value FROM store_state WHERE key = 'changes_cursor'").fetchone()
             cursor_before_last = cursor_before_last[0] if cursor_before_last else 0
             db.close()
+            served = process_cpu_seconds(sb.process.pid)
             batched = run_json([tool("bench_host"), "sync", batched_store, lib_path(), sb.base_url, sb.ca_cert,
                                 SECRET])
+            batched["sandbox_cpu_seconds"] = process_cpu_seconds(sb.process.pid) - served
+            served = process_cpu_seconds(plain.process.pid)
             single = run_json([tool("bench_host"), "sync", single_store, lib_path(), plain.base_url,
                                plain.ca_cert, SECRET])
+            single["sandbox_cpu_seconds"] = process_cpu_seconds(plain.process.pid) - served
             assert batched["pushed"] == n and single["pushed"] == n, (batched, single)
             rounds.append(dict(baseline=base["seconds"], batched=batched["seconds"], single=single["seconds"],
                                baseline_cpu=base["cpu_seconds"], batched_cpu=batched["cpu_seconds"],
-                               single_cpu=single["cpu_seconds"]))
+                               single_cpu=single["cpu_seconds"], batched_sandbox_cpu=batched["sandbox_cpu_seconds"],
+                               single_sandbox_cpu=single["sandbox_cpu_seconds"]))
         # carnet_sync also pulls: the changes feed brings back the N creations (N/100 pages), and the
         # session unlocks the key (PBKDF2). Their cost alone: rewind the cursor to before the last
         # round and sync again (nothing to push); subtracted from both libcarnet runs.
@@ -172,8 +184,10 @@ def bench_push(args):
         with db:
             db.execute("UPDATE store_state SET value = ? WHERE key = 'changes_cursor'", (cursor_before_last,))
         db.close()
+        served = process_cpu_seconds(sb.process.pid)
         pulled = run_json([tool("bench_host"), "sync", batched_store, lib_path(), sb.base_url, sb.ca_cert, SECRET])
         pull, pull_cpu = pulled["seconds"], pulled["cpu_seconds"]
+        pull_sandbox_cpu = process_cpu_seconds(sb.process.pid) - served
         for r in rounds:
             r["batched_push"] = max(r["batched"] - pull, 1e-6)
             r["single_push"] = max(r["single"] - pull, 1e-6)
@@ -208,6 +222,15 @@ def bench_push(args):
              f"{(med('single_cpu') - pull_cpu) / n * 1e3:.3f}"),
             ("  the pull back and unlock alone", f"{pull_cpu:.2f}", ""),
         ])
+        table("carnet-sandbox CPU per pushed item (user + system of the service process, same runs)", [
+            ("", "CPU seconds", "per item (ms)"),
+            ("batches (minus the pull back)", f"{med('batched_sandbox_cpu') - pull_sandbox_cpu:.2f}",
+             f"{(med('batched_sandbox_cpu') - pull_sandbox_cpu) / n * 1e3:.3f}"),
+            ("single requests (minus the same)", f"{med('single_sandbox_cpu') - pull_sandbox_cpu:.2f}",
+             f"{(med('single_sandbox_cpu') - pull_sandbox_cpu) / n * 1e3:.3f}"),
+            ("  the pull back alone", f"{pull_sandbox_cpu:.2f}", ""),
+        ])
+        result["pull_back_sandbox_cpu_seconds"] = pull_sandbox_cpu
         save("push", result)
     shutil.rmtree(work, ignore_errors=True)
 

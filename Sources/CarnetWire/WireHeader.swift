@@ -12,6 +12,9 @@ public enum WireHeader {
     /// Seconds to wait before retrying (429, 503).
     public static let retryAfter = "Retry-After"
     public static let location = "Location"
+    /// `return=minimal`: the service answers a write without its resource (RFC 7240, FHIR §3.1.0.8).
+    public static let prefer = "Prefer"
+    public static let returnMinimal = "return=minimal"
     /// Creation key of `POST Patient` (IETF httpapi idempotency-key draft): the same key from the
     /// same professional replays the first answer (200) instead of creating a second carnet, and
     /// sends no second email.

@@ -78,7 +78,10 @@ extension Pusher {
         let bundle: JSONValue = ["resourceType": "Bundle", "type": "batch", "entry": .array(entries)]
         let answer: ServiceConnection.Answer
         do throws(CarnetFailure) {
-            answer = try connection.send(.post, "", body: bundle, expect: [200])
+            // Each entry's id and version come back in its `response.location`: the resources
+            // themselves would double what the service serialises and this client parses.
+            answer = try connection.send(
+                .post, "", body: bundle, headers: [(WireHeader.prefer, WireHeader.returnMinimal)], expect: [200])
         } catch {
             if error.kind == .storage || error.kind == .internalError { throw error }
             if error.domain == .http, [400, 404, 405, 501].contains(error.code) {
@@ -167,7 +170,8 @@ extension Pusher {
     }
 
     /// The id and version of what an entry wrote: its resource, or (`Prefer: return=minimal`)
-    /// its `location` (`Immunization/<id>/_history/<version>`).
+    /// its `location` (`Immunization/<id>/_history/<version>`), the version from `etag`
+    /// (`W/"<version>"`) when the location has none.
     static func delivered(_ entry: JSONValue) throws(CarnetFailure) -> (id: String, version: Int64) {
         if let resource = entry["resource"], resource["resourceType"] == "Immunization" {
             return try identity(of: resource)
@@ -175,9 +179,18 @@ extension Pusher {
         let parts = (entry["response"]?["location"]?.stringValue ?? "").split(separator: "/")
         if let at = parts.firstIndex(of: "Immunization"), at + 1 < parts.count {
             let id = String(parts[at + 1])
-            let version = at + 3 < parts.count && parts[at + 2] == "_history" ? Int64(parts[at + 3]) ?? 1 : 1
+            let fromLocation = at + 3 < parts.count && parts[at + 2] == "_history" ? Int64(parts[at + 3]) : nil
+            let version = fromLocation ?? entry["response"]?["etag"]?.stringValue.flatMap(versionOf(eTag:)) ?? 1
             if !id.isEmpty, id.utf8.count <= 64 { return (id, version) }
         }
         throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
+    }
+
+    /// `W/"3"` or `"3"` → 3.
+    static func versionOf(eTag: String) -> Int64? {
+        var text = Substring(eTag)
+        if text.hasPrefix("W/") { text = text.dropFirst(2) }
+        guard text.count >= 3, text.first == "\"", text.last == "\"" else { return nil }
+        return Int64(text.dropFirst().dropLast())
     }
 }

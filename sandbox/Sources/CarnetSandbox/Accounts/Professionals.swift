@@ -40,7 +40,7 @@ final class ProfessionalService: @unchecked Sendable {
             throw PKIError("a name is required")
         }
         let hash = try Passwords.hash(password)
-        let id = UUID().uuidString.lowercased()
+        let id = RandomUUID.make()
         do {
             try db.query(
                 "INSERT INTO professionals(id, email, password_hash, name, rpps, created_at) VALUES(?,?,?,?,?,?)",

@@ -35,7 +35,7 @@ extension Store {
         guard !name.isEmpty, name.count <= Self.maxTeamNameLength else {
             throw TeamError("a team name has 1 to \(Self.maxTeamNameLength) characters")
         }
-        let id = UUID().uuidString.lowercased()
+        let id = RandomUUID.make()
         do {
             try db.query(
                 "INSERT INTO teams(id, name, name_key, created_at) VALUES(?,?,?,?)",

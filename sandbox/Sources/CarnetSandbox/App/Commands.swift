@@ -330,7 +330,7 @@ struct VaccinationCommand: ParsableCommand {
                     object["identifier"] = [
                         [
                             "system": .string(system),
-                            "value": .string(identifierValue ?? UUID().uuidString.lowercased()),
+                            "value": .string(identifierValue ?? RandomUUID.make()),
                         ]
                     ]
                     resource = .object(object)

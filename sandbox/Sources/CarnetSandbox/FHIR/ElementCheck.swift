@@ -51,22 +51,24 @@ enum ElementCheck {
         guard let elements = structures[structure] else { return }
         for (key, value) in object.pairs {
             if isResource, key == "resourceType" { continue }
-            let here = "\(path).\(key)"
+            // Built only where an error or a nested object needs it: most elements are primitives
+            // that pass, and building every path was most of this walk's cost.
+            let here = { "\(path).\(key)" }
             if key.hasPrefix("_"), key.count > 1 {
                 // A primitive's id and extensions (`_birthDate`, or an array of them for `_given`).
                 guard let base = elements[String(key.dropFirst())], base.isPrimitive else {
-                    throw unknown(here, in: structure)
+                    throw unknown(here(), in: structure)
                 }
-                try each(value, repeats: base.repeats, path: here, nullAllowed: true) { object, at in
+                try each(value, repeats: base.repeats, path: here(), nullAllowed: true) { object, at in
                     try walk(object, structure: "Element", path: at, isResource: false)
                 }
                 continue
             }
-            guard let type = elements[key] else { throw unknown(here, in: structure) }
+            guard let type = elements[key] else { throw unknown(here(), in: structure) }
             if type.isPrimitive {
                 try primitive(value, type: type, path: here)
             } else if type.name == "Resource" {
-                try each(value, repeats: type.repeats, path: here) { object, at in
+                try each(value, repeats: type.repeats, path: here()) { object, at in
                     guard let kind = object["resourceType"]?.stringValue, R4Elements.resources[kind] != nil else {
                         throw FHIRError(
                             status: 400, code: .notSupported,
@@ -76,9 +78,9 @@ enum ElementCheck {
                     try walk(object, structure: kind, path: at, isResource: true)
                 }
             } else if R4Elements.opaqueTypes.contains(type.name) {
-                try each(value, repeats: type.repeats, path: here) { _, _ in }
+                try each(value, repeats: type.repeats, path: here()) { _, _ in }
             } else {
-                try each(value, repeats: type.repeats, path: here) { object, at in
+                try each(value, repeats: type.repeats, path: here()) { object, at in
                     try walk(object, structure: type.name, path: at, isResource: false)
                 }
             }
@@ -110,28 +112,32 @@ enum ElementCheck {
         }
     }
 
-    private static func primitive(_ value: JSONValue, type: ElementType, path: String) throws {
+    private static func primitive(_ value: JSONValue, type: ElementType, path: () -> String) throws {
         if type.repeats {
             guard case .array(let items) = value else {
-                throw malformed("\(path) must be an array (it repeats)", path: path)
+                throw malformed("\(path()) must be an array (it repeats)", path: path())
             }
             for (index, item) in items.enumerated() {
-                try single(item, type: type.name, path: "\(path)[\(index)]")
+                try single(item, type: type.name, path: { "\(path())[\(index)]" })
             }
         } else {
             try single(value, type: type.name, path: path)
         }
     }
 
-    private static func single(_ value: JSONValue, type: String, path: String) throws {
+    private static func single(_ value: JSONValue, type: String, path lazyPath: () -> String) throws {
         switch (R4Elements.kind(ofPrimitive: type), value) {
         case (.string, .string), (.boolean, .bool): return
         case (.integer, .number(let text)) where Int64(text) != nil: return
         case (.decimal, .number): return
-        case (.string, _): throw malformed("\(path) must be a JSON string (\(type))", path: path)
-        case (.boolean, _): throw malformed("\(path) must be true or false", path: path)
-        case (.integer, _): throw malformed("\(path) must be an integer", path: path)
-        case (.decimal, _): throw malformed("\(path) must be a number", path: path)
+        default: break
+        }
+        let path = lazyPath()
+        switch R4Elements.kind(ofPrimitive: type) {
+        case .string: throw malformed("\(path) must be a JSON string (\(type))", path: path)
+        case .boolean: throw malformed("\(path) must be true or false", path: path)
+        case .integer: throw malformed("\(path) must be an integer", path: path)
+        case .decimal: throw malformed("\(path) must be a number", path: path)
         }
     }
 

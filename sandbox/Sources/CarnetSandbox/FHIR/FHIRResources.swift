@@ -1,6 +1,7 @@
 // FHIR R4 building blocks the sandbox alone needs: ETags, meta stamping, Bundles, dates.
 // (What the library needs too — OperationOutcome, Parameters, code systems — is in CarnetWire.)
 
+import CarnetCatalogue
 import Foundation
 
 enum FHIR {
@@ -32,7 +33,7 @@ enum FHIR {
     static func bundle(type: String, total: Int? = nil, links: [(String, String)], entries: [JSONValue]) -> JSONValue {
         var object = JSONObject()
         object["resourceType"] = "Bundle"
-        object["id"] = .string(UUID().uuidString.lowercased())
+        object["id"] = .string(RandomUUID.make())
         object["meta"] = ["lastUpdated": .string(Time.instant(ms: Time.nowMs()))]
         object["type"] = .string(type)
         if let total { object["total"] = .int(total) }
@@ -61,19 +62,10 @@ enum FHIR {
         return .object(object)
     }
 
+    /// A full FHIR date `yyyy-mm-dd` that exists, from 1900 on.
     static func isDate(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-            y >= 1900, (1...12).contains(m), (1...31).contains(d)
-        else { return false }
-        var components = DateComponents()
-        components.year = y; components.month = m; components.day = d
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
-        guard let date = calendar.date(from: components) else { return false }
-        let back = calendar.dateComponents([.year, .month, .day], from: date)
-        return back.year == y && back.month == m && back.day == d
+        guard let date = CivilDate(text) else { return false }
+        return date.year >= 1900
     }
 
     /// FHIR dateTime: a date, or a date and time with zone. Returns the date part.

@@ -18,7 +18,7 @@ struct OutcomeMiddleware: RouterMiddleware {
         let start = DispatchTime.now().uptimeNanoseconds
         var context = context
         let incoming = request.headers[.requestID] ?? ""
-        context.requestID = Self.isValidRequestID(incoming) ? incoming : UUID().uuidString.lowercased()
+        context.requestID = Self.isValidRequestID(incoming) ? incoming : RandomUUID.make()
         var response: Response
         do {
             // A zone this service does not know is refused, never silently replaced by its own.

@@ -48,7 +48,7 @@ struct SearchParameters {
     }
 
     private static func decode(_ text: Substring) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        PercentDecoding.decode(text)
     }
 
     func values(_ name: String) -> [String] { pairs.filter { $0.name == name }.map(\.value) }

@@ -109,20 +109,21 @@ extension RecordService {
 
     /// Parses `identifier=system|value` (or `identifier=value`).
     static func parseIfNoneExist(_ header: String) throws -> (String?, String) {
-        let query = header.hasPrefix("?") ? String(header.dropFirst()) : header
-        // Parsed by hand: clients send the "|" raw or as %7C, and URLComponents refuses a raw "|".
-        let criteria = query.split(separator: "&", omittingEmptySubsequences: true)
-        guard criteria.count == 1, let equals = criteria[0].firstIndex(of: "="),
-            criteria[0][..<equals].removingPercentEncoding == "identifier",
-            let token = String(criteria[0][criteria[0].index(after: equals)...])
-                .replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
+        // Parsed by hand, on UTF-8 bytes (every conditional create of a batch goes through here):
+        // clients send the "|" raw or as %7C, and URLComponents refuses a raw "|".
+        var query = Substring(header).utf8
+        if query.first == UInt8(ascii: "?") { query = query.dropFirst() }
+        let criteria = query.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true)
+        guard criteria.count == 1, let equals = criteria[0].firstIndex(of: UInt8(ascii: "=")),
+            PercentDecoding.decode(Substring(criteria[0][..<equals]), plusAsSpace: false) == "identifier",
+            let token = PercentDecoding.decode(Substring(criteria[0][criteria[0].index(after: equals)...])),
             !token.isEmpty
         else {
             throw FHIRError.badRequest("If-None-Exist supports exactly one criterion: identifier=system|value")
         }
-        if let bar = token.firstIndex(of: "|") {
+        if let bar = token.utf8.firstIndex(of: UInt8(ascii: "|")) {
             let system = String(token[..<bar])
-            let value = String(token[token.index(after: bar)...])
+            let value = String(token[token.utf8.index(after: bar)...])
             guard !value.isEmpty else { throw FHIRError.badRequest("If-None-Exist: empty identifier value") }
             return (system.isEmpty ? nil : system, value)
         }
@@ -176,7 +177,7 @@ extension RecordService {
                     message: "an Immunization with this identifier already exists in this carnet (use If-None-Exist)",
                     detail: .duplicateIdentifier)
             }
-            let id = UUID().uuidString.lowercased()
+            let id = RandomUUID.make()
             let now = Time.nowMs()
             let recorded = Self.settingRecordedBy(imm, try recordedByExtension(for: actor))
             let stamped = JSONValue.object(FHIR.stamp(recorded, id: id, version: 1, atMs: now))

@@ -104,7 +104,7 @@ extension RecordService {
         extensions.append(["url": .string(WireDefinition.pseudonymExtension), "valueString": .string(facts.pseudonym)])
         patient["extension"] = .array(extensions)
 
-        let id = UUID().uuidString.lowercased()
+        let id = RandomUUID.make()
         let now = Time.nowMs()
         let stamped = JSONValue.object(FHIR.stamp(patient, id: id, version: 1, atMs: now))
         let text = stamped.serialized()
@@ -177,7 +177,7 @@ extension RecordService {
             do {
                 try db.query(
                     "INSERT INTO citizens(id, email, share_code, created_at) VALUES(?,?,?,?)",
-                    [UUID().uuidString.lowercased(), email, code, now])
+                    [RandomUUID.make(), email, code, now])
                 return
             } catch let error as SQLiteError where error.isConstraintViolation {
                 continue  // a share-code collision (2^-50): draw again

@@ -41,7 +41,7 @@ struct VaccineRoutes: Sendable {
         return Reply.json(
             VaccineValueSet.expansion(
                 filter: filter, count: count, timestamp: Time.instant(ms: Time.nowMs()),
-                identifier: "urn:uuid:" + UUID().uuidString.lowercased(),
+                identifier: "urn:uuid:" + RandomUUID.make(),
                 entries: entries.map(\.json), total: total, offset: offset, url: url))
     }
 

@@ -76,6 +76,9 @@ final class Database: @unchecked Sendable {
         try execute("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=FULL")
         try execute("PRAGMA foreign_keys=ON")
+        // A batch runs each entry in a savepoint, and SQLite keeps a savepoint's journal in a
+        // temporary file by default: one file created and removed per entry. In memory instead.
+        try execute("PRAGMA temp_store=MEMORY")
     }
 
     deinit {

@@ -10,7 +10,7 @@ struct Mailer: Sendable {
     @discardableResult
     func send(to recipient: String, subject: String, body: String, kind: String) throws -> String {
         let ms = Time.nowMs()
-        let id = UUID().uuidString.lowercased()
+        let id = RandomUUID.make()
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

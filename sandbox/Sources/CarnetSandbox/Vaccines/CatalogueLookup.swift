@@ -86,7 +86,7 @@ final class CatalogueLookup: VaccineLookup, @unchecked Sendable {
         }
         let resource = FHIRRecommendation.immunizationRecommendation(
             forecasts: forecasts, patientReference: "Patient/\(id)", assessmentDate: assessment,
-            id: UUID().uuidString.lowercased())
+            id: RandomUUID.make())
         return ForecastAnswer.parameters(recommendation: resource, history: immunizations, outcome: nil)
     }
 }
