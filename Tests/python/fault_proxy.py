@@ -18,7 +18,8 @@ faults apply to the next requests matching a method and a path pattern:
                     acted, the answer was lost behind a gateway error);
 - ``truncate``      forward it, send the headers (true Content-Length) and half the body, close;
 - ``garble``        forward it, send a complete HTTP answer whose JSON body is cut in half
-                    (Content-Length consistent with the cut body).
+                    (Content-Length consistent with the cut body). Both forward the request
+                    without its ``Prefer`` header, so that the service answers with a body.
 
 ``TCPFaultProxy`` (TCP level) passes bytes through untouched (TLS end to end between the library
 and the sandbox); it can reset the next ``n`` connections at accept, or after the first bytes
@@ -242,6 +243,10 @@ class FaultProxy(_LoopbackProxy):
                 if kind == "status" and not rule.params.get("forward"):
                     conn.sendall(self._outcome(rule.params["code"], rule.params.get("retry_after")))
                     continue
+                if kind in ("truncate", "garble"):
+                    # The answer must have a body to cut: these faults play a gateway or a service
+                    # that does not honour `Prefer: return=minimal` (a preference, RFC 7240).
+                    headers = [(k, v) for k, v in headers if k.lower() != "prefer"]
                 if upstream is None:
                     upstream = http.client.HTTPSConnection("127.0.0.1", self.upstream_port,
                                                            context=self.upstream_context, timeout=60)

@@ -176,14 +176,24 @@ extension Pusher {
         if let resource = entry["resource"], resource["resourceType"] == "Immunization" {
             return try identity(of: resource)
         }
-        let parts = (entry["response"]?["location"]?.stringValue ?? "").split(separator: "/")
-        if let at = parts.firstIndex(of: "Immunization"), at + 1 < parts.count {
-            let id = String(parts[at + 1])
-            let fromLocation = at + 3 < parts.count && parts[at + 2] == "_history" ? Int64(parts[at + 3]) : nil
-            let version = fromLocation ?? entry["response"]?["etag"]?.stringValue.flatMap(versionOf(eTag:)) ?? 1
-            if !id.isEmpty, id.utf8.count <= 64 { return (id, version) }
+        if let written = written(
+            location: entry["response"]?["location"]?.stringValue, eTag: entry["response"]?["etag"]?.stringValue)
+        {
+            return written
         }
         throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
+    }
+
+    /// The id and version a write's `Location` (`[base/]Immunization/<id>[/_history/<version>]`)
+    /// and `ETag` say, for an answer without its resource; nil when the location names no
+    /// Immunization. The version is the location's, else the ETag's, else 1.
+    static func written(location: String?, eTag: String?) -> (id: String, version: Int64)? {
+        let parts = (location ?? "").split(separator: "/")
+        guard let at = parts.firstIndex(of: "Immunization"), at + 1 < parts.count else { return nil }
+        let id = String(parts[at + 1])
+        guard !id.isEmpty, id.utf8.count <= 64 else { return nil }
+        let fromLocation = at + 3 < parts.count && parts[at + 2] == "_history" ? Int64(parts[at + 3]) : nil
+        return (id, fromLocation ?? eTag.flatMap(versionOf(eTag:)) ?? 1)
     }
 
     /// `W/"3"` or `"3"` → 3.

@@ -195,10 +195,24 @@ struct Pusher {
         // not a valid URI character, and a server that sees one may skip percent-decoding
         // (carnet-sandbox did: the retried create then missed its match and answered 409).
         let condition = "identifier=" + URLEncoding.component(scope.system + "|" + row.hostID)
+        // `return=minimal`: the id and version are in Location and ETag; the resource would only be
+        // serialised by the service and parsed here for nothing.
         let answer = try connection.send(
             .post, "Immunization", body: wireResource(row),
-            headers: [(WireHeader.ifNoneExist, condition)], expect: [200, 201])
-        return try Pusher.identity(of: connection.resource(answer, type: "Immunization"))
+            headers: [(WireHeader.ifNoneExist, condition), (WireHeader.prefer, WireHeader.returnMinimal)],
+            expect: [200, 201])
+        if answer.resource != nil {
+            return try Pusher.identity(of: connection.resource(answer, type: "Immunization"))
+        }
+        if let written = Pusher.written(
+            location: answer.response.header(WireHeader.location), eTag: answer.response.header(WireHeader.eTag))
+        {
+            return written
+        }
+        // No body and no Location: FHIR does not require one when the condition matched an
+        // existing Immunization (200). Ask where it is, by the host's identifier.
+        if let found = try locate(row) { return found }
+        throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
     }
 
     static func identity(of resource: JSONValue) throws(CarnetFailure) -> (id: String, version: Int64) {

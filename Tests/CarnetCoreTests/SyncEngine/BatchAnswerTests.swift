@@ -26,6 +26,13 @@ import Testing
         #expect(neither.version == 1)
     }
 
+    @Test func aSingleWriteAnsweredMinimallyIsReadFromItsHeaders() {
+        let written = Pusher.written(location: "https://s.example/fhir/Immunization/x1/_history/2", eTag: "W/\"2\"")
+        #expect(written?.id == "x1" && written?.version == 2)
+        #expect(Pusher.written(location: nil, eTag: "W/\"2\"") == nil)
+        #expect(Pusher.written(location: "https://s.example/fhir/Patient/x1", eTag: nil) == nil)
+    }
+
     @Test func theResourceWinsWhenTheServiceSendsIt() throws {
         var entry = Self.entry(location: "Immunization/other/_history/1", etag: nil)
         entry["resource"] = ["resourceType": "Immunization", "id": "abc", "meta": ["versionId": "5"]]

@@ -16,6 +16,8 @@ import Testing
         // The whole system|value token is percent-encoded, the bar included.
         #expect(condition.hasPrefix("identifier=urn%3Acarnet%3Ahost-vaccination%3A"))
         #expect(condition.hasSuffix("%7Cv1"))
+        // The id comes back in Location: the resource is not asked for.
+        #expect(post.headers.contains { $0.0 == "Prefer" && $0.1 == "return=minimal" })
         #expect(try h.outboxCount == 0)
     }
 

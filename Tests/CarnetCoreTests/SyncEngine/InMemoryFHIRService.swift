@@ -172,6 +172,7 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
         if let date = resource["occurrenceDateTime"]?.stringValue, String(date.prefix(10)) > today {
             return InMemoryFHIRService.outcome(422, "date-in-future")
         }
+        let minimal = request.headers.contains { $0.0 == "Prefer" && $0.1.contains("return=minimal") }
         if let condition = request.headers.first(where: { $0.0 == "If-None-Exist" })?.1 {
             let token = InMemoryFHIRService.percentDecoded(String(condition.dropFirst("identifier=".count)))
             let matches = s.order.filter { id in
@@ -182,11 +183,21 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
             }
             if matches.count > 1 { return InMemoryFHIRService.outcome(412, "multiple-matches") }
             if let id = matches.first, let stored = s.resources[id] {
-                return InMemoryFHIRService.resource(200, stored)
+                // Like carnet-sandbox: a match answered minimally says no Location.
+                return minimal ? InMemoryFHIRService.minimal(200, stored, location: nil) : InMemoryFHIRService.resource(200, stored)
             }
         }
         let created = InMemoryFHIRService.create(resource, in: &s)
-        return InMemoryFHIRService.resource(201, created.stored)
+        guard minimal else { return InMemoryFHIRService.resource(201, created.stored) }
+        return InMemoryFHIRService.minimal(
+            201, created.stored, location: "https://service.test/fhir/Immunization/\(created.id)/_history/1")
+    }
+
+    /// `Prefer: return=minimal`: no body, the version in ETag, where it lives in Location.
+    static func minimal(_ status: Int, _ stored: Stored, location: String?) -> HTTPResponse {
+        var headers: [(name: String, value: String)] = [(name: "etag", value: "W/\"\(stored.version)\"")]
+        if let location { headers.append((name: "location", value: location)) }
+        return HTTPResponse(status: status, headers: headers, body: [])
     }
 
     private static func create(_ resource: JSONValue, in s: inout State) -> (id: String, stored: Stored) {

@@ -87,4 +87,24 @@ import Testing
         }
         #expect(seen.count == 1_000)
     }
+
+    @Test func timeOrderedUUIDsAreVersion7AndSortInTheOrderMade() {
+        var made: [String] = []
+        // Several per millisecond, a clock that steps back, and a jump ahead; in 2100, later than
+        // any id the other tests (running meanwhile) make with the real clock.
+        let base: Int64 = 4_102_444_800_000
+        for ms: Int64 in [base, base, base, base - 1_000, base + 1] + Array(repeating: base + 2, count: 5_000) + [base + 9_000]
+        {
+            made.append(RandomUUID.makeTimeOrdered(nowMs: ms))
+        }
+        #expect(made == made.sorted())
+        #expect(Set(made).count == made.count)
+        for id in made {
+            let bytes = Array(id.utf8)
+            #expect(UUID(uuidString: id) != nil && bytes[14] == UInt8(ascii: "7"), "\(id)")
+            #expect([UInt8(ascii: "8"), UInt8(ascii: "9"), UInt8(ascii: "a"), UInt8(ascii: "b")].contains(bytes[19]))
+        }
+        // The first 48 bits are the time: 2100-01-01T00:00:00Z is 0x03bb2cc3d800.
+        #expect(made[0].hasPrefix("03bb2cc3-d800-7"))
+    }
 }

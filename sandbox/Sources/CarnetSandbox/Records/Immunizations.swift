@@ -80,10 +80,16 @@ extension RecordService {
         )
     }
 
-    private func checkAgainstBirthDate(_ imm: JSONObject, record: String) throws {
+    private func checkAgainstBirthDate(_ imm: JSONObject, record: String, memo: WriteMemo? = nil) throws {
+        let known: String?
+        if let memo, let remembered = memo.birthDates[record] {
+            known = remembered
+        } else {
+            known = try db.query("SELECT birth_date FROM carnets WHERE id = ?", [record]).first?.string("birth_date")
+            memo?.birthDates[record] = .some(known)
+        }
         guard
-            let birth = try db.query("SELECT birth_date FROM carnets WHERE id = ?", [record]).first?.string(
-                "birth_date"),
+            let birth = known,
             let occurrence = imm["occurrenceDateTime"]?.stringValue, let date = FHIR.datePart(ofDateTime: occurrence)
         else { return }
         if date < birth {
@@ -94,17 +100,21 @@ extension RecordService {
     }
 
     /// Professionals need active access; the citizen owns every record; returns nothing or throws.
-    private func requireWrite(record: String, actor: Actor, type: String = "Patient", id: String? = nil) throws {
-        guard case .professional(let pid) = actor else {
+    private func requireWrite(
+        record: String, actor: Actor, type: String = "Patient", id: String? = nil, memo: WriteMemo? = nil
+    ) throws {
+        if let memo, memo.writable.contains(record) { return }
+        if case .professional(let pid) = actor {
+            guard let access = try store.access(professional: pid, record: record) else {
+                throw FHIRError.notFound(type, id ?? record)
+            }
+            guard access.isActive else { throw FHIRError.frozen }
+        } else {
             guard try db.query("SELECT 1 AS x FROM carnets WHERE id = ?", [record]).first != nil else {
                 throw FHIRError.notFound(type, id ?? record)
             }
-            return
         }
-        guard let access = try store.access(professional: pid, record: record) else {
-            throw FHIRError.notFound(type, id ?? record)
-        }
-        guard access.isActive else { throw FHIRError.frozen }
+        memo?.writable.insert(record)
     }
 
     /// Parses `identifier=system|value` (or `identifier=value`).
@@ -155,10 +165,13 @@ extension RecordService {
 
     /// Create, or with `ifNoneExist` a conditional create within the Immunization's record:
     /// no live match → 201, one → 200 with the existing resource unchanged.
-    func createImmunization(_ value: JSONValue, by actor: Actor, ifNoneExist: String? = nil) throws -> Written {
+    /// `memo`: the batch's lookups (WriteMemo.swift); nil for a single request.
+    func createImmunization(
+        _ value: JSONValue, by actor: Actor, ifNoneExist: String? = nil, memo: WriteMemo? = nil
+    ) throws -> Written {
         let (imm, facts) = try validateImmunization(value)
-        try requireWrite(record: facts.record, actor: actor)
-        try checkAgainstBirthDate(imm, record: facts.record)
+        try requireWrite(record: facts.record, actor: actor, memo: memo)
+        try checkAgainstBirthDate(imm, record: facts.record, memo: memo)
         let condition = try ifNoneExist.map(Self.parseIfNoneExist)
         return try db.transaction {
             if let condition, let row = try liveMatch(record: facts.record, system: condition.0, value: condition.1),
@@ -168,18 +181,27 @@ extension RecordService {
                     status: 200, resource: try JSONValue.parse(Array(text.utf8)), version: row.int("version") ?? 1,
                     id: id)
             }
-            if let value = facts.identifierValue,
-                try liveMatch(record: facts.record, system: facts.identifierSystem, value: value) != nil,
-                facts.identifierSystem != nil
+            // The document's own identifier already taken (asked again only when it is not the
+            // condition just looked up and found free).
+            if let value = facts.identifierValue, let system = facts.identifierSystem,
+                condition.map({ $0.0 != system || $0.1 != value }) ?? true,
+                try liveMatch(record: facts.record, system: system, value: value) != nil
             {
                 throw FHIRError(
                     status: 409, code: .duplicate,
                     message: "an Immunization with this identifier already exists in this carnet (use If-None-Exist)",
                     detail: .duplicateIdentifier)
             }
-            let id = RandomUUID.make()
             let now = Time.nowMs()
-            let recorded = Self.settingRecordedBy(imm, try recordedByExtension(for: actor))
+            let id = RandomUUID.makeTimeOrdered(nowMs: now)
+            let recordedBy: JSONValue?
+            if let memo, let remembered = memo.recordedBy {
+                recordedBy = remembered
+            } else {
+                recordedBy = try recordedByExtension(for: actor)
+                memo?.recordedBy = .some(recordedBy)
+            }
+            let recorded = Self.settingRecordedBy(imm, recordedBy)
             let stamped = JSONValue.object(FHIR.stamp(recorded, id: id, version: 1, atMs: now))
             let text = stamped.serialized()
             try db.query(

@@ -36,11 +36,12 @@ struct BatchRoutes: Sendable {
         let base = RequestParameters.baseURL(request)
         let minimal = request.headers[.prefer]?.lowercased().contains("return=minimal") ?? false
         let actor = Actor.professional(professional)
+        let memo = WriteMemo()
         let responses: [JSONValue] = try records.db.transaction {
             entries.map { entry in
                 do {
                     return try records.db.transaction {
-                        try perform(entry, by: actor, base: base, minimal: minimal)
+                        try perform(entry, by: actor, base: base, minimal: minimal, memo: memo)
                     }
                 } catch let error as FHIRError {
                     return Self.failed(error)
@@ -53,7 +54,9 @@ struct BatchRoutes: Sendable {
     }
 
     /// One entry, as its single request would do it.
-    private func perform(_ entry: JSONValue, by actor: Actor, base: String, minimal: Bool) throws -> JSONValue {
+    private func perform(
+        _ entry: JSONValue, by actor: Actor, base: String, minimal: Bool, memo: WriteMemo
+    ) throws -> JSONValue {
         guard let method = entry["request"]?["method"]?.stringValue,
             let url = entry["request"]?["url"]?.stringValue
         else {
@@ -72,7 +75,7 @@ struct BatchRoutes: Sendable {
         case ("POST", nil):
             guard let resource = entry["resource"] else { throw FHIRError.required("Bundle.entry.resource") }
             let written = try records.createImmunization(
-                resource, by: actor, ifNoneExist: entry["request"]?["ifNoneExist"]?.stringValue)
+                resource, by: actor, ifNoneExist: entry["request"]?["ifNoneExist"]?.stringValue, memo: memo)
             return Self.succeeded(written, base: base, minimal: minimal)
         case ("PUT", let id?):
             guard let resource = entry["resource"] else { throw FHIRError.required("Bundle.entry.resource") }

@@ -166,9 +166,9 @@ final class Store: @unchecked Sendable {
     ) throws -> Int64 {
         try db.query(
             "INSERT INTO history(resource_type, resource_id, carnet_id, version, method, resource, at_ms, "
-                + "author) VALUES(?,?,?,?,?,?,?,?)",
-            [type, id, record, version, method, resource, atMs, author])
-        return try db.query("SELECT last_insert_rowid() AS seq").first.flatMap { $0.int("seq") }.map(Int64.init) ?? 0
+                + "author) VALUES(?,?,?,?,?,?,?,?) RETURNING seq",
+            [type, id, record, version, method, resource, atMs, author]
+        ).first.flatMap { $0.int("seq") }.map(Int64.init) ?? 0
     }
 
     func maxSeq() throws -> Int64 {

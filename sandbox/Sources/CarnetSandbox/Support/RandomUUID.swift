@@ -1,15 +1,43 @@
-// Resource ids: random (version 4) UUIDs, lowercase, from the system's CSPRNG (getrandom on
-// Linux). Foundation's UUID() opened and read /dev/urandom for every id, a system call trio per
-// created resource (docs/performance.md).
+// Resource ids: UUIDs, lowercase, from the system's CSPRNG (getrandom on Linux). Foundation's
+// UUID() opened and read /dev/urandom for every id, a system call trio per created resource
+// (docs/performance.md).
+
+import Synchronization
 
 enum RandomUUID {
-    /// `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`, y in 8...b (RFC 9562 §5.4).
+    /// Version 4, all random: `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`, y in 8...b (RFC 9562 §5.4).
     static func make() -> String {
         var generator = SystemRandomNumberGenerator()
-        var high = generator.next() as UInt64
-        var low = generator.next() as UInt64
-        high = (high & ~0xF000) | 0x4000  // version 4
-        low = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000  // variant 10
+        let random: UInt64 = generator.next()
+        let high = (random & ~0xF000) | 0x4000
+        return format(high: high, low: variant(generator.next()))
+    }
+
+    /// Version 7 (RFC 9562 §5.7): the Unix time in milliseconds, then random bits, so ids made
+    /// one after the other sort one after the other. For Immunizations, which are written by the
+    /// thousand: a random id puts each new row of the primary-key and history indexes on another
+    /// page, and a batch of 100 then rewrote ~200 pages; time-ordered ids append to the last ones.
+    /// A counter in the 12 bits after the time keeps ids of the same millisecond in order.
+    static func makeTimeOrdered(nowMs: Int64) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let sequence = last.withLock { state -> UInt64 in
+            let ms = UInt64(max(0, nowMs)) & 0xFFFF_FFFF_FFFF
+            if ms > state.ms || state.counter >= 0xFFF {
+                state = (max(ms, state.ms + (ms > state.ms ? 0 : 1)), UInt64.random(in: 0...0x7FF, using: &generator))
+            } else {
+                state.counter += 1
+            }
+            return state.ms << 16 | 0x7000 | state.counter
+        }
+        return format(high: sequence, low: variant(generator.next()))
+    }
+
+    /// The last version 7 id's millisecond and counter (the clock may step back: never reuse).
+    private static let last = Mutex<(ms: UInt64, counter: UInt64)>((0, 0))
+
+    private static func variant(_ random: UInt64) -> UInt64 { (random & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000 }
+
+    private static func format(high: UInt64, low: UInt64) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(36)
