@@ -205,3 +205,84 @@ def test_a_service_without_batch_in_its_capability_statement_gets_single_request
             assert "interaction" not in metadata.json()["rest"][0]
             assert [e["method"] for e in plain.log_events() if e.get("event") == "access"
                     and e.get("path") == "/fhir"] == [], "no Bundle was sent"
+
+
+# A backlog of adds leaves page after page, the next Bundle sent as soon as the previous answer is
+# in (Pusher: BatchInFlight). Faults on a Bundle in the middle of such a backlog.
+
+def recorded_offline(lib, client, sandbox, pro, tmp_path, count):
+    """`count` adds recorded with the service unreachable, in the client's store (the patient
+    linked); returns the store directory."""
+    client.close()
+    store = str(tmp_path / "store")
+    with open_client(lib, sandbox, store, pro.professional, service_url="https://127.0.0.1:9/fhir",
+                     connect_timeout_ms=300) as offline:
+        status, report, _ = add_many(offline, history(count, prefix="b"))
+        assert status_name(status) == "CARNET_PENDING" and report["pending"] == count
+    return store
+
+
+def back_online(lib, client, sandbox, pro, proxy, store):
+    online = open_client(lib, sandbox, store, pro.professional, service_url=proxy.base_url,
+                         ca_bundle_path=proxy.ca_bundle, request_timeout_ms=TIMEOUT_MS,
+                         connect_timeout_ms=TIMEOUT_MS)
+    online.carnet_id = client.carnet_id
+    return online
+
+
+SECOND_PAGE = rb'%7Cb150"'  # in the second Bundle only (its conditional create of b150)
+
+
+@pytest.mark.parametrize("fault", ["drop_after", "reset_mid"])
+def test_the_lost_answer_of_a_backlogs_second_bundle_holds_the_third_and_duplicates_nothing(
+        lib, client, sandbox, pro, proxy, tmp_path, fault):
+    store = recorded_offline(lib, client, sandbox, pro, tmp_path, 250)
+    proxy.inject(fault, "POST", BATCH, times=2, body=SECOND_PAGE)
+    with back_online(lib, client, sandbox, pro, proxy, store) as online:
+        report = online.sync()
+        # The first page delivered; the second pending (the service acted, the answer was lost);
+        # the third, built meanwhile, never sent.
+        assert report["pushed"] == 100, report
+        assert len(report["pending"]) == 150
+        assert proxy.count("POST", BATCH, fault="ok") == 1, "the third Bundle left"
+        for _ in range(5):
+            if online.sync()["pending"] == []:
+                break
+        assert_converged(online, sandbox, pro.identity, online.carnet_id, {f"b{i}" for i in range(250)})
+
+
+def test_429_on_a_backlogs_second_bundle_holds_the_rest_until_retry_after(lib, client, sandbox, pro, proxy, tmp_path):
+    store = recorded_offline(lib, client, sandbox, pro, tmp_path, 250)
+    proxy.inject("status", "POST", BATCH, code=429, retry_after=2, body=SECOND_PAGE)
+    with back_online(lib, client, sandbox, pro, proxy, store) as online:
+        report = online.sync()
+        assert report["pushed"] == 100 and len(report["pending"]) == 150, report
+        assert proxy.count("POST", BATCH) == 2, "the third Bundle waits for the Retry-After"
+        assert online.sync()["pushed"] == 0 and proxy.count("POST", BATCH) == 2
+        time.sleep(3.1)  # the store's clock counts whole seconds
+        report = online.sync()
+        assert report["pushed"] == 150 and report["pending"] == []
+        assert proxy.count("POST", BATCH) == 4, "100 + 429, then 100 + 50"
+        assert_converged(online, sandbox, pro.identity, online.carnet_id, {f"b{i}" for i in range(250)})
+
+
+def test_an_entry_refused_in_a_backlog_blocks_that_item_alone(lib, client, sandbox, pro, proxy, tmp_path):
+    # b42's date is before the holder's birth: the service refuses it while the second Bundle is
+    # already on its way; the other 249 are delivered, b42 is blocked for the doctor.
+    client.close()
+    store = str(tmp_path / "store")
+    documents = history(250, prefix="b")
+    documents[42] = immunization("b42", date="1940-01-01")
+    with open_client(lib, sandbox, store, pro.professional, service_url="https://127.0.0.1:9/fhir",
+                     connect_timeout_ms=300) as offline:
+        status, report, _ = add_many(offline, documents)
+        assert status_name(status) == "CARNET_PENDING" and report["pending"] == 250
+    with back_online(lib, client, sandbox, pro, proxy, store) as online:
+        report = online.sync()
+        assert report["pushed"] == 249, report
+        assert proxy.count("POST", BATCH) == 3
+        blocked = [item for item in online.outbox_status()["pending"] if item["blocked"]]
+        assert [item["host_vaccination_id"] for item in blocked] == ["b42"]
+        on_service = service_host_ids(sandbox, pro.identity, online.carnet_id)
+        assert sorted(on_service) == sorted(f"b{i}" for i in range(250) if i != 42)
+

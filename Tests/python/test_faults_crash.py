@@ -153,7 +153,8 @@ BACKLOG = 500
 
 def wait_for_a_delivery(store, process, timeout=30.0):
     """Returns once the store's outbox shrinks (a Bundle's deliveries committed), read alongside
-    the worker (WAL: a reader never blocks it), or when the worker has exited or time is up."""
+    the worker (WAL: a reader never blocks it), or when the worker process (if any) has exited;
+    fails when time is up."""
     import sqlite3
 
     def pending():
@@ -165,8 +166,9 @@ def wait_for_a_delivery(store, process, timeout=30.0):
 
     start = pending()
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None and pending() >= start:
+    while time.monotonic() < deadline and (process is None or process.poll() is None) and pending() >= start:
         time.sleep(0.005)
+    assert time.monotonic() < deadline, "no delivery within the timeout"
 
 
 def test_host_killed_in_the_middle_of_syncing_a_backlog(lib, sandbox, pro, tmp_path):
@@ -208,17 +210,25 @@ def test_sandbox_restarted_in_the_middle_of_a_sync(lib, tmp_path, how):
         store = str(tmp_path / "store")
         carnet_id = prepared_store(lib, sb, pro, store)
         with TCPFaultProxy(sb.fhir_port) as tcp:
-            expected = {f"s{i}" for i in range(300)}
-            # Recorded while the service is unreachable: 300 pending adds.
+            # 3 000: the push goes in Bundles of 100, each sent as soon as the previous answer is in,
+            # so it takes long enough for the restart to land in its middle, on any machine.
+            expected = {f"s{i}" for i in range(3000)}
+            # Recorded while the service is unreachable: pending adds, 500 per call.
             with open_client(lib, sb, store, pro.professional, service_url="https://127.0.0.1:9/fhir",
                              connect_timeout_ms=500) as offline:
-                for host_id in sorted(expected):
-                    status, _ = offline.vaccination_add("patient", {
+                ordered = sorted(expected)
+                for start in range(0, len(ordered), 500):
+                    documents = [{
                         "resourceType": "Immunization", "identifier": [{"value": host_id}],
                         "vaccineCode": {"coding": [{"system": "https://smt.esante.gouv.fr/terminologie-bdpm",
                                                     "code": "61921204"}]},
-                        "occurrenceDateTime": "2025-10-15"})
-                    assert status == carnet.C["CARNET_PENDING"]
+                        "occurrenceDateTime": "2025-10-15"} for host_id in ordered[start:start + 500]]
+                    out = carnet.ctypes.c_void_p()
+                    error = carnet.Error()
+                    status = lib.carnet_vaccinations_add(offline.handle, b"patient", json.dumps(documents).encode(),
+                                                         carnet.ctypes.byref(out), carnet.ctypes.byref(error))
+                    carnet.take_string(lib, out)
+                    assert status == carnet.C["CARNET_PENDING"], error.text
             with open_client(lib, sb, store, pro.professional, service_url=tcp.base_url,
                              request_timeout_ms=3000, connect_timeout_ms=1000) as c:
                 reports = []
@@ -231,11 +241,8 @@ def test_sandbox_restarted_in_the_middle_of_a_sync(lib, tmp_path, how):
 
                 syncing = threading.Thread(target=run_sync)
                 syncing.start()
-                # Restart once the sync is well under way (some creates done, most not).
-                deadline = time.monotonic() + 30
-                while len(service_host_ids(sb, pro.identity, carnet_id)) < 10:
-                    assert time.monotonic() < deadline
-                    time.sleep(0.02)
+                # Restart once the sync is under way: the first Bundle's deliveries committed.
+                wait_for_a_delivery(store, None)
                 if how == "sigkill":
                     sb.process.kill()
                     sb.process.wait()

@@ -55,6 +55,14 @@ enum BatchDelivery {
 }
 
 extension Pusher {
+    /// A group ready to go: the Bundle of the items whose row is still there, and the results of
+    /// those whose row is gone (nothing to send: dropped, fulfilled).
+    struct PreparedBatch: Sendable {
+        var results: [(OutboxItem, CarnetFailure?)] = []
+        var sent: [(item: OutboxItem, row: VaccinationRow)] = []
+        var bundle: JSONValue = .null
+    }
+
     /// Sends `group` as one batch and applies each entry's outcome; returns each item's failure
     /// (nil: delivered). A failure of the whole exchange (network, 5xx, 429, a malformed answer)
     /// is every item's, as a single request's would be; a service that turns out not to take the
@@ -62,50 +70,71 @@ extension Pusher {
     func pushBatch(
         _ group: [(item: OutboxItem, row: VaccinationRow?)], into done: inout Completions
     ) throws(CarnetFailure) -> [(OutboxItem, CarnetFailure?)] {
-        var results: [(OutboxItem, CarnetFailure?)] = []
-        var sent: [(item: OutboxItem, row: VaccinationRow)] = []
+        let batch = try prepareBatch(group)
+        guard !batch.sent.isEmpty else { return batch.results }
+        return try finishBatch(batch, Pusher.exchangeBatch(batch.bundle, entries: batch.sent.count, over: connection),
+                               into: &done)
+    }
+
+    /// The Bundle of `group`; the items whose row is gone are dropped here, without sending.
+    func prepareBatch(_ group: [(item: OutboxItem, row: VaccinationRow?)]) throws(CarnetFailure) -> PreparedBatch {
+        var batch = PreparedBatch()
         var entries: [JSONValue] = []
         for (item, row) in group {
             guard let row else {
                 try store.dropWithoutSending(item)  // the row is gone: nothing to send
-                results.append((item, nil))
+                batch.results.append((item, nil))
                 continue
             }
             entries.append(entry(for: item, row: row))
-            sent.append((item, row))
+            batch.sent.append((item, row))
         }
-        guard !entries.isEmpty else { return results }
-        let bundle: JSONValue = ["resourceType": "Bundle", "type": "batch", "entry": .array(entries)]
-        let answer: ServiceConnection.Answer
+        batch.bundle = ["resourceType": "Bundle", "type": "batch", "entry": .array(entries)]
+        return batch
+    }
+
+    /// The exchange alone, without the store (it may run on a thread of its own: BatchInFlight):
+    /// each entry's answer, in order, or the failure of the whole exchange.
+    static func exchangeBatch(
+        _ bundle: JSONValue, entries count: Int, over connection: ServiceConnection
+    ) -> BatchInFlight.Outcome {
         do throws(CarnetFailure) {
             // Each entry's id and version come back in its `response.location`: the resources
             // themselves would double what the service serialises and this client parses.
-            answer = try connection.send(
+            let answer = try connection.send(
                 .post, "", body: bundle, headers: [(WireHeader.prefer, WireHeader.returnMinimal)], expect: [200])
-        } catch {
-            if error.kind == .storage || error.kind == .internalError { throw error }
-            if error.domain == .http, [400, 404, 405, 501].contains(error.code) {
-                logger.log(.info, "the service refused a batch (HTTP \(error.code)): sending one by one")
-                for (item, _) in sent { results.append((item, try pushSingle(item, into: &done))) }
-                return results
-            }
-            return results + sent.map { ($0.item, error) }
-        }
-        let responses: [JSONValue]
-        do throws(CarnetFailure) {
             let reply = try connection.resource(answer, type: "Bundle")
-            guard reply["type"] == "batch-response", let list = reply["entry"]?.arrayValue, list.count == sent.count
+            guard reply["type"] == "batch-response", let list = reply["entry"]?.arrayValue, list.count == count
             else {
                 throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
             }
-            responses = list
+            return .success(list)
         } catch {
-            return results + sent.map { ($0.item, error) }
+            return .failure(error)
         }
-        for (index, (item, row)) in sent.enumerated() {
-            results.append((item, try apply(responses[index], of: item, row: row, into: &done)))
+    }
+
+    /// Applies the answer of a prepared batch: each entry's outcome, or the whole exchange's
+    /// failure for every item (one by one instead when the service refused the Bundle itself).
+    func finishBatch(
+        _ batch: PreparedBatch, _ outcome: BatchInFlight.Outcome, into done: inout Completions
+    ) throws(CarnetFailure) -> [(OutboxItem, CarnetFailure?)] {
+        var results = batch.results
+        switch outcome {
+        case .failure(let error):
+            if error.kind == .storage || error.kind == .internalError { throw error }
+            if error.domain == .http, [400, 404, 405, 501].contains(error.code) {
+                logger.log(.info, "the service refused a batch (HTTP \(error.code)): sending one by one")
+                for (item, _) in batch.sent { results.append((item, try pushSingle(item, into: &done))) }
+                return results
+            }
+            return results + batch.sent.map { ($0.item, error) }
+        case .success(let responses):
+            for (index, (item, row)) in batch.sent.enumerated() {
+                results.append((item, try apply(responses[index], of: item, row: row, into: &done)))
+            }
+            return results
         }
-        return results
     }
 
     /// The request `item` would send alone, as a batch entry.

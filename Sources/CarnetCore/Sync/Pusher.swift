@@ -48,6 +48,11 @@ struct Pusher {
             return report
         }
         var pages = 0
+        // The previous page's batch, sent and not yet applied (a backlog of adds, below).
+        var flight: BatchInFlight?
+        // Thrown out (the store failing): wait for the thread at least. What it delivered is sent
+        // again next round, and the conditional create answers it 200.
+        defer { _ = flight?.join() }
         while let last = items.last, pages < Pusher.maxPages {
             pages += 1
             try store.markSending(items)
@@ -61,6 +66,62 @@ struct Pusher {
                 try store.unmarkSending(Array(items.dropFirst()))
                 report.stoppedBy = error
                 return report
+            }
+            // A backlog of adds (an EHR history, a day offline) goes page after page, each page one
+            // batch: this page is read, marked and built while the service works on the previous
+            // one, and sent as soon as that one's answer is in. Only adds: applying an add's answer
+            // never needs the connection, which the next batch is then using.
+            if batching, items.count >= 2, items.allSatisfy({ $0.operation == .add }) {
+                let group = try BatchDelivery.group(items[...], store: store)
+                if group.count == items.count {
+                    let batch = try prepareBatch(group)
+                    let previous = flight
+                    flight = nil
+                    let answer = previous?.join()
+                    do throws(CarnetFailure) {
+                        try connection.token.check()
+                    } catch {
+                        if let previous, let answer, let stop = try settle(previous.batch, answer, report: &report) {
+                            report.stoppedBy = stop
+                        }
+                        try store.unmarkSending(items)
+                        throw error
+                    }
+                    // The previous answer complete: send this page now, then apply that answer. A
+                    // failed one is applied first (a Retry-After holds this page back).
+                    if case .success = answer ?? .success([]), !batch.sent.isEmpty {
+                        flight = BatchInFlight.start(batch, over: connection)
+                    }
+                    if let previous, let answer, let stop = try settle(previous.batch, answer, report: &report) {
+                        if let current = flight {
+                            flight = nil
+                            _ = try settle(current.batch, current.join(), report: &report)
+                        } else {
+                            try store.unmarkSending(items)
+                        }
+                        report.stoppedBy = stop
+                        return report
+                    }
+                    if flight == nil {
+                        if batch.sent.isEmpty {
+                            _ = try settle(batch, .success([]), report: &report)
+                        } else {
+                            flight = BatchInFlight.start(batch, over: connection)
+                        }
+                    }
+                    items = try store.outboxItems(
+                        patient: patient, dueOnly: dueOnly, after: last.seq, limit: Pusher.pageSize)
+                    continue
+                }
+            }
+            // Anything else, page by page, once the batch in flight is applied.
+            if let previous = flight {
+                flight = nil
+                if let stop = try settle(previous.batch, previous.join(), report: &report) {
+                    try store.unmarkSending(items)
+                    report.stoppedBy = stop
+                    return report
+                }
             }
             var index = 0
             while index < items.count {
@@ -76,22 +137,7 @@ struct Pusher {
                     results = [(items[index], try pushSingle(items[index], into: &done))]
                 }
                 index += max(results.count, 1)
-                var stop: CarnetFailure?
-                for (item, failure) in results {
-                    guard let failure else {
-                        report.pushed += 1
-                        continue
-                    }
-                    try done.flush(store)
-                    let blocking = Pusher.blocksItem(failure)
-                    try record(failure, of: item, blocking: blocking)
-                    if blocking {
-                        report.blocked.append((item.hostID, failure))
-                    } else if stop == nil {
-                        stop = failure
-                    }
-                }
-                if let stop {
+                if let stop = try absorb(results, done: &done, report: &report) {
                     try done.flush(store)
                     try store.unmarkSending(Array(items[min(index, items.count)...]))
                     report.stoppedBy = stop
@@ -101,7 +147,46 @@ struct Pusher {
             try done.flush(store)
             items = try store.outboxItems(patient: patient, dueOnly: dueOnly, after: last.seq, limit: Pusher.pageSize)
         }
+        if let previous = flight {
+            flight = nil
+            if let stop = try settle(previous.batch, previous.join(), report: &report) { report.stoppedBy = stop }
+        }
         return report
+    }
+
+    /// Applies a batch's answer and writes what it delivered; returns the failure that stops the
+    /// round, if any (the batch's other items have their outcome recorded all the same).
+    private func settle(
+        _ batch: PreparedBatch, _ outcome: BatchInFlight.Outcome, report: inout Report
+    ) throws(CarnetFailure) -> CarnetFailure? {
+        var done = Completions()
+        let results = try finishBatch(batch, outcome, into: &done)
+        let stop = try absorb(results, done: &done, report: &report)
+        try done.flush(store)
+        return stop
+    }
+
+    /// Counts the delivered items and records each failure (blocking the item when it is its own
+    /// fault); returns the first transient failure, which stops the round.
+    private func absorb(
+        _ results: [(OutboxItem, CarnetFailure?)], done: inout Completions, report: inout Report
+    ) throws(CarnetFailure) -> CarnetFailure? {
+        var stop: CarnetFailure?
+        for (item, failure) in results {
+            guard let failure else {
+                report.pushed += 1
+                continue
+            }
+            try done.flush(store)
+            let blocking = Pusher.blocksItem(failure)
+            try record(failure, of: item, blocking: blocking)
+            if blocking {
+                report.blocked.append((item.hostID, failure))
+            } else if stop == nil {
+                stop = failure
+            }
+        }
+        return stop
     }
 
     /// One item in its own request. Returns the service's failure for it (nil: delivered);
