@@ -74,6 +74,13 @@ import Testing
         }
     }
 
+    @Test func hexMatchesFoundation() {
+        let bytes: [UInt8] = Array(0...255) + [0, 15, 16, 255]
+        #expect(Hex.encode(bytes) == bytes.map { String(format: "%02x", $0) }.joined())
+        #expect(Hex.encode([UInt8]()) == "")
+        #expect(Hex.decode(Hex.encode(bytes)) == bytes)
+    }
+
     @Test func uuidsAreVersion4AndDistinct() {
         var seen = Set<String>()
         for _ in 0..<1_000 {

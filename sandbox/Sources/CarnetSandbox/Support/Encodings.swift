@@ -3,8 +3,17 @@
 import Foundation
 
 enum Hex {
+    /// Lowercase hex. By table: `String(format:)` per byte showed in every request's profile
+    /// (the client certificate's thumbprint).
     static func encode<B: Sequence>(_ bytes: B) -> String where B.Element == UInt8 {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Bytes of an even-length hex string; nil if it is not one.

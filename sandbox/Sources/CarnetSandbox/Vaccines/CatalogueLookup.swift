@@ -29,7 +29,22 @@ final class CatalogueLookup: VaccineLookup, @unchecked Sendable {
         return result
     }
 
+    /// Answers of `isKnown` so far, by system and code: a batch asks about the same few vaccine
+    /// codes for every entry, and the catalogue never changes once loaded.
+    private var known: [String: Bool?] = [:]
+
     func isKnown(system: String, code: String) -> Bool? {
+        let key = system + "|" + code
+        if let answer = lock.withLock({ known[key] }) { return answer }
+        let answer = lookUp(system: system, code: code)
+        lock.withLock {
+            if known.count >= 10_000 { known.removeAll() }  // bounded: codes come from clients
+            known[key] = .some(answer)
+        }
+        return answer
+    }
+
+    private func lookUp(system: String, code: String) -> Bool? {
         let products = catalogue.products(code: code)
         switch system {
         case CodeSystem.cis: return products.contains { $0.cisCodes.contains(code) }
