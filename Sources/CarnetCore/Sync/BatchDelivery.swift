@@ -217,7 +217,8 @@ extension Pusher {
     /// and `ETag` say, for an answer without its resource; nil when the location names no
     /// Immunization. The version is the location's, else the ETag's, else 1.
     static func written(location: String?, eTag: String?) -> (id: String, version: Int64)? {
-        let parts = (location ?? "").split(separator: "/")
+        // Split on UTF-8 bytes: every pushed item goes through here.
+        let parts = (location ?? "").utf8.split(separator: UInt8(ascii: "/")).map { Substring($0) }
         guard let at = parts.firstIndex(of: "Immunization"), at + 1 < parts.count else { return nil }
         let id = String(parts[at + 1])
         guard !id.isEmpty, id.utf8.count <= 64 else { return nil }
