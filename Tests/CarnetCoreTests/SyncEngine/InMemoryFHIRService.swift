@@ -184,7 +184,8 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
             if matches.count > 1 { return InMemoryFHIRService.outcome(412, "multiple-matches") }
             if let id = matches.first, let stored = s.resources[id] {
                 // Like carnet-sandbox: a match answered minimally says no Location.
-                return minimal ? InMemoryFHIRService.minimal(200, stored, location: nil) : InMemoryFHIRService.resource(200, stored)
+                return minimal
+                    ? InMemoryFHIRService.minimal(200, stored, location: nil) : InMemoryFHIRService.resource(200, stored)
             }
         }
         let created = InMemoryFHIRService.create(resource, in: &s)
