@@ -137,64 +137,82 @@ def prepared_store(lib, sb, work, name):
     return pro, store
 
 
+def pull_back(store, sb, cursor):
+    """carnet_sync also pulls: the changes feed brings back the N creations (N/100 pages), and the
+    session unlocks the key (PBKDF2). Their cost alone: the store's cursor rewound to before the
+    last round, a sync with nothing to push. Returns (seconds, client CPU, sandbox CPU)."""
+    db = sqlite3.connect(os.path.join(store, "carnet.sqlite"))
+    with db:
+        db.execute("UPDATE store_state SET value = ? WHERE key = 'changes_cursor'", (cursor,))
+    db.close()
+    served = process_cpu_seconds(sb.process.pid)
+    pulled = run_json([tool("bench_host"), "sync", store, lib_path(), sb.base_url, sb.ca_cert, SECRET])
+    return pulled["seconds"], pulled["cpu_seconds"], process_cpu_seconds(sb.process.pid) - served
+
+
+def changes_cursor(store):
+    db = sqlite3.connect(os.path.join(store, "carnet.sqlite"))
+    row = db.execute("SELECT value FROM store_state WHERE key = 'changes_cursor'").fetchone()
+    db.close()
+    return row[0] if row else 0
+
+
 def bench_push(args):
     """Rounds of: the baseline pushes N single requests; libcarnet's sync pushes its N pending
-    adds to a service with batches, and to one without (`serve --no-batch`: single requests).
-    Adjacent runs share the machine's load, so the headline is the median of per-round ratios."""
+    adds to a service without batches (`serve --no-batch`: single requests), then to one with
+    batches. The baseline and the single requests run against the same service process, one
+    right after the other. Adjacent runs share the machine's load, so the headline is the median
+    of per-round ratios."""
     lib = carnet.load(lib_path())
     work = tempfile.mkdtemp(prefix="carnet-bench-push-")
     with Sandbox(rate_limit=10_000_000, log_level="warning") as sb, \
             Sandbox(rate_limit=10_000_000, log_level="warning", extra_args=["--no-batch"]) as plain:
         batched_pro, batched_store = prepared_store(lib, sb, work, "batched")
         single_pro, single_store = prepared_store(lib, plain, work, "single")
-        # The baseline's professional: another account, its own carnet, PEM files.
-        _, identity = sb.professional_identity()
-        carnet_id = Keepalive(sb, identity).post("Patient", patient_document())["id"]
+        # The baseline's professional: another account, its own carnet, PEM files, on the
+        # service the single requests go to (the two sandboxes are the same binary; the other
+        # one only adds `batch`).
+        _, identity = plain.professional_identity()
+        carnet_id = Keepalive(plain, identity).post("Patient", patient_document())["id"]
         system = "urn:carnet:host-vaccination:" + uuid.uuid4().hex
         rounds = []
-        cursor_before_last = 0
+        cursors = {}
         n = args.count
         for r in range(args.rounds):
             record_offline(lib, sb, batched_store, batched_pro, n, f"bat-{r}")
             record_offline(lib, plain, single_store, single_pro, n, f"one-{r}")
-            base = run_json([tool("baseline_http"), "push", sb.base_url, sb.ca_cert, identity.cert_path,
+            cursors = {"batched": changes_cursor(batched_store), "single": changes_cursor(single_store)}
+            base = run_json([tool("baseline_http"), "push", plain.base_url, plain.ca_cert, identity.cert_path,
                              identity.key_path, carnet_id, str(n), system, f"b{r}"])
             assert base["ok"] == n, base
-            db = sqlite3.connect(os.path.join(batched_store, "carnet.sqlite"))
-            cursor_before_last = db.execute("SELECT value FROM store_state WHERE key = 'changes_cursor'").fetchone()
-            cursor_before_last = cursor_before_last[0] if cursor_before_last else 0
-            db.close()
-            served = process_cpu_seconds(sb.process.pid)
-            batched = run_json([tool("bench_host"), "sync", batched_store, lib_path(), sb.base_url, sb.ca_cert,
-                                SECRET])
-            batched["sandbox_cpu_seconds"] = process_cpu_seconds(sb.process.pid) - served
             served = process_cpu_seconds(plain.process.pid)
             single = run_json([tool("bench_host"), "sync", single_store, lib_path(), plain.base_url,
                                plain.ca_cert, SECRET])
             single["sandbox_cpu_seconds"] = process_cpu_seconds(plain.process.pid) - served
+            served = process_cpu_seconds(sb.process.pid)
+            batched = run_json([tool("bench_host"), "sync", batched_store, lib_path(), sb.base_url, sb.ca_cert,
+                                SECRET])
+            batched["sandbox_cpu_seconds"] = process_cpu_seconds(sb.process.pid) - served
             assert batched["pushed"] == n and single["pushed"] == n, (batched, single)
             rounds.append(dict(baseline=base["seconds"], batched=batched["seconds"], single=single["seconds"],
                                baseline_cpu=base["cpu_seconds"], batched_cpu=batched["cpu_seconds"],
                                single_cpu=single["cpu_seconds"], batched_sandbox_cpu=batched["sandbox_cpu_seconds"],
                                single_sandbox_cpu=single["sandbox_cpu_seconds"]))
-        # carnet_sync also pulls: the changes feed brings back the N creations (N/100 pages), and the
-        # session unlocks the key (PBKDF2). Their cost alone: rewind the cursor to before the last
-        # round and sync again (nothing to push); subtracted from both libcarnet runs.
-        db = sqlite3.connect(os.path.join(batched_store, "carnet.sqlite"))
-        with db:
-            db.execute("UPDATE store_state SET value = ? WHERE key = 'changes_cursor'", (cursor_before_last,))
-        db.close()
-        served = process_cpu_seconds(sb.process.pid)
-        pulled = run_json([tool("bench_host"), "sync", batched_store, lib_path(), sb.base_url, sb.ca_cert, SECRET])
-        pull, pull_cpu = pulled["seconds"], pulled["cpu_seconds"]
-        pull_sandbox_cpu = process_cpu_seconds(sb.process.pid) - served
+        # Each store's pull back of the last round and key unlock, subtracted from its own runs.
+        pull, pull_cpu, pull_sandbox_cpu = pull_back(batched_store, sb, cursors["batched"])
+        single_pull, single_pull_cpu, single_pull_sandbox_cpu = pull_back(single_store, plain, cursors["single"])
         for r in rounds:
             r["batched_push"] = max(r["batched"] - pull, 1e-6)
-            r["single_push"] = max(r["single"] - pull, 1e-6)
+            r["single_push"] = max(r["single"] - single_pull, 1e-6)
+            r["batched_cpu"] -= pull_cpu
+            r["single_cpu"] -= single_pull_cpu
+            r["batched_sandbox_cpu"] -= pull_sandbox_cpu
+            r["single_sandbox_cpu"] -= single_pull_sandbox_cpu
             r["speedup_batched"] = r["baseline"] / r["batched_push"]
             r["ratio_single"] = r["single_push"] / r["baseline"]
         med = lambda k: statistics.median(r[k] for r in rounds)  # noqa: E731
         result = dict(count=n, rounds=rounds, pull_back_seconds=pull, pull_back_cpu_seconds=pull_cpu,
+                      single_pull_back_seconds=single_pull, single_pull_back_cpu_seconds=single_pull_cpu,
                       speedup_batched_median=med("speedup_batched"), ratio_single_median=med("ratio_single"),
                       sandbox=sb.binary)
         table(f"push {n} adds over mutual TLS, keep-alive ({os.path.basename(os.path.dirname(sb.binary))} "
@@ -210,25 +228,27 @@ def bench_push(args):
              " ".join(f"{r['speedup_batched']:.1f}" for r in rounds)),
             ("single requests / baseline (target <= 1.05)", f"{med('ratio_single'):.3f}", "", "",
              " ".join(f"{r['ratio_single']:.2f}" for r in rounds)),
-            (f"the pull back of {n} creations + key unlock (subtracted)", f"{pull:.2f}", "", "", ""),
+            (f"the pull back of {n} creations + key unlock (subtracted), batched store", f"{pull:.2f}", "", "", ""),
+            ("  the same, single-request store", f"{single_pull:.2f}", "", "", ""),
         ])
         table("client CPU per pushed item (user + system of the client process; the sandbox not included)", [
             ("", "CPU seconds", "per item (ms)"),
             ("baseline raw libcurl, one request per item", f"{med('baseline_cpu'):.2f}",
              f"{med('baseline_cpu') / n * 1e3:.3f}"),
-            ("libcarnet, batches (minus the pull back and unlock)", f"{med('batched_cpu') - pull_cpu:.2f}",
-             f"{(med('batched_cpu') - pull_cpu) / n * 1e3:.3f}"),
-            ("libcarnet, single requests (minus the same)", f"{med('single_cpu') - pull_cpu:.2f}",
-             f"{(med('single_cpu') - pull_cpu) / n * 1e3:.3f}"),
-            ("  the pull back and unlock alone", f"{pull_cpu:.2f}", ""),
+            ("libcarnet, batches (minus the pull back and unlock)", f"{med('batched_cpu'):.2f}",
+             f"{med('batched_cpu') / n * 1e3:.3f}"),
+            ("libcarnet, single requests (minus the same)", f"{med('single_cpu'):.2f}",
+             f"{med('single_cpu') / n * 1e3:.3f}"),
+            ("  the pull back and unlock alone (batched store, single-request store)",
+             f"{pull_cpu:.2f}, {single_pull_cpu:.2f}", ""),
         ])
         table("carnet-sandbox CPU per pushed item (user + system of the service process, same runs)", [
             ("", "CPU seconds", "per item (ms)"),
-            ("batches (minus the pull back)", f"{med('batched_sandbox_cpu') - pull_sandbox_cpu:.2f}",
-             f"{(med('batched_sandbox_cpu') - pull_sandbox_cpu) / n * 1e3:.3f}"),
-            ("single requests (minus the same)", f"{med('single_sandbox_cpu') - pull_sandbox_cpu:.2f}",
-             f"{(med('single_sandbox_cpu') - pull_sandbox_cpu) / n * 1e3:.3f}"),
-            ("  the pull back alone", f"{pull_sandbox_cpu:.2f}", ""),
+            ("batches (minus the pull back)", f"{med('batched_sandbox_cpu'):.2f}",
+             f"{med('batched_sandbox_cpu') / n * 1e3:.3f}"),
+            ("single requests (minus the same)", f"{med('single_sandbox_cpu'):.2f}",
+             f"{med('single_sandbox_cpu') / n * 1e3:.3f}"),
+            ("  the pull back alone (batched, single)", f"{pull_sandbox_cpu:.2f}, {single_pull_sandbox_cpu:.2f}", ""),
         ])
         result["pull_back_sandbox_cpu_seconds"] = pull_sandbox_cpu
         save("push", result)
@@ -467,7 +487,7 @@ def main():
     sub = parser.add_subparsers(dest="bench", required=True)
     p = sub.add_parser("push")
     p.add_argument("--count", type=int, default=10_000)
-    p.add_argument("--rounds", type=int, default=3, help="rounds of (baseline, libcarnet)")
+    p.add_argument("--rounds", type=int, default=5, help="rounds of (baseline, libcarnet)")
     p = sub.add_parser("sync")
     p.add_argument("--carnets", type=int, default=2000)
     p.add_argument("--changed", type=int, default=20)

@@ -12,6 +12,9 @@ public enum WireHeader {
     /// Seconds to wait before retrying (429, 503).
     public static let retryAfter = "Retry-After"
     public static let location = "Location"
+    /// Where the resource of a 200 write is (an update, a conditional create that matched):
+    /// carnet-sandbox sends it; FHIR does not require it, so a client must cope without.
+    public static let contentLocation = "Content-Location"
     /// `return=minimal`: the service answers a write without its resource (RFC 7240, FHIR §3.1.0.8).
     public static let prefer = "Prefer"
     public static let returnMinimal = "return=minimal"

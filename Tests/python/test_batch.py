@@ -208,7 +208,7 @@ def test_a_service_without_batch_in_its_capability_statement_gets_single_request
 
 
 # A backlog of adds leaves page after page, the next Bundle sent as soon as the previous answer is
-# in (Pusher: BatchInFlight). Faults on a Bundle in the middle of such a backlog.
+# in (Pusher: ExchangePipeline). Faults on a Bundle in the middle of such a backlog.
 
 def recorded_offline(lib, client, sandbox, pro, tmp_path, count):
     """`count` adds recorded with the service unreachable, in the client's store (the patient

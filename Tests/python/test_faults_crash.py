@@ -147,26 +147,30 @@ def test_host_killed_at_random_points_of_add_and_push(lib, sandbox, pro, tmp_pat
     assert len(acked) > rounds, (len(acked), rounds)
 
 
-# Large enough that a kill lands in the middle of its sync although it travels in batches of 100.
-BACKLOG = 500
+# Large enough that a kill lands in the middle of its sync although it travels in batches of 100,
+# pipelined (a 500-item backlog was all delivered before the kill in most rounds).
+BACKLOG = 2000
+
+
+def outbox_count(store):
+    """Items waiting in the store's outbox, read alongside the worker (WAL: never blocks it)."""
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{os.path.join(store, 'carnet.sqlite')}?mode=ro", uri=True, timeout=5)
+    try:
+        return db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
+    finally:
+        db.close()
 
 
 def wait_for_a_delivery(store, process, timeout=30.0):
     """Returns once the store's outbox shrinks (a Bundle's deliveries committed), read alongside
     the worker (WAL: a reader never blocks it), or when the worker process (if any) has exited;
     fails when time is up."""
-    import sqlite3
-
-    def pending():
-        db = sqlite3.connect(f"file:{os.path.join(store, 'carnet.sqlite')}?mode=ro", uri=True, timeout=5)
-        try:
-            return db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
-        finally:
-            db.close()
-
-    start = pending()
+    start = outbox_count(store)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and (process is None or process.poll() is None) and pending() >= start:
+    while time.monotonic() < deadline and (process is None or process.poll() is None) and \
+            outbox_count(store) >= start:
         time.sleep(0.005)
     assert time.monotonic() < deadline, "no delivery within the timeout"
 
@@ -179,6 +183,7 @@ def test_host_killed_in_the_middle_of_syncing_a_backlog(lib, sandbox, pro, tmp_p
     journal = str(tmp_path / "journal")
     carnet_id = prepared_store(lib, sandbox, pro, store)
     rng = random.Random(60)
+    killed_mid_sync = 0
     for r in range(8):
         process = start_worker(worker_config(sandbox, store, journal, f"b{r}", backlog=BACKLOG))
         wait_ready(process)
@@ -191,7 +196,9 @@ def test_host_killed_in_the_middle_of_syncing_a_backlog(lib, sandbox, pro, tmp_p
         process.stdout.close()
         process.stderr.close()
         assert process.returncode == -signal.SIGKILL, f"round {r}: the worker died by itself"
+        killed_mid_sync += outbox_count(store) > 0
     assert integrity(store) == "ok"
+    assert killed_mid_sync >= 4, f"only {killed_mid_sync} of 8 kills landed in the middle of a sync"
     delivered_before_recovery = len(service_host_ids(sandbox, pro.identity, carnet_id))
     assert 0 < delivered_before_recovery < 8 * BACKLOG, "the kills landed in the middle of the syncs"
     attempted, acked, rm_acked, failures = recover_and_check(lib, sandbox, pro, store, carnet_id, journal)

@@ -42,6 +42,22 @@ def test_prefer_return_minimal_answers_headers_only(sandbox, doctor):
     assert patient.status == 201 and patient.body == b"" and "/Patient/" in patient.header("location")
 
 
+def test_a_matched_conditional_create_says_where_the_resource_is(sandbox, doctor):
+    """200 to a conditional create that matched, answered minimally: no body, but
+    Content-Location names the existing version, so the client needs no search."""
+    identity, carnet = doctor
+    resource = immunization_resource(carnet)
+    value = resource["identifier"][0]
+    condition = {"If-None-Exist": "identifier=" + urllib.parse.quote(value["system"] + "|" + value["value"], safe=""),
+                 "Prefer": "return=minimal"}
+    first = sandbox.request("POST", "Immunization", resource, identity=identity, headers=condition)
+    again = sandbox.request("POST", "Immunization", resource, identity=identity, headers=condition)
+    assert first.status == 201 and again.status == 200 and again.body == b""
+    assert again.header("location") is None
+    assert again.header("content-location") == first.header("location")
+    assert again.header("etag") == 'W/"1"'
+
+
 def test_prefer_return_operation_outcome(sandbox, doctor):
     identity, carnet = doctor
     created = sandbox.request("POST", "Immunization", immunization_resource(carnet), identity=identity,

@@ -10,6 +10,16 @@ struct FHIRRequest: Sendable {
     var query: [(String, String)] = []
     var headers: [(String, String)] = []
     var body: JSONValue?
+    /// The body's bytes, when its sender encoded it ahead (a pipelined push builds the next
+    /// request while the current one travels); else the service encodes `body`.
+    var encodedBody: [UInt8]? = nil
+
+    /// The same request, its body encoded now.
+    func encoded() -> FHIRRequest {
+        var copy = self
+        copy.encodedBody = body?.serializedUTF8()
+        return copy
+    }
 }
 
 /// The FHIR service as the library needs it: send a request, get the service's HTTP answer
@@ -50,7 +60,7 @@ struct TLSFHIRService: FHIRService {
         if request.body != nil { headers.append(("Content-Type", WireMediaType.fhirJSON + "; charset=utf-8")) }
         let http = HTTPRequest(
             method: request.method, url: url, headers: headers,
-            body: request.body.map { $0.serializedUTF8() })
+            body: request.encodedBody ?? request.body.map { $0.serializedUTF8() })
         let material = try identity()
         return try transport(token.isBackground).perform(http, identity: material, cancel: token, logger: logger)
     }

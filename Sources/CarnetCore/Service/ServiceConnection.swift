@@ -21,7 +21,11 @@ struct ServiceConnection {
         _ method: HTTPRequest.Method, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
         headers: [(String, String)] = [], expect: Set<Int> = [200, 201]
     ) throws(CarnetFailure) -> Answer {
-        let request = FHIRRequest(method: method, path: path, query: query, headers: headers, body: body)
+        try send(FHIRRequest(method: method, path: path, query: query, headers: headers, body: body), expect: expect)
+    }
+
+    func send(_ request: FHIRRequest, expect: Set<Int> = [200, 201]) throws(CarnetFailure) -> Answer {
+        let method = request.method, path = request.path
         let response = try service.send(request, token: token)
         guard expect.contains(response.status) else {
             let failure =

@@ -58,6 +58,9 @@ extension Pusher {
     /// A group ready to go: the Bundle of the items whose row is still there, and the results of
     /// those whose row is gone (nothing to send: dropped, fulfilled).
     struct PreparedBatch: Sendable {
+        /// The entries' answers, or the failure of the whole exchange.
+        typealias Outcome = Result<[JSONValue], CarnetFailure>
+
         var results: [(OutboxItem, CarnetFailure?)] = []
         var sent: [(item: OutboxItem, row: VaccinationRow)] = []
         var bundle: JSONValue = .null
@@ -93,11 +96,11 @@ extension Pusher {
         return batch
     }
 
-    /// The exchange alone, without the store (it may run on a thread of its own: BatchInFlight):
+    /// The exchange alone, without the store (it may run on a thread of its own: ExchangePipeline):
     /// each entry's answer, in order, or the failure of the whole exchange.
     static func exchangeBatch(
         _ bundle: JSONValue, entries count: Int, over connection: ServiceConnection
-    ) -> BatchInFlight.Outcome {
+    ) -> PreparedBatch.Outcome {
         do throws(CarnetFailure) {
             // Each entry's id and version come back in its `response.location`: the resources
             // themselves would double what the service serialises and this client parses.
@@ -117,7 +120,7 @@ extension Pusher {
     /// Applies the answer of a prepared batch: each entry's outcome, or the whole exchange's
     /// failure for every item (one by one instead when the service refused the Bundle itself).
     func finishBatch(
-        _ batch: PreparedBatch, _ outcome: BatchInFlight.Outcome, into done: inout Completions
+        _ batch: PreparedBatch, _ outcome: PreparedBatch.Outcome, into done: inout Completions
     ) throws(CarnetFailure) -> [(OutboxItem, CarnetFailure?)] {
         var results = batch.results
         switch outcome {

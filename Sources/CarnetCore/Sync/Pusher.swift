@@ -47,123 +47,201 @@ struct Pusher {
             report.stoppedBy = wait
             return report
         }
-        var pages = 0
-        // The previous page's batch, sent and not yet applied (a backlog of adds, below).
-        var flight: BatchInFlight?
-        // Thrown out (the store failing): wait for the thread at least. What it delivered is sent
-        // again next round, and the conditional create answers it 200.
-        defer { _ = flight?.join() }
-        while let last = items.last, pages < Pusher.maxPages {
-            pages += 1
-            try store.markSending(items)
-            var done = Completions()
-            let batching: Bool
+        let token = connection.token
+        let pipeline = Pipeline(
+            wakeAfter: Pusher.pipelineRefill, failed: { $0.failed }, mayStart: { !token.isCancelled })
+        // Thrown out (the store failing): the exchange running ends first. What it delivered is
+        // sent again next round, and the conditional create answers it 200.
+        defer { pipeline.finish() }
+        var done = Completions()
+        // Asked at the first page: only the last page of a round can hold a single item.
+        var batching = false
+        if items.count >= 2 {
             do throws(CarnetFailure) {
-                batching = items.count >= 2 ? try batchingOffered() : false
+                batching = try batchingOffered()
             } catch {
                 // Counted against the first item, as its own request's failure would be (backoff).
+                try store.markSending(items)
                 try record(error, of: items[0], blocking: false)
                 try store.unmarkSending(Array(items.dropFirst()))
                 report.stoppedBy = error
                 return report
             }
-            // A backlog of adds (an EHR history, a day offline) goes page after page, each page one
-            // batch: this page is read, marked and built while the service works on the previous
-            // one, and sent as soon as that one's answer is in. Only adds: applying an add's answer
-            // never needs the connection, which the next batch is then using.
-            if batching, items.count >= 2, items.allSatisfy({ $0.operation == .add }) {
-                let group = try BatchDelivery.group(items[...], store: store)
-                if group.count == items.count {
-                    let batch = try prepareBatch(group)
-                    let previous = flight
-                    flight = nil
-                    let answer = previous?.join()
-                    do throws(CarnetFailure) {
-                        try connection.token.check()
-                    } catch {
-                        if let previous, let answer, let stop = try settle(previous.batch, answer, report: &report) {
-                            report.stoppedBy = stop
-                        }
-                        try store.unmarkSending(items)
-                        throw error
-                    }
-                    // The previous answer complete: send this page now, then apply that answer. A
-                    // failed one is applied first (a Retry-After holds this page back).
-                    if case .success = answer ?? .success([]), !batch.sent.isEmpty {
-                        flight = BatchInFlight.start(batch, over: connection)
-                    }
-                    if let previous, let answer, let stop = try settle(previous.batch, answer, report: &report) {
-                        if let current = flight {
-                            flight = nil
-                            _ = try settle(current.batch, current.join(), report: &report)
-                        } else {
-                            try store.unmarkSending(items)
-                        }
-                        report.stoppedBy = stop
-                        return report
-                    }
-                    if flight == nil {
-                        if batch.sent.isEmpty {
-                            _ = try settle(batch, .success([]), report: &report)
-                        } else {
-                            flight = BatchInFlight.start(batch, over: connection)
-                        }
-                    }
-                    items = try store.outboxItems(
-                        patient: patient, dueOnly: dueOnly, after: last.seq, limit: Pusher.pageSize)
-                    continue
-                }
+        }
+        var pages = 0
+        while let last = items.last, pages < Pusher.maxPages {
+            pages += 1
+            try store.markSending(items)
+            let stop: CarnetFailure?
+            if items.allSatisfy({ $0.operation == .add }) {
+                stop = try submitAdds(items, batching: batching, to: pipeline, done: &done, report: &report)
+            } else if let drained = try drain(pipeline, keeping: 0, done: &done, report: &report) {
+                try store.unmarkSending(items)
+                stop = drained
+            } else {
+                stop = try pushOneByOne(items, batching: batching, done: &done, report: &report)
             }
-            // Anything else, page by page, once the batch in flight is applied.
-            if let previous = flight {
-                flight = nil
-                if let stop = try settle(previous.batch, previous.join(), report: &report) {
-                    try store.unmarkSending(items)
-                    report.stoppedBy = stop
-                    return report
-                }
+            if let stop {
+                report.stoppedBy = stop
+                return report
             }
-            var index = 0
-            while index < items.count {
-                try connection.token.check()
-                // An update or remove needs its row to show what this page delivered so far (its
-                // add's remote id), in a batch as alone.
-                if items[index].operation != .add { try done.flush(store) }
-                let group = batching ? try BatchDelivery.group(items[index...], store: store) : []
-                let results: [(OutboxItem, CarnetFailure?)]
-                if group.count >= 2 {
-                    results = try pushBatch(group, into: &done)
-                } else {
-                    results = [(items[index], try pushSingle(items[index], into: &done))]
-                }
-                index += max(results.count, 1)
-                if let stop = try absorb(results, done: &done, report: &report) {
-                    try done.flush(store)
-                    try store.unmarkSending(Array(items[min(index, items.count)...]))
-                    report.stoppedBy = stop
-                    return report
-                }
-            }
-            try done.flush(store)
             items = try store.outboxItems(patient: patient, dueOnly: dueOnly, after: last.seq, limit: Pusher.pageSize)
         }
-        if let previous = flight {
-            flight = nil
-            if let stop = try settle(previous.batch, previous.join(), report: &report) { report.stoppedBy = stop }
-        }
+        report.stoppedBy = try drain(pipeline, keeping: 0, done: &done, report: &report)
+        try done.flush(store)
         return report
     }
 
-    /// Applies a batch's answer and writes what it delivered; returns the failure that stops the
-    /// round, if any (the batch's other items have their outcome recorded all the same).
-    private func settle(
-        _ batch: PreparedBatch, _ outcome: BatchInFlight.Outcome, report: inout Report
+    /// Units of a backlog submitted and not yet applied: at most `pipelineDepth`; the pusher then
+    /// waits for `pipelineRefill` answers, applies them and builds as many units again. The units
+    /// still queued meanwhile cover the time it takes to wake up, apply and build, so the
+    /// connection never waits for the pusher.
+    static let pipelineDepth = 8
+    static let pipelineRefill = 4
+
+    /// A page of adds, through the pipeline: a Bundle per group when the service takes them, else
+    /// one request each. Each unit is read and built while the ones before it travel, and the
+    /// answers are applied as they come back. Returns the failure that stops the round (the page's
+    /// items not sent are then unmarked).
+    private func submitAdds(
+        _ items: [OutboxItem], batching: Bool, to pipeline: Pipeline, done: inout Completions,
+        report: inout Report
     ) throws(CarnetFailure) -> CarnetFailure? {
-        var done = Completions()
-        let results = try finishBatch(batch, outcome, into: &done)
-        let stop = try absorb(results, done: &done, report: &report)
+        var index = 0
+        while index < items.count {
+            do throws(CarnetFailure) {
+                try connection.token.check()
+            } catch {
+                try store.unmarkSending(Array(items[index...]))
+                try windDown(pipeline, done: &done, report: &report)
+                throw error
+            }
+            let unit: PushUnit
+            let group = batching ? try BatchDelivery.group(items[index...], store: store) : []
+            if group.count >= 2 {
+                index += group.count
+                let batch = try prepareBatch(group)
+                guard !batch.sent.isEmpty else {
+                    report.pushed += batch.results.count  // every row gone: nothing to send
+                    continue
+                }
+                unit = .batch(batch)
+            } else {
+                let item = items[index]
+                index += 1
+                let row: VaccinationRow?
+                if let grouped = group.first {
+                    row = grouped.row
+                } else {
+                    row = try store.vaccination(patientID: item.patientID, hostID: item.hostID)
+                }
+                guard let row else {
+                    try store.dropWithoutSending(item)  // the row is gone: nothing to send
+                    report.pushed += 1
+                    continue
+                }
+                unit = .add(item, row, Pusher.createRequest(wireResource(row), of: row, scope: scope).encoded())
+            }
+            let scope = self.scope, connection = self.connection
+            pipeline.submit(unit) { Pusher.exchange(unit, scope: scope, over: connection) }
+            if pipeline.waiting >= Pusher.pipelineDepth,
+                let stop = try drain(
+                    pipeline, keeping: Pusher.pipelineDepth - Pusher.pipelineRefill, done: &done, report: &report)
+            {
+                try store.unmarkSending(Array(items[index...]))
+                return stop
+            }
+        }
+        return nil
+    }
+
+    /// Applies the pipeline's answers, oldest first, until at most `depth` units wait. Returns
+    /// the failure that stops the round, once every unit that was sent is applied and those not
+    /// sent are unmarked.
+    private func drain(
+        _ pipeline: Pipeline, keeping depth: Int, done: inout Completions, report: inout Report
+    ) throws(CarnetFailure) -> CarnetFailure? {
+        while pipeline.waiting > depth, let (unit, answer) = pipeline.next() {
+            guard let answer else {
+                // Never sent: the call was cancelled before it could start.
+                try store.unmarkSending(unit.items)
+                try windDown(pipeline, done: &done, report: &report)
+                try connection.token.check()
+                throw .internal("a pipelined exchange was held back without a cancellation")
+            }
+            if let stop = try settle(unit, answer, done: &done, report: &report) {
+                try windDown(pipeline, done: &done, report: &report)
+                return stop
+            }
+            // The failure that halted the pipeline is applied and was the item's own: go on.
+            if answer.failed { pipeline.resume() }
+            if done.count >= Pusher.pageSize { try done.flush(store) }
+        }
+        return nil
+    }
+
+    /// The round stops: nothing more is sent; what was sent is applied (its deliveries and
+    /// failures recorded, a further stop ignored: the first one is reported), the rest unmarked.
+    private func windDown(_ pipeline: Pipeline, done: inout Completions, report: inout Report) throws(CarnetFailure) {
+        pipeline.halt()
+        while let (unit, answer) = pipeline.next() {
+            if let answer {
+                _ = try settle(unit, answer, done: &done, report: &report)
+            } else {
+                try store.unmarkSending(unit.items)
+            }
+        }
         try done.flush(store)
-        return stop
+    }
+
+    /// Applies one unit's answer as its requests' own answers would be; returns the failure that
+    /// stops the round, if any (the unit's other items have their outcome recorded all the same).
+    private func settle(
+        _ unit: PushUnit, _ answer: PushAnswer, done: inout Completions, report: inout Report
+    ) throws(CarnetFailure) -> CarnetFailure? {
+        let results: [(OutboxItem, CarnetFailure?)]
+        switch (unit, answer) {
+        case (.batch(let batch), .batch(let outcome)):
+            results = try finishBatch(batch, outcome, into: &done)
+        case (.add(let item, _, _), .add(.success(let written))):
+            done.adds.append(Delivery(item: item, remoteID: written.id, version: written.version))
+            results = [(item, nil)]
+        case (.add(let item, _, _), .add(.failure(let error))):
+            if error.kind == .storage || error.kind == .internalError { throw error }
+            results = [(item, error)]
+        default:
+            throw .internal("a pipelined answer does not match its request")
+        }
+        return try absorb(results, done: &done, report: &report)
+    }
+
+    /// A page holding updates or removes: item after item (groups in a Bundle when the service
+    /// takes them), each update or remove reading its row after what the page delivered so far.
+    private func pushOneByOne(
+        _ items: [OutboxItem], batching: Bool, done: inout Completions, report: inout Report
+    ) throws(CarnetFailure) -> CarnetFailure? {
+        var index = 0
+        while index < items.count {
+            try connection.token.check()
+            // An update or remove needs its row to show what this page delivered so far (its
+            // add's remote id), in a batch as alone.
+            if items[index].operation != .add { try done.flush(store) }
+            let group = batching ? try BatchDelivery.group(items[index...], store: store) : []
+            let results: [(OutboxItem, CarnetFailure?)]
+            if group.count >= 2 {
+                results = try pushBatch(group, into: &done)
+            } else {
+                results = [(items[index], try pushSingle(items[index], into: &done))]
+            }
+            index += max(results.count, 1)
+            if let stop = try absorb(results, done: &done, report: &report) {
+                try done.flush(store)
+                try store.unmarkSending(Array(items[min(index, items.count)...]))
+                return stop
+            }
+        }
+        try done.flush(store)
+        return nil
     }
 
     /// Counts the delivered items and records each failure (blocking the item when it is its own
@@ -244,6 +322,8 @@ struct Pusher {
         var updates: [Delivery] = []
         var removes: [OutboxItem] = []
 
+        var count: Int { adds.count + updates.count + removes.count }
+
         mutating func flush(_ store: VaccinationStore) throws(CarnetFailure) {
             guard !adds.isEmpty || !updates.isEmpty || !removes.isEmpty else { return }
             let (a, u, r) = (adds, updates, removes)
@@ -273,30 +353,44 @@ struct Pusher {
         done.adds.append(Delivery(item: item, remoteID: created.id, version: created.version))
     }
 
+    /// The create of `row`, sent now.
+    private func create(_ row: VaccinationRow) throws(CarnetFailure) -> (id: String, version: Int64) {
+        let request = Pusher.createRequest(wireResource(row), of: row, scope: scope)
+        return try Pusher.create(request, of: row, scope: scope, over: connection)
+    }
+
     /// A conditional create on the host's id: 201 the first time, 200 with the existing one after
     /// a lost answer or from another workstation of the practice.
-    private func create(_ row: VaccinationRow) throws(CarnetFailure) -> (id: String, version: Int64) {
+    static func createRequest(_ resource: JSONValue, of row: VaccinationRow, scope: HostIDScope) -> FHIRRequest {
         // The whole `system|value` token is percent-encoded, the separator included: a raw `|` is
         // not a valid URI character, and a server that sees one may skip percent-decoding
         // (carnet-sandbox did: the retried create then missed its match and answered 409).
         let condition = "identifier=" + URLEncoding.component(scope.system + "|" + row.hostID)
         // `return=minimal`: the id and version are in Location and ETag; the resource would only be
         // serialised by the service and parsed here for nothing.
-        let answer = try connection.send(
-            .post, "Immunization", body: wireResource(row),
+        return FHIRRequest(
+            method: .post, path: "Immunization",
             headers: [(WireHeader.ifNoneExist, condition), (WireHeader.prefer, WireHeader.returnMinimal)],
-            expect: [200, 201])
+            body: resource)
+    }
+
+    /// Sends a create (`createRequest`) and reads where it was written. Static: a pipelined add
+    /// runs it on the exchange thread, which never touches the store.
+    static func create(
+        _ request: FHIRRequest, of row: VaccinationRow, scope: HostIDScope, over connection: ServiceConnection
+    ) throws(CarnetFailure) -> (id: String, version: Int64) {
+        let answer = try connection.send(request, expect: [200, 201])
         if answer.resource != nil {
             return try Pusher.identity(of: connection.resource(answer, type: "Immunization"))
         }
-        if let written = Pusher.written(
-            location: answer.response.header(WireHeader.location), eTag: answer.response.header(WireHeader.eTag))
-        {
+        let location = answer.response.header(WireHeader.location)
+            ?? answer.response.header(WireHeader.contentLocation)
+        if let written = Pusher.written(location: location, eTag: answer.response.header(WireHeader.eTag)) {
             return written
         }
-        // No body and no Location: FHIR does not require one when the condition matched an
-        // existing Immunization (200). Ask where it is, by the host's identifier.
-        if let found = try locate(row) { return found }
+        // No body, no Location or Content-Location: FHIR requires none when the condition matched
+        // an existing Immunization (200). Ask where it is, by the host's identifier.
+        if let found = try locate(row, scope: scope, over: connection) { return found }
         throw CarnetFailure(.protocolViolation, domain: .http, message: .protocolViolation(.wrongResourceType))
     }
 
@@ -311,7 +405,9 @@ struct Pusher {
     /// (recorded on another workstation): asked by its identifier (a standard Immunization search
     /// parameter), so one vaccination costs one small answer, not the whole carnet. A service that
     /// refuses that parameter (400) gets the carnet listed and searched here.
-    private func locate(_ row: VaccinationRow) throws(CarnetFailure) -> (id: String, version: Int64)? {
+    static func locate(
+        _ row: VaccinationRow, scope: HostIDScope, over connection: ServiceConnection
+    ) throws(CarnetFailure) -> (id: String, version: Int64)? {
         let candidates: [JSONValue]
         do throws(CarnetFailure) {
             candidates = try connection.immunizations(of: row.recordID, identifier: scope.system + "|" + row.hostID)
@@ -335,7 +431,9 @@ struct Pusher {
             return
         }
         var target = row.remoteID.map { (id: $0, version: row.remoteVersion) }
-        if target == nil, let found = try locate(row) { target = (found.id, found.version) }
+        if target == nil, let found = try Pusher.locate(row, scope: scope, over: connection) {
+            target = (found.id, found.version)
+        }
         guard let target else {
             let created = try create(row)
             done.updates.append(Delivery(item: item, remoteID: created.id, version: created.version))
@@ -386,7 +484,7 @@ struct Pusher {
         // Never created from here (its add was refused or cancelled, or another workstation of
         // the practice recorded it): found by its identifier, or there is nothing to delete.
         var remote = row.remoteID
-        if remote == nil { remote = try locate(row)?.id }
+        if remote == nil { remote = try Pusher.locate(row, scope: scope, over: connection)?.id }
         guard let remoteID = remote else {
             try store.dropWithoutSending(item)
             return

@@ -65,12 +65,19 @@ final class HTTPTransport: @unchecked Sendable {
     /// What the SSL_CTX callback applies and records (host, "server certificate verified");
     /// lives as long as the transport, touched only under `lock` and by curl's callbacks.
     private let policy: UnsafeMutablePointer<copenssl_tls_policy>
+    /// curl's message for a failed transfer (CURLOPT_ERRORBUFFER); lives as long as the handle.
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// What the handle's standing options were set for (`configure`): the certificate it
+    /// presents, or nil for none; `.none` (never configured) until the first request. Under `lock`.
+    private var configuredFor: [UInt8]?? = .none
 
     init(settings: Settings) throws(CarnetFailure) {
         self.settings = settings
         self.policyHost = HTTPTransport.duplicate(settings.host)
         self.policy = UnsafeMutablePointer<copenssl_tls_policy>.allocate(capacity: 1)
         self.policy.initialize(to: copenssl_tls_policy(host: UnsafePointer(policyHost), server_verified: 0))
+        self.errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         guard let curl = curl_easy_init() else { throw .internal("curl_easy_init failed") }
         handle = curl
     }
@@ -79,6 +86,7 @@ final class HTTPTransport: @unchecked Sendable {
         if let handle { curl_easy_cleanup(handle) }
         if let policyHost { policyHost.deallocate() }
         policy.deallocate()
+        errorBuffer.deallocate()
     }
 
     private static func duplicate(_ text: String) -> UnsafeMutablePointer<CChar>? {
@@ -102,9 +110,21 @@ final class HTTPTransport: @unchecked Sendable {
         _ curl: UnsafeMutableRawPointer, _ request: HTTPRequest, identity: ClientIdentityMaterial?,
         cancel: Cancellation.Token, logger: Logger
     ) throws(CarnetFailure) -> HTTPResponse {
-        // Options are set afresh for every request; curl keeps the connection
-        // cache across curl_easy_reset, so keep-alive survives.
-        curl_easy_reset(curl)
+        // The standing options (TLS policy, timeouts, callbacks, the certificate presented) are
+        // set once, and again from a reset only when the certificate to present changes (none for
+        // an enrolment, a renewed one): setting them for every request was a third of the
+        // transport's own CPU per request (docs/performance.md). curl keeps the connection cache
+        // across curl_easy_reset, so keep-alive survives either way.
+        let presented = request.presentsClientCertificate ? identity?.certificatePEM : nil
+        if configuredFor != .some(presented) {
+            configuredFor = .none
+            curl_easy_reset(curl)
+            guard configure(curl, identity: request.presentsClientCertificate ? identity : nil) else {
+                logger.log(.error, "curl option refused")
+                throw .internal("curl_easy_setopt failed")
+            }
+            configuredFor = .some(presented)
+        }
         let state = ExchangeState(maxBytes: settings.maxResponseBytes, cancel: cancel)
         let statePointer = Unmanaged.passRetained(state).toOpaque()
         defer { Unmanaged<ExchangeState>.fromOpaque(statePointer).release() }
@@ -117,54 +137,21 @@ final class HTTPTransport: @unchecked Sendable {
         // curl adds "Expect: 100-continue" to large POSTs; the service never needs it.
         headerList = curl_slist_append(headerList, "Expect:")
 
-        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         var rc = CURLE_OK
         func set(_ result: CURLcode) { if rc == CURLE_OK { rc = result } }
 
+        // What this request alone sets. Every one of them is set for every request, so nothing
+        // of the previous request's (its method, body, headers, state) carries over.
         set(ccurl_setopt_string(curl, CURLOPT_URL, request.url))
-        set(ccurl_setopt_string(curl, CURLOPT_PROTOCOLS_STR, "https"))
-        set(ccurl_setopt_long(curl, CURLOPT_FOLLOWLOCATION, 0))
-        set(ccurl_setopt_long(curl, CURLOPT_NOSIGNAL, 1))
-        set(ccurl_setopt_long(curl, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeoutMilliseconds)))
-        set(ccurl_setopt_long(curl, CURLOPT_TIMEOUT_MS, Int(settings.requestTimeoutMilliseconds)))
-        set(ccurl_setopt_off(curl, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(settings.maxResponseBytes)))
-        set(ccurl_setopt_string(curl, CURLOPT_USERAGENT, "libcarnet/0.1"))
         set(ccurl_setopt_slist(curl, CURLOPT_HTTPHEADER, headerList))
-        errorBuffer.withUnsafeMutableBufferPointer { buffer in
-            set(ccurl_setopt_pointer(curl, CURLOPT_ERRORBUFFER, buffer.baseAddress))
-        }
-
-        // TLS policy.
-        set(ccurl_setopt_long(curl, CURLOPT_SSL_VERIFYPEER, 1))
-        set(ccurl_setopt_long(curl, CURLOPT_SSL_VERIFYHOST, 2))
-        set(ccurl_setopt_long(curl, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2)))
-        set(ccurl_setopt_string(curl, CURLOPT_SSL_CIPHER_LIST, HTTPTransport.cipherList))
-        if let ca = settings.caBundlePath { set(ccurl_setopt_string(curl, CURLOPT_CAINFO, ca)) }
-        if let crl = settings.crlPath { set(ccurl_setopt_string(curl, CURLOPT_CRLFILE, crl)) }
-        if let pin = settings.pinnedPublicKey { set(ccurl_setopt_string(curl, CURLOPT_PINNEDPUBLICKEY, pin)) }
-        set(
-            ccurl_setopt_ssl_ctx_callback(
-                curl,
-                { _, sslContext, userdata in
-                    guard let sslContext else { return CURLE_SSL_CONNECT_ERROR }
-                    let policy = userdata?.assumingMemoryBound(to: copenssl_tls_policy.self)
-                    return copenssl_tls_apply_policy_state(OpaquePointer(sslContext), policy) == 1
-                        ? CURLE_OK : CURLE_SSL_CONNECT_ERROR
-                }, UnsafeMutableRawPointer(policy)))
-        if request.presentsClientCertificate, let identity {
-            identity.certificatePEM.withUnsafeBytes { bytes in
-                set(ccurl_setopt_blob(curl, CURLOPT_SSLCERT_BLOB, bytes.baseAddress, bytes.count))
-            }
-            set(ccurl_setopt_string(curl, CURLOPT_SSLCERTTYPE, "PEM"))
-            identity.privateKeyPEM.bytes.withUnsafeBytes { bytes in
-                set(ccurl_setopt_blob(curl, CURLOPT_SSLKEY_BLOB, bytes.baseAddress, bytes.count))
-            }
-            set(ccurl_setopt_string(curl, CURLOPT_SSLKEYTYPE, "PEM"))
-        }
-
-        // Method and body.
+        set(ccurl_setopt_pointer(curl, CURLOPT_WRITEDATA, statePointer))
+        set(ccurl_setopt_pointer(curl, CURLOPT_HEADERDATA, statePointer))
+        set(ccurl_setopt_pointer(curl, CURLOPT_XFERINFODATA, statePointer))
+        // Back to a plain GET first: no body, no custom method from the previous request.
+        set(ccurl_setopt_long(curl, CURLOPT_HTTPGET, 1))
+        set(ccurl_setopt_pointer(curl, CURLOPT_CUSTOMREQUEST, nil))
         switch request.method {
-        case .get: set(ccurl_setopt_long(curl, CURLOPT_HTTPGET, 1))
+        case .get: break
         case .post, .put, .delete:
             if request.method != .post {
                 set(ccurl_setopt_string(curl, CURLOPT_CUSTOMREQUEST, request.method.rawValue))
@@ -183,54 +170,27 @@ final class HTTPTransport: @unchecked Sendable {
             } else if request.method == .post {
                 set(ccurl_setopt_long(curl, CURLOPT_POST, 1))
                 set(ccurl_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, 0))
+                set(ccurl_setopt_string(curl, CURLOPT_COPYPOSTFIELDS, ""))
             }
         }
 
-        // Callbacks.
-        set(
-            ccurl_setopt_write_callback(
-                curl,
-                { data, size, count, userdata in
-                    guard let data, let userdata else { return 0 }
-                    let state = Unmanaged<ExchangeState>.fromOpaque(userdata).takeUnretainedValue()
-                    let (total, overflow) = size.multipliedReportingOverflow(by: count)
-                    guard !overflow else { return 0 }
-                    return state.append(UnsafeRawBufferPointer(start: data, count: total)) ? total : 0
-                }, statePointer))
-        set(
-            ccurl_setopt_header_callback(
-                curl,
-                { data, size, count, userdata in
-                    guard let data, let userdata else { return 0 }
-                    let state = Unmanaged<ExchangeState>.fromOpaque(userdata).takeUnretainedValue()
-                    let (total, overflow) = size.multipliedReportingOverflow(by: count)
-                    guard !overflow else { return 0 }
-                    return state.header(UnsafeRawBufferPointer(start: data, count: total)) ? total : 0
-                }, statePointer))
-        set(
-            ccurl_setopt_progress_callback(
-                curl,
-                { userdata, _, _, _, _ in
-                    guard let userdata else { return 1 }
-                    let state = Unmanaged<ExchangeState>.fromOpaque(userdata).takeUnretainedValue()
-                    return state.cancel.isCancelled ? 1 : 0
-                }, statePointer))
-
         guard rc == CURLE_OK else {
             logger.log(.error, "curl option refused: code \(rc.rawValue)")
+            // Set again from a reset next time: this request's options may be half applied.
+            configuredFor = .none
             throw .internal("curl_easy_setopt failed")
         }
 
+        errorBuffer.pointee = 0
         policy.pointee.server_verified = 0
         let started = Clock.monotonicNanoseconds()
         let result = curl_easy_perform(curl)
-        // The blobs were copied by curl; nothing of the key is left in options.
         var status = 0
         var verifyResult = 0
         _ = ccurl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
         _ = ccurl_getinfo_long(curl, CURLINFO_SSL_VERIFYRESULT, &verifyResult)
         let elapsedMs = (Clock.monotonicNanoseconds() &- started) / 1_000_000
-        let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let detail = String(cString: errorBuffer)
         // Log lines carry the method, the resource type (first path segment
         // after the base, never ids or queries), the status and the timing.
         logger.log(
@@ -248,6 +208,82 @@ final class HTTPTransport: @unchecked Sendable {
                 serverVerified: policy.pointee.server_verified == 1)
         }
         return HTTPResponse(status: status, headers: state.headers, body: state.body)
+    }
+
+    /// The standing options of every request: https only, no redirects, timeouts, size cap, the
+    /// TLS policy, the callbacks, and the certificate presented (if any). False if curl refused one.
+    private func configure(_ curl: UnsafeMutableRawPointer, identity: ClientIdentityMaterial?) -> Bool {
+        var rc = CURLE_OK
+        func set(_ result: CURLcode) { if rc == CURLE_OK { rc = result } }
+
+        set(ccurl_setopt_string(curl, CURLOPT_PROTOCOLS_STR, "https"))
+        set(ccurl_setopt_long(curl, CURLOPT_FOLLOWLOCATION, 0))
+        set(ccurl_setopt_long(curl, CURLOPT_NOSIGNAL, 1))
+        set(ccurl_setopt_long(curl, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeoutMilliseconds)))
+        set(ccurl_setopt_long(curl, CURLOPT_TIMEOUT_MS, Int(settings.requestTimeoutMilliseconds)))
+        set(ccurl_setopt_off(curl, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(settings.maxResponseBytes)))
+        set(ccurl_setopt_string(curl, CURLOPT_USERAGENT, "libcarnet/0.1"))
+        set(ccurl_setopt_pointer(curl, CURLOPT_ERRORBUFFER, errorBuffer))
+
+        // TLS policy.
+        set(ccurl_setopt_long(curl, CURLOPT_SSL_VERIFYPEER, 1))
+        set(ccurl_setopt_long(curl, CURLOPT_SSL_VERIFYHOST, 2))
+        set(ccurl_setopt_long(curl, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2)))
+        set(ccurl_setopt_string(curl, CURLOPT_SSL_CIPHER_LIST, HTTPTransport.cipherList))
+        if let ca = settings.caBundlePath { set(ccurl_setopt_string(curl, CURLOPT_CAINFO, ca)) }
+        if let crl = settings.crlPath { set(ccurl_setopt_string(curl, CURLOPT_CRLFILE, crl)) }
+        if let pin = settings.pinnedPublicKey { set(ccurl_setopt_string(curl, CURLOPT_PINNEDPUBLICKEY, pin)) }
+        set(
+            ccurl_setopt_ssl_ctx_callback(
+                curl,
+                { _, sslContext, userdata in
+                    guard let sslContext else { return CURLE_SSL_CONNECT_ERROR }
+                    let policy = userdata?.assumingMemoryBound(to: copenssl_tls_policy.self)
+                    return copenssl_tls_apply_policy_state(OpaquePointer(sslContext), policy) == 1
+                        ? CURLE_OK : CURLE_SSL_CONNECT_ERROR
+                }, UnsafeMutableRawPointer(policy)))
+        if let identity {
+            // Copied by curl (CURL_BLOB_COPY); the blobs are gone with the next reset.
+            identity.certificatePEM.withUnsafeBytes { bytes in
+                set(ccurl_setopt_blob(curl, CURLOPT_SSLCERT_BLOB, bytes.baseAddress, bytes.count))
+            }
+            set(ccurl_setopt_string(curl, CURLOPT_SSLCERTTYPE, "PEM"))
+            identity.privateKeyPEM.bytes.withUnsafeBytes { bytes in
+                set(ccurl_setopt_blob(curl, CURLOPT_SSLKEY_BLOB, bytes.baseAddress, bytes.count))
+            }
+            set(ccurl_setopt_string(curl, CURLOPT_SSLKEYTYPE, "PEM"))
+        }
+
+        // Callbacks; their data (the exchange's state) is set for each request.
+        set(
+            ccurl_setopt_write_callback(
+                curl,
+                { data, size, count, userdata in
+                    guard let data, let userdata else { return 0 }
+                    let state = Unmanaged<ExchangeState>.fromOpaque(userdata).takeUnretainedValue()
+                    let (total, overflow) = size.multipliedReportingOverflow(by: count)
+                    guard !overflow else { return 0 }
+                    return state.append(UnsafeRawBufferPointer(start: data, count: total)) ? total : 0
+                }, nil))
+        set(
+            ccurl_setopt_header_callback(
+                curl,
+                { data, size, count, userdata in
+                    guard let data, let userdata else { return 0 }
+                    let state = Unmanaged<ExchangeState>.fromOpaque(userdata).takeUnretainedValue()
+                    let (total, overflow) = size.multipliedReportingOverflow(by: count)
+                    guard !overflow else { return 0 }
+                    return state.header(UnsafeRawBufferPointer(start: data, count: total)) ? total : 0
+                }, nil))
+        set(
+            ccurl_setopt_progress_callback(
+                curl,
+                { userdata, _, _, _, _ in
+                    guard let userdata else { return 1 }
+                    let state = Unmanaged<ExchangeState>.fromOpaque(userdata).takeUnretainedValue()
+                    return state.cancel.isCancelled ? 1 : 0
+                }, nil))
+        return rc == CURLE_OK
     }
 
     /// "Immunization", "Patient", "$changes", ".well-known": enough to follow a
@@ -295,7 +331,8 @@ final class ExchangeState: @unchecked Sendable {
     /// The response headers anything reads (lower case); the others are skipped without making
     /// a string: this callback runs once per header line of every answer.
     static let keptHeaders: [[UInt8]] = [
-        "content-type", "retry-after", "x-carnet-cursor", "etag", "location", "last-modified", "x-request-id",
+        "content-type", "retry-after", "x-carnet-cursor", "etag", "location", "content-location", "last-modified",
+        "x-request-id",
     ].map { Array($0.utf8) }
 
     func header(_ line: UnsafeRawBufferPointer) -> Bool {

@@ -54,6 +54,9 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
     /// Runs before each request is handled (outside the service's lock): a test's chance to act
     /// while the engine waits for the answer.
     nonisolated(unsafe) var onRequest: ((FHIRRequest) -> Void)?
+    /// Whether a conditional create that matched, answered minimally, says where the resource is
+    /// (`Content-Location`, as carnet-sandbox does); FHIR requires nothing there.
+    var matchSaysWhere = false
     /// Occurrence dates after this day are refused (422 date-in-future), like the real service.
     var today = "2026-12-01"
 
@@ -183,9 +186,13 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
             }
             if matches.count > 1 { return InMemoryFHIRService.outcome(412, "multiple-matches") }
             if let id = matches.first, let stored = s.resources[id] {
-                // Like carnet-sandbox: a match answered minimally says no Location.
-                return minimal
-                    ? InMemoryFHIRService.minimal(200, stored, location: nil) : InMemoryFHIRService.resource(200, stored)
+                guard minimal else { return InMemoryFHIRService.resource(200, stored) }
+                var answer = InMemoryFHIRService.minimal(200, stored, location: nil)
+                if matchSaysWhere {
+                    let url = "https://service.test/fhir/Immunization/\(id)/_history/\(stored.version)"
+                    answer.headers.append((name: "content-location", value: url))
+                }
+                return answer
             }
         }
         let created = InMemoryFHIRService.create(resource, in: &s)

@@ -27,6 +27,23 @@ import Testing
         #expect(h.service.requests(.post) == 2)
     }
 
+    /// The retry's conditional create matches (200, no body: `return=minimal`). Where the
+    /// vaccination is comes from Content-Location when the service says it, else from a search
+    /// by the host's identifier: the same remote id either way.
+    @Test(arguments: [true, false])
+    func theRetryAfterALostAnswerLearnsWhereTheVaccinationIs(serviceSaysWhere: Bool) throws {
+        let h = try EngineHarness()
+        h.service.matchSaysWhere = serviceSaysWhere
+        h.service.fail(.answerLost)
+        _ = try h.add("v1")
+        _ = try h.sync()
+        #expect(try h.state("v1") == .synced)
+        let remoteID = try h.store.vaccination(patientID: h.patient.value, hostID: "v1")?.remoteID
+        #expect(remoteID != nil)
+        #expect(remoteID == h.service.immunizations.first?["id"]?.stringValue)
+        #expect(h.service.requests(.get, "Immunization") == (serviceSaysWhere ? 0 : 1))
+    }
+
     @Test(arguments: [500, 502, 503])
     func serverErrorsAreRetried(status: Int) throws {
         let h = try EngineHarness()

@@ -21,14 +21,15 @@ enum Reply {
         return Response(status: .init(code: status), headers: headers, body: body)
     }
 
-    /// A resource just written: 201 with Location on creation, 200 otherwise; its ETag and
-    /// Last-Modified; the body as the request's `Prefer: return=` asks (ReturnPreference.swift).
+    /// A resource just written: 201 with Location on creation, 200 with Content-Location otherwise
+    /// (an update, a conditional create that matched: where the resource is, so a client asking
+    /// `return=minimal` learns it without a search); its ETag and Last-Modified; the body as the
+    /// request's `Prefer: return=` asks (ReturnPreference.swift).
     static func resource(_ written: Written, type: String, request: Request) -> Response {
         var extra = versionHeaders(written.resource, version: written.version)
-        if written.status == 201 {
-            let base = RequestParameters.baseURL(request)
-            extra.append((.location, "\(base)/\(type)/\(written.id)/_history/\(written.version)"))
-        }
+        let base = RequestParameters.baseURL(request)
+        let url = "\(base)/\(type)/\(written.id)/_history/\(written.version)"
+        extra.append((written.status == 201 ? .location : .contentLocation, url))
         switch ReturnPreference(request) {
         case .representation:
             return json(written.resource, status: written.status, headers: extra)
