@@ -279,8 +279,9 @@ typedef enum carnet_log_level {
 /**
  * Receives the library's log lines. Called on the thread that runs the logging
  * operation (the caller's thread, the background sync thread, or a short-lived
- * thread of the library that sends one Bundle of a batched push), possibly
- * from several threads at once; must not call back into the same client.
+ * thread of the library that sends the requests of a backlog being pushed, one
+ * after the other), possibly from several threads at once; must not call back
+ * into the same client.
  * @param payload the ::carnet_options.log_payload given at open.
  * @param level   the line's level (never ::CARNET_LOG_OFF).
  * @param message UTF-8 text, valid only during the call; English; never

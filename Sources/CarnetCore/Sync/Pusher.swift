@@ -73,7 +73,9 @@ struct Pusher {
             pages += 1
             try store.markSending(items)
             let stop: CarnetFailure?
-            if items.allSatisfy({ $0.operation == .add }) {
+            // A backlog of adds goes through the pipeline; a doctor's one add (or a last page of
+            // one) is sent from this thread: a thread of its own would only add its start-up.
+            if items.count >= 2 || pipeline.waiting > 0, items.allSatisfy({ $0.operation == .add }) {
                 stop = try submitAdds(items, batching: batching, to: pipeline, done: &done, report: &report)
             } else if let drained = try drain(pipeline, keeping: 0, done: &done, report: &report) {
                 try store.unmarkSending(items)
