@@ -112,9 +112,9 @@ final class HTTPTransport: @unchecked Sendable {
     ) throws(CarnetFailure) -> HTTPResponse {
         // The standing options (TLS policy, timeouts, callbacks, the certificate presented) are
         // set once, and again from a reset only when the certificate to present changes (none for
-        // an enrolment, a renewed one): setting them for every request was a third of the
-        // transport's own CPU per request (docs/performance.md). curl keeps the connection cache
-        // across curl_easy_reset, so keep-alive survives either way.
+        // an enrolment, a renewed one): a reset and ~25 options before every request were part of
+        // the client's gap between two requests of a backlog (docs/performance.md, 2026-12-04).
+        // curl keeps the connection cache across curl_easy_reset, so keep-alive survives either way.
         let presented = request.presentsClientCertificate ? identity?.certificatePEM : nil
         if configuredFor != .some(presented) {
             configuredFor = .none
