@@ -65,6 +65,24 @@ import Testing
         }
     }
 
+    /// Duplicates are found by comparing keys in small objects and by a Set in large ones
+    /// (JSONParser.isNew): a duplicate on each side of the switch, and at the switch itself.
+    @Test(arguments: [2, 15, 16, 17, 40, 5_000])
+    func findsADuplicateKeyWhateverTheObjectsSize(members: Int) {
+        let keys = (0..<members).map { "k\($0)" }
+        let distinct = "{" + keys.map { "\"\($0)\":1" }.joined(separator: ",") + "}"
+        #expect((try? JSONValue.parse(distinct))?.objectValue?.count == members)
+        for repeated in [keys[0], keys[members / 2], keys[members - 1]] {
+            let text = String(distinct.dropLast()) + ",\"\(repeated)\":2}"
+            do {
+                _ = try JSONValue.parse(text)
+                Issue.record("a repeated \(repeated) among \(members) members was accepted")
+            } catch {
+                #expect(error.kind == .duplicateKey)
+            }
+        }
+    }
+
     @Test func refusesInvalidUTF8() {
         let cases: [[UInt8]] = [
             [0x22, 0xFF, 0x22],  // invalid byte

@@ -84,9 +84,11 @@ extension Store {
 
     /// Removes a member: from now on it sees only the carnets of its own grants.
     func removeMember(team: Team, professional: String) throws -> Bool {
-        try db.query(
-            "DELETE FROM team_members WHERE professional_id = ? AND team_id = ?", [professional, team.id])
-        return db.changes > 0
+        try db.transaction {
+            try db.query(
+                "DELETE FROM team_members WHERE professional_id = ? AND team_id = ?", [professional, team.id])
+            return db.changes > 0
+        }
     }
 
     func members(of team: Team) throws -> [Professional] {

@@ -7,11 +7,39 @@
 import CarnetWire
 
 enum ElementCheck {
-    /// One element's type: the structure or primitive name and whether it repeats.
+    /// One element's type: the structure or primitive name, whether it repeats, and what the walk
+    /// does with it, decided once when the table is built (every element of every write is looked
+    /// up here; asking the name's first Character whether it is lower case, each time, was a
+    /// Unicode property lookup per element).
     struct ElementType {
+        enum Shape {
+            case primitive(R4Elements.PrimitiveKind)
+            case resource  // a contained resource: walked as the resource its resourceType names
+            case opaque  // accepted without looking inside (R4Elements.opaqueTypes)
+            case structure  // a datatype or backbone element, walked by its own table
+        }
         let name: String
         let repeats: Bool
-        var isPrimitive: Bool { name.first?.isLowercase ?? false }
+        let shape: Shape
+
+        init(name: String, repeats: Bool) {
+            self.name = name
+            self.repeats = repeats
+            if name.first?.isLowercase ?? false {
+                shape = .primitive(R4Elements.kind(ofPrimitive: name))
+            } else if name == "Resource" {
+                shape = .resource
+            } else if R4Elements.opaqueTypes.contains(name) {
+                shape = .opaque
+            } else {
+                shape = .structure
+            }
+        }
+
+        var isPrimitive: Bool {
+            if case .primitive = shape { return true }
+            return false
+        }
     }
 
     /// Every structure (resources, backbones, datatypes) with its inherited and choice elements spelled out.
@@ -54,7 +82,7 @@ enum ElementCheck {
             // Built only where an error or a nested object needs it: most elements are primitives
             // that pass, and building every path was most of this walk's cost.
             let here = { "\(path).\(key)" }
-            if key.hasPrefix("_"), key.count > 1 {
+            if key.utf8.first == UInt8(ascii: "_"), key.utf8.count > 1 {
                 // A primitive's id and extensions (`_birthDate`, or an array of them for `_given`).
                 guard let base = elements[String(key.dropFirst())], base.isPrimitive else {
                     throw unknown(here(), in: structure)
@@ -65,9 +93,10 @@ enum ElementCheck {
                 continue
             }
             guard let type = elements[key] else { throw unknown(here(), in: structure) }
-            if type.isPrimitive {
-                try primitive(value, type: type, path: here)
-            } else if type.name == "Resource" {
+            switch type.shape {
+            case .primitive(let kind):
+                try primitive(value, type: type, kind: kind, path: here)
+            case .resource:
                 try each(value, repeats: type.repeats, path: here()) { object, at in
                     guard let kind = object["resourceType"]?.stringValue, R4Elements.resources[kind] != nil else {
                         throw FHIRError(
@@ -77,9 +106,9 @@ enum ElementCheck {
                     }
                     try walk(object, structure: kind, path: at, isResource: true)
                 }
-            } else if R4Elements.opaqueTypes.contains(type.name) {
+            case .opaque:
                 try each(value, repeats: type.repeats, path: here()) { _, _ in }
-            } else {
+            case .structure:
                 try each(value, repeats: type.repeats, path: here()) { object, at in
                     try walk(object, structure: type.name, path: at, isResource: false)
                 }
@@ -112,28 +141,32 @@ enum ElementCheck {
         }
     }
 
-    private static func primitive(_ value: JSONValue, type: ElementType, path: () -> String) throws {
+    private static func primitive(
+        _ value: JSONValue, type: ElementType, kind: R4Elements.PrimitiveKind, path: () -> String
+    ) throws {
         if type.repeats {
             guard case .array(let items) = value else {
                 throw malformed("\(path()) must be an array (it repeats)", path: path())
             }
             for (index, item) in items.enumerated() {
-                try single(item, type: type.name, path: { "\(path())[\(index)]" })
+                try single(item, type: type.name, kind: kind, path: { "\(path())[\(index)]" })
             }
         } else {
-            try single(value, type: type.name, path: path)
+            try single(value, type: type.name, kind: kind, path: path)
         }
     }
 
-    private static func single(_ value: JSONValue, type: String, path lazyPath: () -> String) throws {
-        switch (R4Elements.kind(ofPrimitive: type), value) {
+    private static func single(
+        _ value: JSONValue, type: String, kind: R4Elements.PrimitiveKind, path lazyPath: () -> String
+    ) throws {
+        switch (kind, value) {
         case (.string, .string), (.boolean, .bool): return
         case (.integer, .number(let text)) where Int64(text) != nil: return
         case (.decimal, .number): return
         default: break
         }
         let path = lazyPath()
-        switch R4Elements.kind(ofPrimitive: type) {
+        switch kind {
         case .string: throw malformed("\(path) must be a JSON string (\(type))", path: path)
         case .boolean: throw malformed("\(path) must be true or false", path: path)
         case .integer: throw malformed("\(path) must be an integer", path: path)
