@@ -77,7 +77,8 @@ enum ElementCheck {
 
     private static func walk(_ object: JSONObject, structure: String, path: String, isResource: Bool) throws {
         guard let elements = structures[structure] else { return }
-        for (key, value) in object.pairs {
+        for member in object.members {  // not `pairs`, which copies them into a new array
+            let key = member.key, value = member.value
             if isResource, key == "resourceType" { continue }
             // Built only where an error or a nested object needs it: most elements are primitives
             // that pass, and building every path was most of this walk's cost.

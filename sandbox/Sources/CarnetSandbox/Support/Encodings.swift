@@ -3,10 +3,12 @@
 import Foundation
 
 enum Hex {
+    /// The lowercase hex digit of each nibble (also RandomUUID's).
+    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
     /// Lowercase hex. By table: `String(format:)` per byte showed in every request's profile
     /// (the client certificate's thumbprint).
     static func encode<B: Sequence>(_ bytes: B) -> String where B.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(bytes.underestimatedCount * 2)
         for byte in bytes {

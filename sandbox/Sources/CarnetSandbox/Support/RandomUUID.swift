@@ -37,16 +37,14 @@ enum RandomUUID {
 
     private static func variant(_ random: UInt64) -> UInt64 { (random & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000 }
 
+    /// `high` and `low` as 32 hex digits in the 8-4-4-4-12 groups.
     private static func format(high: UInt64, low: UInt64) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(36)
-        for (index, word) in [high, low].enumerated() {
-            for nibble in 0..<16 {
-                let position = index * 16 + nibble
-                if position == 8 || position == 12 || position == 16 || position == 20 { text.append(UInt8(ascii: "-")) }
-                text.append(digits[Int((word >> UInt64(60 - 4 * nibble)) & 0xF)])
-            }
+        for position in 0..<32 {
+            if position == 8 || position == 12 || position == 16 || position == 20 { text.append(UInt8(ascii: "-")) }
+            let word = position < 16 ? high : low
+            text.append(Hex.digits[Int((word >> UInt64(60 - 4 * (position % 16))) & 0xF)])
         }
         return String(decoding: text, as: UTF8.self)
     }
