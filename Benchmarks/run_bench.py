@@ -183,8 +183,10 @@ def bench_push(args):
         n = args.count
 
         def baseline_run(count, tag):
+            served = process_cpu_seconds(plain.process.pid)
             result = run_json([tool("baseline_http"), "push", plain.base_url, plain.ca_cert, identity.cert_path,
                                identity.key_path, carnet_id, str(count), system, tag])
+            result["sandbox_cpu_seconds"] = process_cpu_seconds(plain.process.pid) - served
             assert result["ok"] == count, result
             return result
 
@@ -220,7 +222,8 @@ def bench_push(args):
             rounds.append(dict(baseline=base["seconds"], batched=batched["seconds"], single=single["seconds"],
                                baseline_cpu=base["cpu_seconds"], batched_cpu=batched["cpu_seconds"],
                                single_cpu=single["cpu_seconds"], batched_sandbox_cpu=batched["sandbox_cpu_seconds"],
-                               single_sandbox_cpu=single["sandbox_cpu_seconds"]))
+                               single_sandbox_cpu=single["sandbox_cpu_seconds"],
+                               baseline_sandbox_cpu=base["sandbox_cpu_seconds"]))
         # Each store's pull back of the last round and key unlock, subtracted from its own runs.
         pull, pull_cpu, pull_sandbox_cpu = pull_back(batched_store, sb, cursors["batched"])
         single_pull, single_pull_cpu, single_pull_sandbox_cpu = pull_back(single_store, plain, cursors["single"])
@@ -268,6 +271,8 @@ def bench_push(args):
         ])
         table("carnet-sandbox CPU per pushed item (user + system of the service process, same runs)", [
             ("", "CPU seconds", "per item (ms)"),
+            ("baseline raw libcurl, one request per item", f"{med('baseline_sandbox_cpu'):.2f}",
+             f"{med('baseline_sandbox_cpu') / n * 1e3:.3f}"),
             ("batches (minus the pull back)", f"{med('batched_sandbox_cpu'):.2f}",
              f"{med('batched_sandbox_cpu') / n * 1e3:.3f}"),
             ("single requests (minus the same)", f"{med('single_sandbox_cpu'):.2f}",

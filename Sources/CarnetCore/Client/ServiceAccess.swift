@@ -15,10 +15,23 @@ final class ServiceAccess: Sendable {
         var fhirTransport: HTTPTransport?
         var backgroundTransport: HTTPTransport?
         var enrollmentTransport: HTTPTransport?
+        /// The extra connections of pipelined backlogs (ExchangePipeline's lanes past the first),
+        /// foreground and background, built when a backlog first needs them and kept for the
+        /// session like the others (their TLS handshake is paid once).
+        var laneTransports: [LaneKey: HTTPTransport] = [:]
         /// The decrypted key, kept in memory only, for the session.
         var identity: ClientIdentityMaterial?
     }
     private let lazy = Mutex(Lazy())
+
+    struct LaneKey: Hashable {
+        let background: Bool
+        let lane: Int
+    }
+
+    /// The most connections one client opens to the service at once, per kind of call (the
+    /// doctor's, the background sync's): lane 0 and the extra lanes of a backlog.
+    static let maxLanes = 4
 
     init(configuration: ClientConfiguration, store: LocalStore) {
         self.configuration = configuration
@@ -35,17 +48,20 @@ final class ServiceAccess: Sendable {
         TLSFHIRService(
             baseURL: configuration.serviceURL, logger: configuration.logger,
             timeZone: configuration.timeZone.identifier,
-            transport: { [self] (background: Bool) throws(CarnetFailure) -> HTTPTransport in
-                try fhirTransport(background: background)
+            transport: { [self] (background: Bool, lane: Int) throws(CarnetFailure) -> HTTPTransport in
+                try fhirTransport(background: background, lane: lane)
             },
             identity: { [self] () throws(CarnetFailure) -> ClientIdentityMaterial in try unlockedIdentity() })
     }
 
     // MARK: transports
 
-    func fhirTransport(background: Bool) throws(CarnetFailure) -> HTTPTransport {
+    func fhirTransport(background: Bool, lane: Int = 0) throws(CarnetFailure) -> HTTPTransport {
         guard let url = configuration.serviceURL else { throw .invalidArgument(.serviceURLMissing) }
-        return try transport(background ? \.backgroundTransport : \.fhirTransport, host: url.host)
+        if lane == 0 {
+            return try transport(background ? \.backgroundTransport : \.fhirTransport, host: url.host)
+        }
+        return try transport(\.laneTransports[LaneKey(background: background, lane: lane)], host: url.host)
     }
 
     func enrollmentTransport() throws(CarnetFailure) -> HTTPTransport {

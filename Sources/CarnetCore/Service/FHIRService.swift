@@ -30,6 +30,15 @@ struct FHIRRequest: Sendable {
 /// in-memory service implementing the semantics the library relies on (Tests/CarnetCoreTests).
 protocol FHIRService: Sendable {
     func send(_ request: FHIRRequest, token: Cancellation.Token) throws(CarnetFailure) -> HTTPResponse
+
+    /// The same service over another connection of its own (`lane` >= 1), so that independent
+    /// requests can travel at the same time (ExchangePipeline's lanes); nil when it has a single
+    /// connection.
+    func lane(_ lane: Int) -> (any FHIRService)?
+}
+
+extension FHIRService {
+    func lane(_ lane: Int) -> (any FHIRService)? { nil }
 }
 
 /// The production service: the configured base URL, the professional's certificate, and one
@@ -40,8 +49,10 @@ struct TLSFHIRService: FHIRService {
     let logger: Logger
     /// Sent with every request (`X-Carnet-Time-Zone`): the service's "today" is the workstation's.
     let timeZone: String
-    /// The transport for foreground (false) or background (true) requests.
-    let transport: @Sendable (_ background: Bool) throws(CarnetFailure) -> HTTPTransport
+    /// The transport for foreground (false) or background (true) requests, on a lane (0: the
+    /// one every call uses; 1...: the extra connections of a pipelined backlog).
+    let transport: @Sendable (_ background: Bool, _ lane: Int) throws(CarnetFailure) -> HTTPTransport
+    var laneNumber = 0
     /// The professional's unlocked certificate and key.
     let identity: @Sendable () throws(CarnetFailure) -> ClientIdentityMaterial
 
@@ -62,6 +73,14 @@ struct TLSFHIRService: FHIRService {
             method: request.method, url: url, headers: headers,
             body: request.encodedBody ?? request.body.map { $0.serializedUTF8() })
         let material = try identity()
-        return try transport(token.isBackground).perform(http, identity: material, cancel: token, logger: logger)
+        return try transport(token.isBackground, laneNumber).perform(
+            http, identity: material, cancel: token, logger: logger)
+    }
+
+    func lane(_ lane: Int) -> (any FHIRService)? {
+        guard lane >= 1, lane < ServiceAccess.maxLanes else { return nil }
+        var copy = self
+        copy.laneNumber = lane
+        return copy
     }
 }

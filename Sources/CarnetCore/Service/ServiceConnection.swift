@@ -9,6 +9,12 @@ struct ServiceConnection {
     let logger: Logger
     let token: Cancellation.Token
 
+    /// The same service over another connection of its own (ExchangePipeline's lanes); nil when
+    /// the service has a single connection.
+    func lane(_ lane: Int) -> ServiceConnection? {
+        service.lane(lane).map { ServiceConnection(service: $0, logger: logger, token: token) }
+    }
+
     /// FHIR documents larger than this are refused (a carnet's history fits in far less).
     static let jsonLimits = JSONLimits(maxBytes: 16 << 20, maxDepth: 64, maxNumberLength: 64)
 

@@ -47,12 +47,6 @@ struct Pusher {
             report.stoppedBy = wait
             return report
         }
-        let token = connection.token
-        let pipeline = Pipeline(
-            wakeAfter: Pusher.pipelineRefill, failed: { $0.failed }, mayStart: { !token.isCancelled })
-        // Thrown out (the store failing): the exchange running ends first. What it delivered is
-        // sent again next round, and the conditional create answers it 200.
-        defer { pipeline.finish() }
         var done = Completions()
         // Asked at the first page: only the last page of a round can hold a single item.
         var batching = false
@@ -68,6 +62,17 @@ struct Pusher {
                 return report
             }
         }
+        // Bundles travel one after the other on one connection (each is one transaction on the
+        // service). Single creates are independent: a backlog of them uses up to
+        // `singleRequestLanes` connections at once, as a batch would carry them in one request.
+        let lanes = batching ? [connection] : Pusher.lanes(of: connection)
+        let token = connection.token
+        let pipeline = Pipeline(
+            lanes: lanes.count, wakeAfter: Pusher.pipelineRefill * lanes.count, failed: { $0.failed },
+            mayStart: { !token.isCancelled })
+        // Thrown out (the store failing): the exchanges running end first. What they delivered is
+        // sent again next round, and the conditional create answers it 200.
+        defer { pipeline.finish() }
         var pages = 0
         while let last = items.last, pages < Pusher.maxPages {
             pages += 1
@@ -76,7 +81,8 @@ struct Pusher {
             // A backlog of adds goes through the pipeline; a doctor's one add (or a last page of
             // one) is sent from this thread: a thread of its own would only add its start-up.
             if items.count >= 2 || pipeline.waiting > 0, items.allSatisfy({ $0.operation == .add }) {
-                stop = try submitAdds(items, batching: batching, to: pipeline, done: &done, report: &report)
+                stop = try submitAdds(
+                    items, batching: batching, to: pipeline, lanes: lanes, done: &done, report: &report)
             } else if let drained = try drain(pipeline, keeping: 0, done: &done, report: &report) {
                 try store.unmarkSending(items)
                 stop = drained
@@ -94,21 +100,35 @@ struct Pusher {
         return report
     }
 
-    /// Units of a backlog submitted and not yet applied: at most `pipelineDepth`; the pusher then
-    /// waits for `pipelineRefill` answers, applies them and builds as many units again. The units
-    /// still queued meanwhile cover the time it takes to wake up, apply and build, so the
-    /// connection never waits for the pusher.
+    /// Units of a backlog submitted and not yet applied: at most `pipelineDepth` per lane; the
+    /// pusher then waits for `pipelineRefill` answers per lane, applies them and builds as many
+    /// units again. The units still queued meanwhile cover the time it takes to wake up, apply
+    /// and build, so no connection waits for the pusher.
     static let pipelineDepth = 8
     static let pipelineRefill = 4
+
+    /// The connections a backlog of single creates may use at once (the first is the one every
+    /// call uses). Like a browser's few connections per host: enough to keep requests travelling
+    /// while others wait for the service, few enough for a service that counts them.
+    static let singleRequestLanes = 4
+
+    /// `connection` and the extra connections of its service, as many as it has (up to
+    /// `singleRequestLanes`).
+    static func lanes(of connection: ServiceConnection) -> [ServiceConnection] {
+        var lanes = [connection]
+        while lanes.count < singleRequestLanes, let next = connection.lane(lanes.count) { lanes.append(next) }
+        return lanes
+    }
 
     /// A page of adds, through the pipeline: a Bundle per group when the service takes them, else
     /// one request each. Each unit is read and built while the ones before it travel, and the
     /// answers are applied as they come back. Returns the failure that stops the round (the page's
     /// items not sent are then unmarked).
     private func submitAdds(
-        _ items: [OutboxItem], batching: Bool, to pipeline: Pipeline, done: inout Completions,
-        report: inout Report
+        _ items: [OutboxItem], batching: Bool, to pipeline: Pipeline, lanes: [ServiceConnection],
+        done: inout Completions, report: inout Report
     ) throws(CarnetFailure) -> CarnetFailure? {
+        let depth = Pusher.pipelineDepth * lanes.count, refill = Pusher.pipelineRefill * lanes.count
         var index = 0
         while index < items.count {
             do throws(CarnetFailure) {
@@ -144,11 +164,10 @@ struct Pusher {
                 }
                 unit = .add(item, row, Pusher.createRequest(wireResource(row), of: row, scope: scope).encoded())
             }
-            let scope = self.scope, connection = self.connection
-            pipeline.submit(unit) { Pusher.exchange(unit, scope: scope, over: connection) }
-            if pipeline.waiting >= Pusher.pipelineDepth,
-                let stop = try drain(
-                    pipeline, keeping: Pusher.pipelineDepth - Pusher.pipelineRefill, done: &done, report: &report)
+            let scope = self.scope
+            pipeline.submit(unit) { lane in Pusher.exchange(unit, scope: scope, over: lanes[lane]) }
+            if pipeline.waiting >= depth,
+                let stop = try drain(pipeline, keeping: depth - refill, done: &done, report: &report)
             {
                 try store.unmarkSending(Array(items[index...]))
                 return stop

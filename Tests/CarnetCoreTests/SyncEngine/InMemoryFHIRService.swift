@@ -109,7 +109,13 @@ final class InMemoryFHIRService: FHIRService, @unchecked Sendable {
         state.withLock { s in _ = InMemoryFHIRService.delete(id, in: &s) }
     }
 
+    /// Connections the service offers the pipeline (`lane`): 1 by default; more, and the same
+    /// service (thread-safe) answers on each.
+    nonisolated(unsafe) var lanes = 1
+
     // MARK: FHIRService
+
+    func lane(_ lane: Int) -> (any FHIRService)? { lane >= 1 && lane < lanes ? self : nil }
 
     func send(_ request: FHIRRequest, token: Cancellation.Token) throws(CarnetFailure) -> HTTPResponse {
         try token.check()
